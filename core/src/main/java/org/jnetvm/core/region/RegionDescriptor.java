@@ -1,0 +1,80 @@
+package org.jnetvm.core.region;
+
+/**
+ * Layout of the region header: the first {@link #HEADER_LENGTH} bytes of every region
+ * file, written once by the creator and validated by every process that maps the region.
+ *
+ * <pre>
+ *   0      magic "JNETVMRG"          long     identifies a JNetVM region
+ *   8      layout version            int      {@link #LAYOUT_VERSION}; bumped on any layout change
+ *   12     header length             int      {@link #HEADER_LENGTH}
+ *   16     region length             long     file size in bytes
+ *   24     creator pid               long     process that created the region
+ *   32     creator start time        long     its start, ms since the epoch (tells a reused pid)
+ *   40     state                     int      {@link #STATE_CREATING} then {@link #STATE_READY}
+ *   44     false-sharing pad         int      128: the padding unit every structure used
+ *   48     buffer count              int      buffers in the pool
+ *   52     buffer stride             int      bytes between buffers
+ *   56     metadata length           int      64: bytes of PacketMeta per buffer
+ *   60     headroom                  int
+ *   64     data room                 int
+ *   68     pool cache count          int      per-thread cache slots
+ *   72     pool cache capacity       int      buffers a cache keeps (it holds up to twice that)
+ *   76     ring count                int      general-purpose SPSC rings
+ *   80     ring capacity             int
+ *   84     area count                int      entries used in the area table
+ *   88     (reserved up to 128)
+ *   128    region name               64 B     UTF-8, NUL padded
+ *   192    (reserved up to 256)
+ *   256    area table                {@link #AREA_MAX} entries of {@link #AREA_ENTRY_LENGTH} bytes:
+ *            +0 kind int, +4 reserved int, +8 offset long, +16 length long, +24 reserved long
+ *   ...    (reserved up to 4096)
+ *   4096   areas, each starting on a 4096-byte boundary, in area-table order
+ * </pre>
+ */
+public final class RegionDescriptor {
+    /** "JNETVMRG" in ASCII, big-endian. */
+    public static final long MAGIC = 0x4A4E4554564D5247L;
+    /** Bump whenever any shared layout (header, ring, pool, buffer, metadata) changes. */
+    public static final int LAYOUT_VERSION = 1;
+    public static final int HEADER_LENGTH = 4096;
+    public static final int AREA_ALIGNMENT = 4096;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int LAYOUT_VERSION_OFFSET = 8;
+    public static final int HEADER_LENGTH_OFFSET = 12;
+    public static final int REGION_LENGTH_OFFSET = 16;
+    public static final int CREATOR_PID_OFFSET = 24;
+    public static final int CREATOR_START_OFFSET = 32;
+    public static final int STATE_OFFSET = 40;
+    public static final int PAD_OFFSET = 44;
+    public static final int BUFFER_COUNT_OFFSET = 48;
+    public static final int BUFFER_STRIDE_OFFSET = 52;
+    public static final int META_LENGTH_OFFSET = 56;
+    public static final int HEADROOM_OFFSET = 60;
+    public static final int DATA_ROOM_OFFSET = 64;
+    public static final int CACHE_COUNT_OFFSET = 68;
+    public static final int CACHE_CAPACITY_OFFSET = 72;
+    public static final int RING_COUNT_OFFSET = 76;
+    public static final int RING_CAPACITY_OFFSET = 80;
+    public static final int AREA_COUNT_OFFSET = 84;
+    public static final int NAME_OFFSET = 128;
+    public static final int NAME_LENGTH = 64;
+    public static final int AREA_TABLE_OFFSET = 256;
+    public static final int AREA_ENTRY_LENGTH = 32;
+    public static final int AREA_MAX = 32;
+    public static final int AREA_KIND = 0;
+    public static final int AREA_OFFSET = 8;
+    public static final int AREA_LENGTH = 16;
+
+    public static final int STATE_CREATING = 1;
+    public static final int STATE_READY = 2;
+
+    private RegionDescriptor() {
+    }
+
+    /** Offset of area-table entry {@code i} in the header. */
+    public static int areaEntry(int i) {
+        return AREA_TABLE_OFFSET + i * AREA_ENTRY_LENGTH;
+    }
+}

@@ -1,0 +1,80 @@
+package org.jnetvm.core.region;
+
+import java.nio.file.Path;
+import org.jnetvm.core.buffer.PacketBufferDescriptor;
+import org.jnetvm.core.util.Align;
+
+/**
+ * What a region should hold, as the creator (the manager) asks for it. Immutable; build one
+ * with {@link #builder(String)}, whose defaults suit a small manager.
+ *
+ * @param name          region name, [A-Za-z0-9_.-]{1,63}; the file is {@code jnetvm-NAME.region}
+ * @param directory     where to create the file, or null to choose (hugetlbfs, else /dev/shm)
+ * @param bufferCount   packet buffers in the pool
+ * @param headroom      bytes before a frame's default start
+ * @param dataRoom      bytes for the frame itself
+ * @param cacheCount    per-thread pool cache slots (threads that allocate or free at once)
+ * @param cacheCapacity buffers a pool cache keeps for its thread
+ * @param ringCount     general-purpose SPSC rings (NF rx/tx rings)
+ * @param ringCapacity  slots per ring, a power of two
+ */
+public record RegionSpec(String name, Path directory, int bufferCount, int headroom, int dataRoom,
+                         int cacheCount, int cacheCapacity, int ringCount, int ringCapacity) {
+
+    public static final int MAX_BUFFERS = 1 << 26;
+
+    public RegionSpec {
+        check(name != null && name.matches("[A-Za-z0-9_.-]{1,63}"), "name",
+                name, "1 to 63 characters of A-Z a-z 0-9 _ . -");
+        check(bufferCount >= 1 && bufferCount <= MAX_BUFFERS, "bufferCount", bufferCount, "1.." + MAX_BUFFERS);
+        check(headroom >= 0 && headroom <= 4096 && headroom % 8 == 0, "headroom", headroom, "0..4096, a multiple of 8");
+        check(dataRoom >= 64 && dataRoom <= PacketBufferDescriptor.MAX_DATA_ROOM, "dataRoom", dataRoom,
+                "64.." + PacketBufferDescriptor.MAX_DATA_ROOM);
+        check(cacheCount >= 0 && cacheCount <= 4096, "cacheCount", cacheCount, "0..4096");
+        check(cacheCapacity >= 1 && cacheCapacity <= 4096, "cacheCapacity", cacheCapacity, "1..4096");
+        check(ringCount >= 0 && ringCount <= 1 << 16, "ringCount", ringCount, "0..65536");
+        check(Align.isPowerOfTwo(ringCapacity) && ringCapacity <= 1 << 24, "ringCapacity", ringCapacity,
+                "a power of two up to 2^24");
+    }
+
+    private static void check(boolean ok, String field, Object value, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException("region spec: " + field + " = " + value + " is invalid, expected " + expected);
+        }
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Mutable builder with defaults: 16 Ki buffers of 2048 B, 64 caches of 256, 64 rings of 1024. */
+    public static final class Builder {
+        private final String name;
+        private Path directory;
+        private int bufferCount = 16 * 1024;
+        private int headroom = PacketBufferDescriptor.DEFAULT_HEADROOM;
+        private int dataRoom = PacketBufferDescriptor.DEFAULT_DATA_ROOM;
+        private int cacheCount = 64;
+        private int cacheCapacity = 256;
+        private int ringCount = 64;
+        private int ringCapacity = 1024;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder directory(Path directory) { this.directory = directory; return this; }
+        public Builder bufferCount(int bufferCount) { this.bufferCount = bufferCount; return this; }
+        public Builder headroom(int headroom) { this.headroom = headroom; return this; }
+        public Builder dataRoom(int dataRoom) { this.dataRoom = dataRoom; return this; }
+        public Builder cacheCount(int cacheCount) { this.cacheCount = cacheCount; return this; }
+        public Builder cacheCapacity(int cacheCapacity) { this.cacheCapacity = cacheCapacity; return this; }
+        public Builder ringCount(int ringCount) { this.ringCount = ringCount; return this; }
+        public Builder ringCapacity(int ringCapacity) { this.ringCapacity = ringCapacity; return this; }
+
+        public RegionSpec build() {
+            return new RegionSpec(name, directory, bufferCount, headroom, dataRoom,
+                    cacheCount, cacheCapacity, ringCount, ringCapacity);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package org.jnetvm.core.ring;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.jnetvm.core.ring.RingDescriptor.CAPACITY_OFFSET;
+import static org.jnetvm.core.ring.RingDescriptor.CONSUMER_POSITION_OFFSET;
+import static org.jnetvm.core.ring.RingDescriptor.ENTRIES_OFFSET;
+import static org.jnetvm.core.ring.RingDescriptor.ENTRY_SIZE_OFFSET;
+import static org.jnetvm.core.ring.RingDescriptor.KIND_MPMC;
+import static org.jnetvm.core.ring.RingDescriptor.KIND_OFFSET;
+import static org.jnetvm.core.ring.RingDescriptor.MAGIC;
+import static org.jnetvm.core.ring.RingDescriptor.MAGIC_OFFSET;
+import static org.jnetvm.core.ring.RingDescriptor.MPMC_ENTRY_SIZE;
+import static org.jnetvm.core.ring.RingDescriptor.PRODUCER_POSITION_OFFSET;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Multi-producer, multi-consumer ring of buffer indices in shared memory (layout:
+ * {@link RingDescriptor}, 8-byte slots). Used where several threads or processes feed or
+ * drain one ring: the pool's free list, the manager's inbox.
+ *
+ * <h2>Algorithm</h2>
+ * Dmitry Vyukov's bounded MPMC queue, extended to bursts. Every slot holds a 32-bit
+ * <em>sequence</em> next to its 32-bit value, in one 64-bit word that is read and written
+ * atomically. For the slot of position {@code p}:
+ * <ul>
+ * <li>{@code seq == p}: free, a producer claiming {@code p} may fill it;</li>
+ * <li>{@code seq == p + 1}: full, a consumer claiming {@code p} may take it;</li>
+ * <li>anything else: the slot belongs to another lap, the caller's view of the positions is
+ *     stale (or the ring is full/empty).</li>
+ * </ul>
+ * A producer reads the producer position, counts how many consecutive slots from there are
+ * free (up to the burst), then claims them with one CAS on the producer position, then
+ * publishes each slot by writing {@code value | (p + 1) << 32} with release. A consumer
+ * counts consecutive full slots, copies their values, claims them with one CAS on the
+ * consumer position, and frees each by writing {@code (p + capacity) << 32} with release,
+ * which is the "free" sequence of the same slot one lap later.
+ *
+ * <h2>Why this and not DPDK's head/tail MPMC</h2>
+ * DPDK's MP ring makes every producer wait for earlier producers to move the shared tail, so
+ * a producer that dies between claim and publish blocks the ring forever. Here a slot's
+ * state lives in the slot: a dead producer leaves only its own claimed slots unpublished,
+ * and {@link #unblock} can mark exactly those as skipped once the owner is known dead.
+ *
+ * <h2>Memory ordering</h2>
+ * Slot words are read with acquire and written with release, so a consumer that sees
+ * {@code seq == p + 1} also sees the value, and a producer that sees {@code seq == p} sees
+ * the consumer's read completed. A slot's state is checked before the CAS that claims it;
+ * that is safe because only the claimant of position {@code p} can change a slot whose
+ * sequence says {@code p}, and nobody can have claimed {@code p} while the CAS still finds
+ * the position at its old value.
+ *
+ * <h2>Threads</h2>
+ * Any number of threads in any number of processes may enqueue and dequeue concurrently.
+ */
+public final class MpmcRing implements IndexRing {
+
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
+
+    /** Value a consumer skips: written by {@link #unblock} into slots a dead producer never filled. */
+    public static final int SKIPPED = -1;
+
+    private final MemorySegment segment;
+    private final long producerPositionAddress;
+    private final long consumerPositionAddress;
+    private final long entriesAddress;
+    private final int capacity;
+    private final int mask;
+
+    private MpmcRing(MemorySegment segment, long offset, int capacity) {
+        this.segment = segment;
+        this.producerPositionAddress = offset + PRODUCER_POSITION_OFFSET;
+        this.consumerPositionAddress = offset + CONSUMER_POSITION_OFFSET;
+        this.entriesAddress = offset + ENTRIES_OFFSET;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+    }
+
+    /** Writes an empty ring at {@code offset}; only the creator of the memory calls this. */
+    public static MpmcRing format(MemorySegment segment, long offset, int capacity, int initialPosition) {
+        checkMpmcCapacity(capacity);
+        checkFits(segment, offset, capacity);
+        segment.set(JAVA_INT, offset + KIND_OFFSET, KIND_MPMC);
+        segment.set(JAVA_INT, offset + CAPACITY_OFFSET, capacity);
+        segment.set(JAVA_INT, offset + ENTRY_SIZE_OFFSET, MPMC_ENTRY_SIZE);
+        long entries = offset + ENTRIES_OFFSET;
+        for (int i = 0; i < capacity; i++) {
+            int position = initialPosition + i;
+            segment.set(JAVA_LONG, entries + (long) (position & (capacity - 1)) * MPMC_ENTRY_SIZE, free(position));
+        }
+        INT.setRelease(segment, offset + PRODUCER_POSITION_OFFSET, initialPosition);
+        INT.setRelease(segment, offset + CONSUMER_POSITION_OFFSET, initialPosition);
+        INT.setRelease(segment, offset + MAGIC_OFFSET, MAGIC);
+        return new MpmcRing(segment, offset, capacity);
+    }
+
+    public static MpmcRing format(MemorySegment segment, long offset, int capacity) {
+        return format(segment, offset, capacity, 0);
+    }
+
+    /** Attaches to a ring that {@link #format} wrote, possibly in another process. */
+    public static MpmcRing attach(MemorySegment segment, long offset) {
+        int magic = (int) INT.getAcquire(segment, offset + MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw new IllegalStateException(String.format(
+                    "no ring at offset %d: magic is 0x%08x, expected 0x%08x", offset, magic, MAGIC));
+        }
+        int kind = segment.get(JAVA_INT, offset + KIND_OFFSET);
+        if (kind != KIND_MPMC) {
+            throw new IllegalStateException("ring at offset " + offset + " is of kind " + kind
+                    + ", expected MPMC (" + KIND_MPMC + ")");
+        }
+        int capacity = segment.get(JAVA_INT, offset + CAPACITY_OFFSET);
+        checkMpmcCapacity(capacity);
+        checkFits(segment, offset, capacity);
+        return new MpmcRing(segment, offset, capacity);
+    }
+
+    // With one slot, "full for position p" (seq p+1) and "free for position p+1" (seq p+1)
+    // would be the same word: the sequence scheme needs at least two slots.
+    private static void checkMpmcCapacity(int capacity) {
+        RingDescriptor.checkCapacity(capacity);
+        if (capacity < 2) {
+            throw new IllegalArgumentException("MPMC ring capacity must be at least 2, got " + capacity);
+        }
+    }
+
+    private static void checkFits(MemorySegment segment, long offset, int capacity) {
+        long need = RingDescriptor.byteSize(KIND_MPMC, capacity);
+        if (offset < 0 || offset + need > segment.byteSize()) {
+            throw new IllegalArgumentException("ring of capacity " + capacity + " needs " + need
+                    + " bytes at offset " + offset + " but the segment has " + segment.byteSize());
+        }
+    }
+
+    private static long free(int position) {
+        return (long) position << 32;
+    }
+
+    private static long full(int position, int value) {
+        return (long) (position + 1) << 32 | (value & 0xFFFF_FFFFL);
+    }
+
+    private static int sequence(long word) {
+        return (int) (word >>> 32);
+    }
+
+    private long slotAddress(int position) {
+        return entriesAddress + (long) (position & mask) * MPMC_ENTRY_SIZE;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public int enqueueBulk(int[] src, int offset, int count) {
+        return enqueue(src, offset, count, true);
+    }
+
+    @Override
+    public int enqueueBurst(int[] src, int offset, int count) {
+        return enqueue(src, offset, count, false);
+    }
+
+    @Override
+    public int dequeueBulk(int[] dst, int offset, int count) {
+        return dequeue(dst, offset, count, true);
+    }
+
+    @Override
+    public int dequeueBurst(int[] dst, int offset, int count) {
+        return dequeue(dst, offset, count, false);
+    }
+
+    private int enqueue(int[] src, int offset, int count, boolean bulk) {
+        if (count <= 0) {
+            return 0;
+        }
+        while (true) {
+            final int position = (int) INT.getAcquire(segment, producerPositionAddress);
+            int free = 0;
+            int lag = 0;
+            while (free < count) {
+                long word = (long) LONG.getAcquire(segment, slotAddress(position + free));
+                lag = sequence(word) - (position + free);
+                if (lag != 0) {
+                    break;
+                }
+                free++;
+            }
+            if (free < count && (bulk || free == 0)) {
+                if (lag > 0) {
+                    continue; // another producer moved on: our position is stale
+                }
+                return 0; // the slot still holds last lap's entry: full
+            }
+            if (INT.compareAndSet(segment, producerPositionAddress, position, position + free)) {
+                for (int i = 0; i < free; i++) {
+                    LONG.setRelease(segment, slotAddress(position + i), full(position + i, src[offset + i]));
+                }
+                return free;
+            }
+        }
+    }
+
+    private int dequeue(int[] dst, int offset, int count, boolean bulk) {
+        if (count <= 0) {
+            return 0;
+        }
+        while (true) {
+            final int position = (int) INT.getAcquire(segment, consumerPositionAddress);
+            int taken = 0;
+            int skipped = 0;
+            int lag = 0;
+            // Scan at most count published slots; skipped slots are claimed too but not returned.
+            while (taken < count) {
+                long word = (long) LONG.getAcquire(segment, slotAddress(position + taken + skipped));
+                lag = sequence(word) - (position + taken + skipped + 1);
+                if (lag != 0) {
+                    break;
+                }
+                int value = (int) word;
+                if (value == SKIPPED) {
+                    skipped++;
+                } else {
+                    dst[offset + taken++] = value;
+                }
+            }
+            int claimed = taken + skipped;
+            if (taken < count && (bulk || claimed == 0)) {
+                if (lag > 0) {
+                    continue; // another consumer moved on: our position is stale
+                }
+                return 0; // empty, or fewer than a bulk's worth published
+            }
+            if (INT.compareAndSet(segment, consumerPositionAddress, position, position + claimed)) {
+                release(position, claimed);
+                return taken;
+            }
+        }
+    }
+
+    private void release(int position, int count) {
+        for (int i = 0; i < count; i++) {
+            LONG.setRelease(segment, slotAddress(position + i), free(position + i + capacity));
+        }
+    }
+
+    /**
+     * Marks as {@link #SKIPPED} every slot that a producer claimed but never published, so
+     * that consumers can step over them. Call only when every producer that might still be
+     * between claim and publish is known to be dead (the manager does, after reaping an NF);
+     * a live producer's later publish into such a slot would be lost.
+     *
+     * @return how many slots were unblocked
+     */
+    public int unblock() {
+        int consumer = (int) INT.getAcquire(segment, consumerPositionAddress);
+        int producer = (int) INT.getAcquire(segment, producerPositionAddress);
+        int unblocked = 0;
+        for (int position = consumer; position - producer < 0; position++) {
+            long address = slotAddress(position);
+            long word = (long) LONG.getAcquire(segment, address);
+            if (sequence(word) == position
+                    && LONG.compareAndSet(segment, address, word, full(position, SKIPPED))) {
+                unblocked++;
+            }
+        }
+        return unblocked;
+    }
+
+    @Override
+    public int size() {
+        int producer = (int) INT.getAcquire(segment, producerPositionAddress);
+        int consumer = (int) INT.getAcquire(segment, consumerPositionAddress);
+        return Math.clamp(producer - consumer, 0, capacity);
+    }
+
+    @Override
+    public String toString() {
+        return "MpmcRing[capacity=" + capacity + ", size=" + size() + "]";
+    }
+}

@@ -1,0 +1,184 @@
+package org.jnetvm.core.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.testing.TestRegions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class PacketPoolTest {
+
+    @Test
+    void everyBufferCanBeAllocatedOnceAndTheAuditFollows() {
+        try (Region region = Region.create(TestRegions.small("alloc").bufferCount(1000).build())) {
+            PacketPool pool = new PacketPool(region);
+            BitSet seen = new BitSet();
+            int[] burst = new int[32];
+            try (PoolCache cache = pool.newCache()) {
+                int allocated = 0;
+                while (cache.alloc(burst, 0, 8) == 8) {
+                    for (int i = 0; i < 8; i++) {
+                        assertThat(seen.get(burst[i])).as("buffer %d handed out twice", burst[i]).isFalse();
+                        assertThat(burst[i]).isBetween(0, 999);
+                        seen.set(burst[i]);
+                    }
+                    allocated += 8;
+                }
+                assertThat(allocated).isEqualTo(1000);
+                assertThat(pool.audit()).isEqualTo(new PoolAudit(1000, 0, 0, 1000));
+                assertThat(cache.alloc(burst, 0, 1)).as("empty pool").isZero();
+
+                int[] all = seen.stream().toArray();
+                cache.free(all, 0, 10);
+                assertThat(pool.audit()).isEqualTo(new PoolAudit(1000, 0, 10, 990));
+                for (int i = 10; i < all.length; i += 10) {
+                    cache.free(all, i, 10);
+                }
+                PoolAudit audit = pool.audit();
+                assertThat(audit.allReturned()).isTrue();
+                assertThat(audit.cached()).isLessThanOrEqualTo(64 + 32);
+            }
+            assertThat(pool.audit()).as("closing the cache flushes it").isEqualTo(new PoolAudit(1000, 1000, 0, 0));
+        }
+    }
+
+    @Test
+    void randomAllocAndFreeKeepsTheAuditExact() {
+        try (Region region = Region.create(TestRegions.small("random").bufferCount(2000).build())) {
+            PacketPool pool = new PacketPool(region);
+            SplittableRandom random = new SplittableRandom(7);
+            List<Integer> held = new ArrayList<>();
+            int[] burst = new int[200];
+            try (PoolCache cache = pool.newCache()) {
+                for (int step = 0; step < 20_000; step++) {
+                    int n = 1 + random.nextInt(random.nextBoolean() ? 32 : 150);
+                    if (random.nextBoolean()) {
+                        int got = cache.alloc(burst, 0, n);
+                        assertThat(got).isIn(0, n);
+                        if (got == 0) {
+                            assertThat(2000 - held.size()).as("alloc failed with enough free").isLessThan(n);
+                        }
+                        for (int i = 0; i < got; i++) {
+                            held.add(burst[i]);
+                        }
+                    } else {
+                        n = Math.min(n, held.size());
+                        for (int i = 0; i < n; i++) {
+                            burst[i] = held.remove(held.size() - 1);
+                        }
+                        cache.free(burst, 0, n);
+                    }
+                    PoolAudit audit = pool.audit();
+                    assertThat(audit.inFlight()).isEqualTo(held.size());
+                    assertThat(audit.cached()).isEqualTo(cache.cached());
+                }
+                assertThat(held.stream().distinct().count()).isEqualTo(held.size());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void threadsAllocatingAndFreingConcurrentlyLoseNothing() throws Exception {
+        try (Region region = Region.create(TestRegions.small("threads").bufferCount(4096).build())) {
+            PacketPool pool = new PacketPool(region);
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                final int seed = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    PacketMeta meta = pool.newMeta();
+                    SplittableRandom random = new SplittableRandom(seed);
+                    int[] burst = new int[32];
+                    try (PoolCache cache = pool.newCache()) {
+                        for (int i = 0; i < 200_000; i++) {
+                            int n = 1 + random.nextInt(32);
+                            if (cache.alloc(burst, 0, n) == n) {
+                                // Exactly one owner: stamp, then check nobody else stamped meanwhile.
+                                for (int k = 0; k < n; k++) {
+                                    meta.wrap(burst[k]).owner(seed + 1).sequence(i);
+                                }
+                                for (int k = 0; k < n; k++) {
+                                    meta.wrap(burst[k]);
+                                    if (meta.owner() != seed + 1 || meta.sequence() != i) {
+                                        throw new AssertionError("buffer " + burst[k] + " owned by two threads");
+                                    }
+                                }
+                                cache.free(burst, 0, n);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(pool.audit()).isEqualTo(new PoolAudit(4096, 4096, 0, 0));
+        }
+    }
+
+    @Test
+    void cachesOfADeadOwnerAreReclaimed() {
+        try (Region region = Region.create(TestRegions.small("reclaim").bufferCount(512).build())) {
+            PacketPool pool = new PacketPool(region);
+            PoolCache cache = pool.newCache();
+            int[] burst = new int[16];
+            cache.alloc(burst, 0, 16);
+            cache.free(burst, 0, 16);
+            int cached = cache.cached();
+            assertThat(pool.audit().cached()).isEqualTo(cached).isPositive();
+            // Pretend this process died: the manager reclaims its caches.
+            long self = ProcessHandle.current().pid();
+            assertThat(pool.reclaimCaches(pid -> pid == self)).isEqualTo(cached);
+            assertThat(pool.audit()).isEqualTo(new PoolAudit(512, 512, 0, 0));
+        }
+    }
+
+    @Test
+    void runningOutOfCacheSlotsSaysWhatToDo() {
+        try (Region region = Region.create(TestRegions.small("slots").cacheCount(2).build())) {
+            PacketPool pool = new PacketPool(region);
+            try (PoolCache a = pool.newCache(); PoolCache b = pool.newCache()) {
+                assertThatThrownBy(pool::newCache).hasMessageContaining("all 2 pool caches")
+                        .hasMessageContaining("larger cacheCount");
+            }
+            pool.newCache().close(); // slots are given back on close
+        }
+    }
+
+    @Test
+    void metadataFieldsRoundTrip() {
+        try (Region region = Region.create(TestRegions.small("meta").build())) {
+            PacketPool pool = new PacketPool(region);
+            PacketMeta meta = pool.newMeta().wrap(17).reset();
+            assertThat(meta.dataOffset()).isEqualTo(pool.headroom());
+            assertThat(meta.dataAddress()).isEqualTo(pool.bufferAddress(17) + 64 + pool.headroom());
+            meta.action(4).flags(0x81).chainIndex(15).destination(-7).inputPort(65535).dataLength(1514)
+                    .flowHash(0xCAFEBABE).chainId(3).timestamp(123456789L).owner(99).sequence(-1);
+            meta.wrap(18).reset();
+            meta.wrap(17);
+            assertThat(meta.action()).isEqualTo(4);
+            assertThat(meta.flags()).isEqualTo(0x81);
+            assertThat(meta.chainIndex()).isEqualTo(15);
+            assertThat(meta.destination()).isEqualTo(-7);
+            assertThat(meta.inputPort()).isEqualTo(65535);
+            assertThat(meta.dataLength()).isEqualTo(1514);
+            assertThat(meta.flowHash()).isEqualTo(0xCAFEBABE);
+            assertThat(meta.chainId()).isEqualTo(3);
+            assertThat(meta.timestamp()).isEqualTo(123456789L);
+            assertThat(meta.owner()).isEqualTo(99);
+            assertThat(meta.sequence()).isEqualTo(-1);
+        }
+    }
+}
