@@ -1,0 +1,114 @@
+package org.jnetvm.core.idle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.function.BooleanSupplier;
+import org.jnetvm.core.sys.Futex;
+import org.jnetvm.core.util.Align;
+
+/**
+ * A consumer's sleep word in shared memory, and the protocol that lets it sleep when its
+ * ring is empty without any system call while it is awake (Flurries' hybrid polling).
+ *
+ * <pre>
+ *   0          4                                            128
+ *   +----------+--------------------------------------------+
+ *   | state    | (padding: producers read this line often)  |
+ *   +----------+--------------------------------------------+
+ *   state: AWAKE (0) or SLEEPING (1)
+ * </pre>
+ *
+ * <h2>Protocol</h2>
+ * Consumer ({@link #sleep}): store SLEEPING (volatile), re-check for work, and only if there
+ * is none call futex-wait on the word expecting SLEEPING; store AWAKE on return.
+ * Producer ({@link #ring}), after publishing work with release: a full fence, then read the
+ * word; only if it says SLEEPING, CAS it to AWAKE and call futex-wake. This is Dekker's
+ * pattern: consumer "store state; load ring position" against producer "store ring position;
+ * load state", each separated by a full fence, so at least one side sees the other's store:
+ * either the consumer sees the work and does not sleep, or the producer sees SLEEPING and
+ * wakes it. A wake that lands before the futex-wait makes the wait return at once (the word
+ * no longer holds SLEEPING), so no wake-up is lost.
+ *
+ * <h2>Threads</h2>
+ * One consumer thread calls {@link #sleep}; any number of producers (in any process) call
+ * {@link #ring}. Create one {@code Doorbell} object per process and side.
+ */
+public final class Doorbell {
+    public static final int STATE_OFFSET = 0;
+    public static final int LENGTH = Align.FALSE_SHARING_PAD;
+    public static final int AWAKE = 0;
+    public static final int SLEEPING = 1;
+
+    private static final VarHandle STATE = JAVA_INT.varHandle();
+
+    private final MemorySegment word;
+    private final Arena arena;
+    private final MemorySegment timespec;
+    private long sleeps;
+    private long wakeCalls;
+
+    /** A doorbell over the {@link #LENGTH} bytes at {@code offset} of {@code segment}. */
+    public Doorbell(MemorySegment segment, long offset) {
+        this.word = segment.asSlice(offset + STATE_OFFSET, Integer.BYTES);
+        this.arena = Arena.ofAuto();
+        this.timespec = Futex.newTimespec(arena);
+    }
+
+    /** Sets the word AWAKE; the creator of the memory calls this once. */
+    public static void format(MemorySegment segment, long offset) {
+        STATE.setVolatile(segment, offset + STATE_OFFSET, AWAKE);
+    }
+
+    /**
+     * Sleeps until woken by {@link #ring}, or for at most {@code timeoutNanos}, unless
+     * {@code hasWork} says there is work once the word is armed.
+     *
+     * @return true if it actually called futex-wait
+     */
+    public boolean sleep(BooleanSupplier hasWork, long timeoutNanos) {
+        STATE.setVolatile(word, 0L, SLEEPING);
+        if (hasWork.getAsBoolean()) {
+            STATE.setVolatile(word, 0L, AWAKE);
+            return false;
+        }
+        sleeps++;
+        Futex.await(word, SLEEPING, timeoutNanos, timespec);
+        STATE.setVolatile(word, 0L, AWAKE);
+        return true;
+    }
+
+    /**
+     * Wakes the consumer if it sleeps or is about to. Call after publishing work (once per
+     * burst). Costs a fence and a load while the consumer is awake; a system call only when
+     * it sleeps.
+     *
+     * @return true if it called futex-wake
+     */
+    public boolean ring() {
+        VarHandle.fullFence();
+        if ((int) STATE.getAcquire(word, 0L) == SLEEPING && STATE.compareAndSet(word, 0L, SLEEPING, AWAKE)) {
+            wakeCalls++;
+            Futex.wake(word, 1);
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether the consumer has armed the word (is asleep or about to be). */
+    public boolean isSleeping() {
+        return (int) STATE.getAcquire(word, 0L) == SLEEPING;
+    }
+
+    /** futex-waits made through this object (consumer side). */
+    public long sleeps() {
+        return sleeps;
+    }
+
+    /** futex-wakes made through this object (producer side). */
+    public long wakeCalls() {
+        return wakeCalls;
+    }
+}
