@@ -2,14 +2,9 @@ package org.jnetvm.core.ring;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static org.jnetvm.core.ring.RingDescriptor.CAPACITY_OFFSET;
 import static org.jnetvm.core.ring.RingDescriptor.CONSUMER_POSITION_OFFSET;
 import static org.jnetvm.core.ring.RingDescriptor.ENTRIES_OFFSET;
-import static org.jnetvm.core.ring.RingDescriptor.ENTRY_SIZE_OFFSET;
 import static org.jnetvm.core.ring.RingDescriptor.KIND_MPMC;
-import static org.jnetvm.core.ring.RingDescriptor.KIND_OFFSET;
-import static org.jnetvm.core.ring.RingDescriptor.MAGIC;
-import static org.jnetvm.core.ring.RingDescriptor.MAGIC_OFFSET;
 import static org.jnetvm.core.ring.RingDescriptor.MPMC_ENTRY_SIZE;
 import static org.jnetvm.core.ring.RingDescriptor.PRODUCER_POSITION_OFFSET;
 
@@ -82,18 +77,13 @@ public final class MpmcRing implements IndexRing {
     /** Writes an empty ring at {@code offset}; only the creator of the memory calls this. */
     public static MpmcRing format(MemorySegment segment, long offset, int capacity, int initialPosition) {
         checkMpmcCapacity(capacity);
-        checkFits(segment, offset, capacity);
-        segment.set(JAVA_INT, offset + KIND_OFFSET, KIND_MPMC);
-        segment.set(JAVA_INT, offset + CAPACITY_OFFSET, capacity);
-        segment.set(JAVA_INT, offset + ENTRY_SIZE_OFFSET, MPMC_ENTRY_SIZE);
+        RingDescriptor.writeHeader(segment, offset, KIND_MPMC, capacity);
         long entries = offset + ENTRIES_OFFSET;
         for (int i = 0; i < capacity; i++) {
             int position = initialPosition + i;
             segment.set(JAVA_LONG, entries + (long) (position & (capacity - 1)) * MPMC_ENTRY_SIZE, free(position));
         }
-        INT.setRelease(segment, offset + PRODUCER_POSITION_OFFSET, initialPosition);
-        INT.setRelease(segment, offset + CONSUMER_POSITION_OFFSET, initialPosition);
-        INT.setRelease(segment, offset + MAGIC_OFFSET, MAGIC);
+        RingDescriptor.publish(segment, offset, initialPosition);
         return new MpmcRing(segment, offset, capacity);
     }
 
@@ -103,19 +93,8 @@ public final class MpmcRing implements IndexRing {
 
     /** Attaches to a ring that {@link #format} wrote, possibly in another process. */
     public static MpmcRing attach(MemorySegment segment, long offset) {
-        int magic = (int) INT.getAcquire(segment, offset + MAGIC_OFFSET);
-        if (magic != MAGIC) {
-            throw new IllegalStateException(String.format(
-                    "no ring at offset %d: magic is 0x%08x, expected 0x%08x", offset, magic, MAGIC));
-        }
-        int kind = segment.get(JAVA_INT, offset + KIND_OFFSET);
-        if (kind != KIND_MPMC) {
-            throw new IllegalStateException("ring at offset " + offset + " is of kind " + kind
-                    + ", expected MPMC (" + KIND_MPMC + ")");
-        }
-        int capacity = segment.get(JAVA_INT, offset + CAPACITY_OFFSET);
+        int capacity = RingDescriptor.validate(segment, offset, KIND_MPMC);
         checkMpmcCapacity(capacity);
-        checkFits(segment, offset, capacity);
         return new MpmcRing(segment, offset, capacity);
     }
 
@@ -125,14 +104,6 @@ public final class MpmcRing implements IndexRing {
         RingDescriptor.checkCapacity(capacity);
         if (capacity < 2) {
             throw new IllegalArgumentException("MPMC ring capacity must be at least 2, got " + capacity);
-        }
-    }
-
-    private static void checkFits(MemorySegment segment, long offset, int capacity) {
-        long need = RingDescriptor.byteSize(KIND_MPMC, capacity);
-        if (offset < 0 || offset + need > segment.byteSize()) {
-            throw new IllegalArgumentException("ring of capacity " + capacity + " needs " + need
-                    + " bytes at offset " + offset + " but the segment has " + segment.byteSize());
         }
     }
 

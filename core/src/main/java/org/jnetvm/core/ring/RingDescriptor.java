@@ -2,6 +2,10 @@ package org.jnetvm.core.ring;
 
 import static org.jnetvm.core.util.Align.FALSE_SHARING_PAD;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import org.jnetvm.core.util.Align;
 
 /**
@@ -60,6 +64,57 @@ public final class RingDescriptor {
             case KIND_MPMC -> MPMC_ENTRY_SIZE;
             default -> throw new IllegalArgumentException("unknown ring kind " + kind);
         };
+    }
+
+    private static final VarHandle INT = JAVA_INT.varHandle();
+
+    /**
+     * Writes the header of a ring about to be formatted (everything but the magic, which
+     * {@link #publish} stores last).
+     */
+    static void writeHeader(MemorySegment segment, long offset, int kind, int capacity) {
+        checkFits(segment, offset, kind, capacity);
+        segment.set(JAVA_INT, offset + KIND_OFFSET, kind);
+        segment.set(JAVA_INT, offset + CAPACITY_OFFSET, capacity);
+        segment.set(JAVA_INT, offset + ENTRY_SIZE_OFFSET, entrySize(kind));
+    }
+
+    /** Sets both positions and then the magic, with release: an attacher that sees the magic sees a formatted ring. */
+    static void publish(MemorySegment segment, long offset, int initialPosition) {
+        INT.setRelease(segment, offset + PRODUCER_POSITION_OFFSET, initialPosition);
+        INT.setRelease(segment, offset + CONSUMER_POSITION_OFFSET, initialPosition);
+        INT.setRelease(segment, offset + MAGIC_OFFSET, MAGIC);
+    }
+
+    /**
+     * Checks that {@code offset} holds a formatted ring of {@code kind} that fits the segment.
+     *
+     * @return its capacity
+     * @throws IllegalStateException naming what differs
+     */
+    static int validate(MemorySegment segment, long offset, int kind) {
+        int magic = (int) INT.getAcquire(segment, offset + MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw new IllegalStateException(String.format(
+                    "no ring at offset %d: magic is 0x%08x, expected 0x%08x", offset, magic, MAGIC));
+        }
+        int found = segment.get(JAVA_INT, offset + KIND_OFFSET);
+        if (found != kind) {
+            throw new IllegalStateException("ring at offset " + offset + " is of kind " + found
+                    + ", expected " + kind + (kind == KIND_SPSC ? " (SPSC)" : " (MPMC)"));
+        }
+        int capacity = segment.get(JAVA_INT, offset + CAPACITY_OFFSET);
+        checkCapacity(capacity);
+        checkFits(segment, offset, kind, capacity);
+        return capacity;
+    }
+
+    private static void checkFits(MemorySegment segment, long offset, int kind, int capacity) {
+        long need = byteSize(kind, capacity);
+        if (offset < 0 || offset + need > segment.byteSize()) {
+            throw new IllegalArgumentException("ring of capacity " + capacity + " needs " + need
+                    + " bytes at offset " + offset + " but the segment has " + segment.byteSize());
+        }
     }
 
     public static void checkCapacity(int capacity) {

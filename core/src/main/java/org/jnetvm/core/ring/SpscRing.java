@@ -1,14 +1,9 @@
 package org.jnetvm.core.ring;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static org.jnetvm.core.ring.RingDescriptor.CAPACITY_OFFSET;
 import static org.jnetvm.core.ring.RingDescriptor.CONSUMER_POSITION_OFFSET;
 import static org.jnetvm.core.ring.RingDescriptor.ENTRIES_OFFSET;
-import static org.jnetvm.core.ring.RingDescriptor.ENTRY_SIZE_OFFSET;
-import static org.jnetvm.core.ring.RingDescriptor.KIND_OFFSET;
 import static org.jnetvm.core.ring.RingDescriptor.KIND_SPSC;
-import static org.jnetvm.core.ring.RingDescriptor.MAGIC;
-import static org.jnetvm.core.ring.RingDescriptor.MAGIC_OFFSET;
 import static org.jnetvm.core.ring.RingDescriptor.PRODUCER_POSITION_OFFSET;
 import static org.jnetvm.core.ring.RingDescriptor.SPSC_ENTRY_SIZE;
 
@@ -79,13 +74,8 @@ public final class SpscRing extends SpscRingPad2 implements IndexRing {
      */
     public static SpscRing format(MemorySegment segment, long offset, int capacity, int initialPosition) {
         RingDescriptor.checkCapacity(capacity);
-        checkFits(segment, offset, capacity);
-        segment.set(JAVA_INT, offset + KIND_OFFSET, KIND_SPSC);
-        segment.set(JAVA_INT, offset + CAPACITY_OFFSET, capacity);
-        segment.set(JAVA_INT, offset + ENTRY_SIZE_OFFSET, SPSC_ENTRY_SIZE);
-        POSITION.setRelease(segment, offset + PRODUCER_POSITION_OFFSET, initialPosition);
-        POSITION.setRelease(segment, offset + CONSUMER_POSITION_OFFSET, initialPosition);
-        POSITION.setRelease(segment, offset + MAGIC_OFFSET, MAGIC);
+        RingDescriptor.writeHeader(segment, offset, KIND_SPSC, capacity);
+        RingDescriptor.publish(segment, offset, initialPosition);
         return new SpscRing(segment, offset, capacity);
     }
 
@@ -100,28 +90,8 @@ public final class SpscRing extends SpscRingPad2 implements IndexRing {
      * @throws IllegalStateException if the memory does not hold a formatted SPSC ring
      */
     public static SpscRing attach(MemorySegment segment, long offset) {
-        int magic = (int) POSITION.getAcquire(segment, offset + MAGIC_OFFSET);
-        if (magic != MAGIC) {
-            throw new IllegalStateException(String.format(
-                    "no ring at offset %d: magic is 0x%08x, expected 0x%08x", offset, magic, MAGIC));
-        }
-        int kind = segment.get(JAVA_INT, offset + KIND_OFFSET);
-        if (kind != KIND_SPSC) {
-            throw new IllegalStateException("ring at offset " + offset + " is of kind " + kind
-                    + ", expected SPSC (" + KIND_SPSC + ")");
-        }
-        int capacity = segment.get(JAVA_INT, offset + CAPACITY_OFFSET);
-        RingDescriptor.checkCapacity(capacity);
-        checkFits(segment, offset, capacity);
+        int capacity = RingDescriptor.validate(segment, offset, KIND_SPSC);
         return new SpscRing(segment, offset, capacity);
-    }
-
-    private static void checkFits(MemorySegment segment, long offset, int capacity) {
-        long need = RingDescriptor.byteSize(KIND_SPSC, capacity);
-        if (offset < 0 || offset + need > segment.byteSize()) {
-            throw new IllegalArgumentException("ring of capacity " + capacity + " needs " + need
-                    + " bytes at offset " + offset + " but the segment has " + segment.byteSize());
-        }
     }
 
     @Override
