@@ -228,8 +228,10 @@ public final class PacketParser {
                     if (stop - p < 8) {
                         return truncatedExt(pos, p, next);
                     }
-                    fragment = true;
-                    int offsetField = u16(seg, p + 2) >>> 3;
+                    int fragWord = u16(seg, p + 2);
+                    // Offset 0 with M clear is an "atomic fragment" (RFC 6946): a whole datagram.
+                    fragment |= (fragWord & 0xFFF9) != 0;
+                    int offsetField = fragWord >>> 3;
                     if (offsetField != 0) {
                         ipv6ExtCount++;
                         l3HeaderLength = (int) (p + 8 - pos);
