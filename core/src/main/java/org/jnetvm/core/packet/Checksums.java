@@ -83,16 +83,34 @@ public final class Checksums {
 
     // ---- IPv4 header ----
 
-    /** Checksum the IPv4 header at {@code ipOff} should carry (its own field counted as 0). */
+    /**
+     * Checksum the IPv4 header at {@code ipOff} should carry (its own field counted as 0).
+     * An IHL below 5 is taken as 5; the header must lie within the segment.
+     */
     public static int ipv4Header(MemorySegment seg, long ipOff) {
-        int ihl = (u8(seg, ipOff) & 0x0F) * 4;
+        int ihl = Math.max(20, (u8(seg, ipOff) & 0x0F) * 4);
         long s = sum(seg, ipOff, 10) + sum(seg, ipOff + 12, ihl - 12);
         return ~fold(s) & 0xFFFF;
     }
 
     /** True if the IPv4 header at {@code ipOff} carries a correct checksum. */
     public static boolean verifyIpv4Header(MemorySegment seg, long ipOff) {
+        return verifyIpv4Header(seg, ipOff, seg.byteSize() - ipOff);
+    }
+
+    /**
+     * True if the IPv4 header at {@code ipOff} carries a correct checksum and its IHL is
+     * between 5 and {@code maxLength} bytes; a header whose IHL is garbage is simply not
+     * valid, so this never reads beyond {@code maxLength}.
+     */
+    public static boolean verifyIpv4Header(MemorySegment seg, long ipOff, long maxLength) {
+        if (maxLength < 20) {
+            return false;
+        }
         int ihl = (u8(seg, ipOff) & 0x0F) * 4;
+        if (ihl < 20 || ihl > maxLength) {
+            return false;
+        }
         return fold(sum(seg, ipOff, ihl)) == 0xFFFF;
     }
 

@@ -192,7 +192,7 @@ public final class Ipv4View {
     }
 
     public boolean verifyChecksum() {
-        return Checksums.verifyIpv4Header(seg, off);
+        return Checksums.verifyIpv4Header(seg, off, len);
     }
 
     /** Recomputes and writes the header checksum. */
