@@ -20,6 +20,10 @@ import java.lang.foreign.MemorySegment;
  * <p>Speed: the ones'-complement sum is independent of word size and byte order as long as
  * the carries are folded back in (RFC 1071 §2), so the sum reads 8 bytes at a time as two
  * 32-bit halves into a 64-bit accumulator and folds once at the end.
+ *
+ * <p>Limitation: the IPv6 pseudo-header uses the destination of the fixed header. A packet
+ * with a Routing header whose Segments Left is non-zero should use the final destination
+ * from the Routing header (RFC 8200 §8.1); that case is not handled yet.
  */
 public final class Checksums {
     private static final int TCP_CSUM = 16;
