@@ -77,7 +77,8 @@ class DoorbellTest {
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(line).startsWith("OK " + (WAKEUPS + STREAM) + " ");
                 long childSleeps = Long.parseLong(line.split(" ")[2]);
-                assertThat(childSleeps).isGreaterThanOrEqualTo(wakesBefore);
+                // A wake may find the consumer armed but not yet waiting; it then skips the wait.
+                assertThat(childSleeps).as("consumer's futex waits").isGreaterThan(WAKEUPS / 2);
                 long streamingWakes = doorbell.wakeCalls() - wakesBefore;
                 assertThat(streamingWakes).as("futex wakes while streaming %d bursts", bursts).isLessThan(bursts / 20 + 5);
             } finally {
