@@ -7,33 +7,19 @@ import java.lang.foreign.MemorySegment;
  * {@link #isEthernetIpv4()}). Used by NFs that answer or snoop ARP (a proxy-ARP NF, the
  * manager's port code). Wrap at {@link PacketParser#l3Offset()}; one per thread.
  */
-public final class ArpView {
+public final class ArpView extends HeaderView {
     public static final int OP_REQUEST = 1;
     public static final int OP_REPLY = 2;
 
-    private MemorySegment seg = MemorySegment.NULL;
-    private long off;
-    private int len;
-
     /** Points this view at the ARP packet at {@code offset}; returns this. */
     public ArpView wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
+        point(seg, offset, length);
         return this;
     }
 
     /** Points this view at the L3 header of the frame the parser last parsed. */
     public ArpView wrap(PacketParser p) {
         return wrap(p.segment(), p.l3Offset(), p.l3Length());
-    }
-
-    public long offset() {
-        return off;
-    }
-
-    public int length() {
-        return len;
     }
 
     public int hardwareType() {

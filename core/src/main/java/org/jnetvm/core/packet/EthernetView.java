@@ -8,33 +8,19 @@ import java.lang.foreign.MemorySegment;
  * forwarder swapping addresses. One instance per thread, re-wrapped per packet; holds no
  * data of its own. Getters do not validate: wrap only what the parser accepted.
  */
-public final class EthernetView {
+public final class EthernetView extends HeaderView {
     /** Bytes of header before any VLAN tag. */
     public static final int HEADER_LENGTH = 14;
 
-    private MemorySegment seg = MemorySegment.NULL;
-    private long off;
-    private int len;
-
     /** Points this view at the frame at {@code [offset, offset + length)}; returns this. */
     public EthernetView wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
+        point(seg, offset, length);
         return this;
     }
 
     /** Points this view at the frame the parser last parsed. */
     public EthernetView wrap(PacketParser p) {
         return wrap(p.segment(), p.l2Offset(), p.frameLength());
-    }
-
-    public long offset() {
-        return off;
-    }
-
-    public int length() {
-        return len;
     }
 
     /** Destination MAC in the low 48 bits. */

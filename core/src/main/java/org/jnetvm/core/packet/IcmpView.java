@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * v4 or v6 is {@link PacketParser#l4Kind()}. Used by ping responders and by the 5-tuple code
  * (echo id as port). One per thread, re-wrapped per packet.
  */
-public final class IcmpView {
+public final class IcmpView extends HeaderView {
     public static final int ECHO_REPLY = 0;
     public static final int DEST_UNREACHABLE = 3;
     public static final int ECHO_REQUEST = 8;
@@ -16,29 +16,15 @@ public final class IcmpView {
     public static final int V6_ECHO_REQUEST = 128;
     public static final int V6_ECHO_REPLY = 129;
 
-    private MemorySegment seg = MemorySegment.NULL;
-    private long off;
-    private int len;
-
     /** Points this view at the ICMP message at {@code offset}; returns this. */
     public IcmpView wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
+        point(seg, offset, length);
         return this;
     }
 
     /** Points this view at the L4 header of the frame the parser last parsed. */
     public IcmpView wrap(PacketParser p) {
         return wrap(p.segment(), p.l4Offset(), p.l4Length());
-    }
-
-    public long offset() {
-        return off;
-    }
-
-    public int length() {
-        return len;
     }
 
     public int type() {

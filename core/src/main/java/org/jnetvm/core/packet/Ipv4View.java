@@ -10,34 +10,20 @@ import java.lang.foreign.MemorySegment;
  * (RFC 1624), which is cheaper for a single field. Addresses are ints in network order
  * (10.0.0.1 is 0x0A000001).
  */
-public final class Ipv4View {
+public final class Ipv4View extends HeaderView {
     public static final int MIN_HEADER_LENGTH = 20;
     public static final int FLAG_DF = 0x4000;
     public static final int FLAG_MF = 0x2000;
 
-    private MemorySegment seg = MemorySegment.NULL;
-    private long off;
-    private int len;
-
     /** Points this view at the IPv4 header at {@code offset}; returns this. */
     public Ipv4View wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
+        point(seg, offset, length);
         return this;
     }
 
     /** Points this view at the L3 packet of the frame the parser last parsed. */
     public Ipv4View wrap(PacketParser p) {
         return wrap(p.segment(), p.l3Offset(), p.l3Length());
-    }
-
-    public long offset() {
-        return off;
-    }
-
-    public int length() {
-        return len;
     }
 
     public int version() {

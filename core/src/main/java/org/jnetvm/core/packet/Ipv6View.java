@@ -8,32 +8,18 @@ import java.lang.foreign.MemorySegment;
  * {@link PacketParser#l3Offset()}; extension headers are walked by the parser, whose
  * {@link PacketParser#ipProtocol()} is the final upper-layer protocol. One per thread.
  */
-public final class Ipv6View {
+public final class Ipv6View extends HeaderView {
     public static final int HEADER_LENGTH = 40;
-
-    private MemorySegment seg = MemorySegment.NULL;
-    private long off;
-    private int len;
 
     /** Points this view at the IPv6 header at {@code offset}; returns this. */
     public Ipv6View wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
+        point(seg, offset, length);
         return this;
     }
 
     /** Points this view at the L3 packet of the frame the parser last parsed. */
     public Ipv6View wrap(PacketParser p) {
         return wrap(p.segment(), p.l3Offset(), p.l3Length());
-    }
-
-    public long offset() {
-        return off;
-    }
-
-    public int length() {
-        return len;
     }
 
     public int version() {

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * the IP pseudo-header, so compute/verify go through {@link Checksums} with the parser.
  * One per thread, re-wrapped per packet.
  */
-public final class TcpView {
+public final class TcpView extends TransportView {
     public static final int FIN = 0x01;
     public static final int SYN = 0x02;
     public static final int RST = 0x04;
@@ -18,45 +18,15 @@ public final class TcpView {
     public static final int ECE = 0x40;
     public static final int CWR = 0x80;
 
-    private MemorySegment seg = MemorySegment.NULL;
-    private long off;
-    private int len;
-
     /** Points this view at the TCP segment at {@code offset} ({@code length} to the IP end). */
     public TcpView wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
+        point(seg, offset, length);
         return this;
     }
 
     /** Points this view at the L4 header of the frame the parser last parsed. */
     public TcpView wrap(PacketParser p) {
         return wrap(p.segment(), p.l4Offset(), p.l4Length());
-    }
-
-    public long offset() {
-        return off;
-    }
-
-    public int length() {
-        return len;
-    }
-
-    public int srcPort() {
-        return Net.u16(seg, off);
-    }
-
-    public void srcPort(int port) {
-        Net.put16(seg, off, port);
-    }
-
-    public int dstPort() {
-        return Net.u16(seg, off + 2);
-    }
-
-    public void dstPort(int port) {
-        Net.put16(seg, off + 2, port);
     }
 
     /** Sequence number as an unsigned 32-bit value. */

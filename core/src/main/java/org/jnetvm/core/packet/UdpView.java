@@ -6,48 +6,18 @@ import java.lang.foreign.MemorySegment;
  * Flyweight over a UDP header. Wrap at {@link PacketParser#l4Offset()}; checksums with the
  * pseudo-header are in {@link Checksums}. One per thread, re-wrapped per packet.
  */
-public final class UdpView {
+public final class UdpView extends TransportView {
     public static final int HEADER_LENGTH = 8;
-
-    private MemorySegment seg = MemorySegment.NULL;
-    private long off;
-    private int len;
 
     /** Points this view at the UDP header at {@code offset}; returns this. */
     public UdpView wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
+        point(seg, offset, length);
         return this;
     }
 
     /** Points this view at the L4 header of the frame the parser last parsed. */
     public UdpView wrap(PacketParser p) {
         return wrap(p.segment(), p.l4Offset(), p.l4Length());
-    }
-
-    public long offset() {
-        return off;
-    }
-
-    public int length() {
-        return len;
-    }
-
-    public int srcPort() {
-        return Net.u16(seg, off);
-    }
-
-    public void srcPort(int port) {
-        Net.put16(seg, off, port);
-    }
-
-    public int dstPort() {
-        return Net.u16(seg, off + 2);
-    }
-
-    public void dstPort(int port) {
-        Net.put16(seg, off + 2, port);
     }
 
     /** The UDP length field: header plus data. */

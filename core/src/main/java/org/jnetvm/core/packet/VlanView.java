@@ -8,24 +8,17 @@ import java.lang.foreign.MemorySegment;
  * or with {@link #wrap(PacketParser, int)}. Used by NFs that retag or route by VLAN; one per
  * thread, re-wrapped per packet.
  */
-public final class VlanView {
-    private MemorySegment seg = MemorySegment.NULL;
-    private long off;
+public final class VlanView extends HeaderView {
 
     /** Points this view at the tag whose TPID is at {@code offset}; returns this. */
     public VlanView wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
+        point(seg, offset, length);
         return this;
     }
 
     /** Points this view at tag {@code i} (0 = outermost) of the frame the parser last parsed. */
     public VlanView wrap(PacketParser p, int i) {
         return wrap(p.segment(), p.vlanOffset(i) - 2, 4);
-    }
-
-    public long offset() {
-        return off;
     }
 
     /** 0x8100 (802.1Q) or 0x88A8 (802.1ad S-tag). */
