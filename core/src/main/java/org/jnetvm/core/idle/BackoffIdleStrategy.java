@@ -50,10 +50,6 @@ public final class BackoffIdleStrategy implements IdleStrategy {
         }
     }
 
-    /** Whether the strategy has reached its longest park: the loop has been idle a while. */
-    public boolean atMaxPark() {
-        return parkNanos >= maxParkNanos;
-    }
 
     @Override
     public void reset() {

@@ -45,7 +45,6 @@ public final class Doorbell {
     private static final VarHandle STATE = JAVA_INT.varHandle();
 
     private final MemorySegment word;
-    private final Arena arena;
     private final MemorySegment timespec;
     private long sleeps;
     private long wakeCalls;
@@ -53,8 +52,7 @@ public final class Doorbell {
     /** A doorbell over the {@link #LENGTH} bytes at {@code offset} of {@code segment}. */
     public Doorbell(MemorySegment segment, long offset) {
         this.word = segment.asSlice(offset + STATE_OFFSET, Integer.BYTES);
-        this.arena = Arena.ofAuto();
-        this.timespec = Futex.newTimespec(arena);
+        this.timespec = Futex.newTimespec(Arena.ofAuto());
     }
 
     /** Sets the word AWAKE; the creator of the memory calls this once. */

@@ -101,15 +101,6 @@ public final class PoolCache implements AutoCloseable {
         INT.setRelease(segment, countAddress, length);
     }
 
-    /** Frees one buffer. */
-    public void free(int index) {
-        if (length + 1 > flushThreshold) {
-            spill(length - (capacity - 1));
-        }
-        segment.set(JAVA_INT, entries + (long) length * Integer.BYTES, index);
-        length++;
-        INT.setRelease(segment, countAddress, length);
-    }
 
     // Moves the top n entries to the free ring.
     private void spill(int n) {
