@@ -1,0 +1,2 @@
+/** Built-in network functions, started with {@code jnetvm nf NAME}. */
+package org.jnetvm.nfs;
