@@ -95,6 +95,22 @@ public final class Doorbell {
         return false;
     }
 
+    /**
+     * {@link #ring()} for the doorbell at {@code offset} of {@code segment}, without an object:
+     * what a producer that feeds many consumers (a router) calls.
+     *
+     * @return true if it called futex-wake
+     */
+    public static boolean ring(MemorySegment segment, long offset) {
+        VarHandle.fullFence();
+        long address = offset + STATE_OFFSET;
+        if ((int) STATE.getAcquire(segment, address) == SLEEPING && STATE.compareAndSet(segment, address, SLEEPING, AWAKE)) {
+            Futex.wake(segment.asSlice(address, Integer.BYTES), 1);
+            return true;
+        }
+        return false;
+    }
+
     /** Whether the consumer has armed the word (is asleep or about to be). */
     public boolean isSleeping() {
         return (int) STATE.getAcquire(word, 0L) == SLEEPING;

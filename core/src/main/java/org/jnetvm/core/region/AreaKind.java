@@ -8,6 +8,18 @@ public enum AreaKind {
     POOL_CACHES(2),
     /** General-purpose SPSC rings, numbered 0..ringCount-1 (the manager hands them to NFs). */
     RINGS(3),
+    /** One slot per NF: state, heartbeat, doorbell, counters (see NfSlotDescriptor). */
+    NF_TABLE(5),
+    /** Each NF slot's rx ring (MPMC: any producer may feed an NF) and tx ring (SPSC, drained by the manager). */
+    NF_RINGS(6),
+    /** Service id -> live instances (see ServiceDescriptor). */
+    SERVICES(7),
+    /** Chain id -> services in order (see ChainDescriptor). */
+    CHAINS(8),
+    /** One block per port: name, kind, rx counters (see PortDescriptor). */
+    PORTS(9),
+    /** One block per manager data-plane thread: liveness, drops, per-port tx counters (see ThreadDescriptor). */
+    THREADS(10),
     /** Packet buffers (see PacketBufferDescriptor). Last, so that huge pages back them whole. */
     BUFFERS(4);
 

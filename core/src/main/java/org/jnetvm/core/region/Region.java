@@ -159,6 +159,13 @@ public final class Region implements AutoCloseable {
         s.set(JAVA_INT, CACHE_CAPACITY_OFFSET, layout.cacheCapacity());
         s.set(JAVA_INT, RING_COUNT_OFFSET, layout.ringCount());
         s.set(JAVA_INT, RING_CAPACITY_OFFSET, layout.ringCapacity());
+        s.set(JAVA_INT, NF_SLOTS_OFFSET, layout.nfSlots());
+        s.set(JAVA_INT, SERVICE_COUNT_OFFSET, layout.serviceCount());
+        s.set(JAVA_INT, MAX_INSTANCES_OFFSET, layout.maxInstances());
+        s.set(JAVA_INT, CHAIN_COUNT_OFFSET, layout.chainCount());
+        s.set(JAVA_INT, MAX_CHAIN_LENGTH_OFFSET, layout.maxChainLength());
+        s.set(JAVA_INT, PORT_COUNT_OFFSET, layout.portCount());
+        s.set(JAVA_INT, THREAD_COUNT_OFFSET, layout.threadCount());
         byte[] nameBytes = spec.name().getBytes(StandardCharsets.UTF_8);
         MemorySegment.copy(nameBytes, 0, s, JAVA_BYTE, NAME_OFFSET, nameBytes.length);
         int i = 0;
@@ -189,6 +196,12 @@ public final class Region implements AutoCloseable {
         }
         for (int r = 0; r < layout.ringCount(); r++) {
             SpscRing.format(s, layout.ringOffset(r), layout.ringCapacity());
+        }
+        // NF slots start FREE (the file is zero-filled) with formatted rings, so that a reader
+        // of any slot sees a valid ring; the manager formats a slot's rings again on each reuse.
+        for (int slot = 0; slot < layout.nfSlots(); slot++) {
+            MpmcRing.format(s, layout.nfRxRingOffset(slot), layout.ringCapacity());
+            SpscRing.format(s, layout.nfTxRingOffset(slot), layout.ringCapacity());
         }
         // Ready last, with release: a mapper that sees READY sees everything above.
         STATE.setRelease(s, (long) STATE_OFFSET, STATE_READY);
@@ -271,10 +284,14 @@ public final class Region implements AutoCloseable {
         }
         RegionLayout expected;
         try {
-            expected = RegionLayout.of(s.get(JAVA_INT, BUFFER_COUNT_OFFSET), s.get(JAVA_INT, HEADROOM_OFFSET),
+            expected = RegionLayout.of(new RegionSpec(readName(s), path.getParent(),
+                    s.get(JAVA_INT, BUFFER_COUNT_OFFSET), s.get(JAVA_INT, HEADROOM_OFFSET),
                     s.get(JAVA_INT, DATA_ROOM_OFFSET), s.get(JAVA_INT, CACHE_COUNT_OFFSET),
                     s.get(JAVA_INT, CACHE_CAPACITY_OFFSET), s.get(JAVA_INT, RING_COUNT_OFFSET),
-                    s.get(JAVA_INT, RING_CAPACITY_OFFSET));
+                    s.get(JAVA_INT, RING_CAPACITY_OFFSET), s.get(JAVA_INT, NF_SLOTS_OFFSET),
+                    s.get(JAVA_INT, SERVICE_COUNT_OFFSET), s.get(JAVA_INT, MAX_INSTANCES_OFFSET),
+                    s.get(JAVA_INT, CHAIN_COUNT_OFFSET), s.get(JAVA_INT, MAX_CHAIN_LENGTH_OFFSET),
+                    s.get(JAVA_INT, PORT_COUNT_OFFSET), s.get(JAVA_INT, THREAD_COUNT_OFFSET)));
         } catch (IllegalArgumentException e) {
             throw new RegionException(path, "sizes", "header sizes are invalid: " + e.getMessage());
         }

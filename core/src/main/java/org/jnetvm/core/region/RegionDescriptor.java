@@ -23,7 +23,14 @@ package org.jnetvm.core.region;
  *   76     ring count                int      general-purpose SPSC rings
  *   80     ring capacity             int
  *   84     area count                int      entries used in the area table
- *   88     (reserved up to 128)
+ *   88     NF slots                  int
+ *   92     service count             int      service ids are 1..count
+ *   96     max instances             int      per service
+ *   100    chain count               int
+ *   104    max chain length          int
+ *   108    port count                int
+ *   112    thread count              int      manager threads with counter blocks
+ *   116    (reserved up to 128)
  *   128    region name               64 B     UTF-8, NUL padded
  *   192    (reserved up to 256)
  *   256    area table                {@link #AREA_MAX} entries of {@link #AREA_ENTRY_LENGTH} bytes:
@@ -36,7 +43,7 @@ public final class RegionDescriptor {
     /** "JNETVMRG" in ASCII, big-endian. */
     public static final long MAGIC = 0x4A4E4554564D5247L;
     /** Bump whenever any shared layout (header, ring, pool, buffer, metadata) changes. */
-    public static final int LAYOUT_VERSION = 1;
+    public static final int LAYOUT_VERSION = 2;
     public static final int HEADER_LENGTH = 4096;
     public static final int AREA_ALIGNMENT = 4096;
 
@@ -58,6 +65,13 @@ public final class RegionDescriptor {
     public static final int RING_COUNT_OFFSET = 76;
     public static final int RING_CAPACITY_OFFSET = 80;
     public static final int AREA_COUNT_OFFSET = 84;
+    public static final int NF_SLOTS_OFFSET = 88;
+    public static final int SERVICE_COUNT_OFFSET = 92;
+    public static final int MAX_INSTANCES_OFFSET = 96;
+    public static final int CHAIN_COUNT_OFFSET = 100;
+    public static final int MAX_CHAIN_LENGTH_OFFSET = 104;
+    public static final int PORT_COUNT_OFFSET = 108;
+    public static final int THREAD_COUNT_OFFSET = 112;
     public static final int NAME_OFFSET = 128;
     public static final int NAME_LENGTH = 64;
     public static final int AREA_TABLE_OFFSET = 256;

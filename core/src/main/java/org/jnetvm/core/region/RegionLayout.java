@@ -8,17 +8,24 @@ import java.util.Map;
 import org.jnetvm.core.buffer.PacketBufferDescriptor;
 import org.jnetvm.core.pool.PoolCacheDescriptor;
 import org.jnetvm.core.ring.RingDescriptor;
+import org.jnetvm.core.table.ChainDescriptor;
+import org.jnetvm.core.table.NfSlotDescriptor;
+import org.jnetvm.core.table.PortDescriptor;
+import org.jnetvm.core.table.ServiceDescriptor;
+import org.jnetvm.core.table.ThreadDescriptor;
 import org.jnetvm.core.util.Align;
 
 /**
  * Where everything sits in a region: the one place that turns sizes into offsets. The
- * creator computes it from a {@link RegionSpec}; a mapper reads the same numbers back from
- * the header, so both sides agree by construction.
+ * creator computes it from a {@link RegionSpec}; a mapper rebuilds the spec from the header
+ * and computes the same numbers, so both sides agree by construction.
+ *
+ * <p>Per NF slot {@code s}, the NF_RINGS area holds its rx ring (MPMC, {@link #nfRxRingOffset})
+ * followed by its tx ring (SPSC, {@link #nfTxRingOffset}).
  */
-public record RegionLayout(int bufferCount, int headroom, int dataRoom, int bufferStride,
-                           int cacheCount, int cacheCapacity, int ringCount, int ringCapacity,
-                           int freeRingCapacity, long ringStride, long cacheStride,
-                           Map<AreaKind, Area> areas, long length) {
+public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapacity, long ringStride,
+                           long cacheStride, long nfRxRingLength, long nfRingsStride, long serviceStride,
+                           long chainStride, long threadStride, Map<AreaKind, Area> areas, long length) {
 
     /** One area: its byte range in the region. */
     public record Area(AreaKind kind, long offset, long length) {
@@ -33,26 +40,32 @@ public record RegionLayout(int bufferCount, int headroom, int dataRoom, int buff
 
     /** Computes the layout the creator of {@code spec} writes. */
     public static RegionLayout of(RegionSpec spec) {
-        return of(spec.bufferCount(), spec.headroom(), spec.dataRoom(), spec.cacheCount(),
-                spec.cacheCapacity(), spec.ringCount(), spec.ringCapacity());
-    }
-
-    static RegionLayout of(int bufferCount, int headroom, int dataRoom, int cacheCount,
-                           int cacheCapacity, int ringCount, int ringCapacity) {
-        int stride = PacketBufferDescriptor.stride(headroom, dataRoom);
-        int freeRingCapacity = Math.max(2, Align.nextPowerOfTwo(bufferCount));
-        long ringStride = RingDescriptor.byteSize(RingDescriptor.KIND_SPSC, ringCapacity);
-        long cacheStride = PoolCacheDescriptor.slotLength(cacheCapacity);
+        int stride = PacketBufferDescriptor.stride(spec.headroom(), spec.dataRoom());
+        int freeRingCapacity = Math.max(2, Align.nextPowerOfTwo(spec.bufferCount()));
+        long ringStride = RingDescriptor.byteSize(RingDescriptor.KIND_SPSC, spec.ringCapacity());
+        long cacheStride = PoolCacheDescriptor.slotLength(spec.cacheCapacity());
+        long rxLength = Align.up(RingDescriptor.byteSize(RingDescriptor.KIND_MPMC, spec.ringCapacity()),
+                Align.FALSE_SHARING_PAD);
+        long nfRingsStride = Align.up(rxLength + ringStride, Align.FALSE_SHARING_PAD);
+        long serviceStride = ServiceDescriptor.stride(spec.maxInstances());
+        long chainStride = ChainDescriptor.stride(spec.maxChainLength());
+        long threadStride = ThreadDescriptor.stride(spec.portCount());
 
         Map<AreaKind, Area> areas = new EnumMap<>(AreaKind.class);
         long offset = HEADER_LENGTH;
         offset = place(areas, AreaKind.FREE_RING, offset,
                 RingDescriptor.byteSize(RingDescriptor.KIND_MPMC, freeRingCapacity));
-        offset = place(areas, AreaKind.POOL_CACHES, offset, cacheStride * cacheCount);
-        offset = place(areas, AreaKind.RINGS, offset, ringStride * ringCount);
-        offset = place(areas, AreaKind.BUFFERS, offset, (long) stride * bufferCount);
-        return new RegionLayout(bufferCount, headroom, dataRoom, stride, cacheCount, cacheCapacity,
-                ringCount, ringCapacity, freeRingCapacity, ringStride, cacheStride, areas, offset);
+        offset = place(areas, AreaKind.POOL_CACHES, offset, cacheStride * spec.cacheCount());
+        offset = place(areas, AreaKind.RINGS, offset, ringStride * spec.ringCount());
+        offset = place(areas, AreaKind.NF_TABLE, offset, (long) NfSlotDescriptor.STRIDE * spec.nfSlots());
+        offset = place(areas, AreaKind.NF_RINGS, offset, nfRingsStride * spec.nfSlots());
+        offset = place(areas, AreaKind.SERVICES, offset, serviceStride * (spec.serviceCount() + 1L));
+        offset = place(areas, AreaKind.CHAINS, offset, chainStride * spec.chainCount());
+        offset = place(areas, AreaKind.PORTS, offset, (long) PortDescriptor.STRIDE * spec.portCount());
+        offset = place(areas, AreaKind.THREADS, offset, threadStride * spec.threadCount());
+        offset = place(areas, AreaKind.BUFFERS, offset, (long) stride * spec.bufferCount());
+        return new RegionLayout(spec, stride, freeRingCapacity, ringStride, cacheStride, rxLength, nfRingsStride,
+                serviceStride, chainStride, threadStride, areas, offset);
     }
 
     private static long place(Map<AreaKind, Area> areas, AreaKind kind, long offset, long length) {
@@ -65,19 +78,70 @@ public record RegionLayout(int bufferCount, int headroom, int dataRoom, int buff
         return areas.get(kind);
     }
 
+    public int bufferCount() { return spec.bufferCount(); }
+    public int headroom() { return spec.headroom(); }
+    public int dataRoom() { return spec.dataRoom(); }
+    public int cacheCount() { return spec.cacheCount(); }
+    public int cacheCapacity() { return spec.cacheCapacity(); }
+    public int ringCount() { return spec.ringCount(); }
+    public int ringCapacity() { return spec.ringCapacity(); }
+    public int nfSlots() { return spec.nfSlots(); }
+    public int serviceCount() { return spec.serviceCount(); }
+    public int maxInstances() { return spec.maxInstances(); }
+    public int chainCount() { return spec.chainCount(); }
+    public int maxChainLength() { return spec.maxChainLength(); }
+    public int portCount() { return spec.portCount(); }
+    public int threadCount() { return spec.threadCount(); }
+
     /** Offset of general-purpose ring {@code i}. */
     public long ringOffset(int i) {
-        if (i < 0 || i >= ringCount) {
-            throw new IndexOutOfBoundsException("ring " + i + " of " + ringCount);
-        }
-        return area(AreaKind.RINGS).offset() + i * ringStride;
+        return area(AreaKind.RINGS).offset() + check(i, spec.ringCount(), "ring") * ringStride;
     }
 
     /** Offset of pool cache slot {@code i}. */
     public long cacheOffset(int i) {
-        if (i < 0 || i >= cacheCount) {
-            throw new IndexOutOfBoundsException("pool cache " + i + " of " + cacheCount);
+        return area(AreaKind.POOL_CACHES).offset() + check(i, spec.cacheCount(), "pool cache") * cacheStride;
+    }
+
+    /** Offset of NF slot {@code slot} in the NF table. */
+    public long nfSlotOffset(int slot) {
+        return area(AreaKind.NF_TABLE).offset() + check(slot, spec.nfSlots(), "NF slot") * (long) NfSlotDescriptor.STRIDE;
+    }
+
+    /** Offset of NF slot {@code slot}'s rx ring (MPMC). */
+    public long nfRxRingOffset(int slot) {
+        return area(AreaKind.NF_RINGS).offset() + check(slot, spec.nfSlots(), "NF slot") * nfRingsStride;
+    }
+
+    /** Offset of NF slot {@code slot}'s tx ring (SPSC). */
+    public long nfTxRingOffset(int slot) {
+        return nfRxRingOffset(slot) + nfRxRingLength;
+    }
+
+    /** Offset of service {@code id}'s entry (ids 1..serviceCount; 0 is a valid, unused entry). */
+    public long serviceOffset(int id) {
+        return area(AreaKind.SERVICES).offset() + check(id, spec.serviceCount() + 1, "service id") * serviceStride;
+    }
+
+    /** Offset of chain {@code id}. */
+    public long chainOffset(int id) {
+        return area(AreaKind.CHAINS).offset() + check(id, spec.chainCount(), "chain") * chainStride;
+    }
+
+    /** Offset of port {@code port}'s block. */
+    public long portOffset(int port) {
+        return area(AreaKind.PORTS).offset() + check(port, spec.portCount(), "port") * (long) PortDescriptor.STRIDE;
+    }
+
+    /** Offset of manager thread {@code thread}'s block. */
+    public long threadOffset(int thread) {
+        return area(AreaKind.THREADS).offset() + check(thread, spec.threadCount(), "manager thread") * threadStride;
+    }
+
+    private static long check(int i, int count, String what) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException(what + " " + i + " of " + count);
         }
-        return area(AreaKind.POOL_CACHES).offset() + i * cacheStride;
+        return i;
     }
 }

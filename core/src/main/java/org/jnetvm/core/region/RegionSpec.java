@@ -16,10 +16,19 @@ import org.jnetvm.core.util.Align;
  * @param cacheCount    per-thread pool cache slots (threads that allocate or free at once)
  * @param cacheCapacity buffers a pool cache keeps for its thread
  * @param ringCount     general-purpose SPSC rings (NF rx/tx rings)
- * @param ringCapacity  slots per ring, a power of two
+ * @param ringCapacity  slots per ring (general rings and each NF's rx and tx ring), a power of two
+ * @param nfSlots       NFs that can be registered at once (each has a table slot and two rings)
+ * @param serviceCount  service ids are 1..serviceCount
+ * @param maxInstances  instances one service can have
+ * @param chainCount    chains, numbered 0 (the default chain) to chainCount - 1
+ * @param maxChainLength services one chain can name
+ * @param portCount     ports the manager can open
+ * @param threadCount   manager data-plane threads that keep counters (rx, tx, reclaimer)
  */
 public record RegionSpec(String name, Path directory, int bufferCount, int headroom, int dataRoom,
-                         int cacheCount, int cacheCapacity, int ringCount, int ringCapacity) {
+                         int cacheCount, int cacheCapacity, int ringCount, int ringCapacity,
+                         int nfSlots, int serviceCount, int maxInstances, int chainCount,
+                         int maxChainLength, int portCount, int threadCount) {
 
     public static final int MAX_BUFFERS = 1 << 26;
 
@@ -35,6 +44,13 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         check(ringCount >= 0 && ringCount <= 1 << 16, "ringCount", ringCount, "0..65536");
         check(Align.isPowerOfTwo(ringCapacity) && ringCapacity <= 1 << 24, "ringCapacity", ringCapacity,
                 "a power of two up to 2^24");
+        check(nfSlots >= 1 && nfSlots <= 1 << 16, "nfSlots", nfSlots, "1..65536");
+        check(serviceCount >= 1 && serviceCount <= 65535, "serviceCount", serviceCount, "1..65535");
+        check(maxInstances >= 1 && maxInstances <= 4096, "maxInstances", maxInstances, "1..4096");
+        check(chainCount >= 1 && chainCount <= 65535, "chainCount", chainCount, "1..65535");
+        check(maxChainLength >= 1 && maxChainLength <= 255, "maxChainLength", maxChainLength, "1..255");
+        check(portCount >= 1 && portCount <= 1024, "portCount", portCount, "1..1024");
+        check(threadCount >= 1 && threadCount <= 256, "threadCount", threadCount, "1..256");
     }
 
     private static void check(boolean ok, String field, Object value, String expected) {
@@ -47,7 +63,11 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         return new Builder(name);
     }
 
-    /** Mutable builder with defaults: 16 Ki buffers of 2048 B, 64 caches of 256, 64 rings of 1024. */
+    /**
+     * Mutable builder with defaults: 16 Ki buffers of 2048 B, 64 caches of 256, 64 rings of 1024,
+     * 256 NF slots, 64 services of up to 32 instances, 64 chains of up to 16 services,
+     * 16 ports, 32 manager threads.
+     */
     public static final class Builder {
         private final String name;
         private Path directory;
@@ -58,6 +78,13 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         private int cacheCapacity = 256;
         private int ringCount = 64;
         private int ringCapacity = 1024;
+        private int nfSlots = 256;
+        private int serviceCount = 64;
+        private int maxInstances = 32;
+        private int chainCount = 64;
+        private int maxChainLength = 16;
+        private int portCount = 16;
+        private int threadCount = 32;
 
         private Builder(String name) {
             this.name = name;
@@ -71,10 +98,18 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         public Builder cacheCapacity(int cacheCapacity) { this.cacheCapacity = cacheCapacity; return this; }
         public Builder ringCount(int ringCount) { this.ringCount = ringCount; return this; }
         public Builder ringCapacity(int ringCapacity) { this.ringCapacity = ringCapacity; return this; }
+        public Builder nfSlots(int nfSlots) { this.nfSlots = nfSlots; return this; }
+        public Builder serviceCount(int serviceCount) { this.serviceCount = serviceCount; return this; }
+        public Builder maxInstances(int maxInstances) { this.maxInstances = maxInstances; return this; }
+        public Builder chainCount(int chainCount) { this.chainCount = chainCount; return this; }
+        public Builder maxChainLength(int maxChainLength) { this.maxChainLength = maxChainLength; return this; }
+        public Builder portCount(int portCount) { this.portCount = portCount; return this; }
+        public Builder threadCount(int threadCount) { this.threadCount = threadCount; return this; }
 
         public RegionSpec build() {
             return new RegionSpec(name, directory, bufferCount, headroom, dataRoom,
-                    cacheCount, cacheCapacity, ringCount, ringCapacity);
+                    cacheCount, cacheCapacity, ringCount, ringCapacity, nfSlots, serviceCount, maxInstances,
+                    chainCount, maxChainLength, portCount, threadCount);
         }
     }
 }

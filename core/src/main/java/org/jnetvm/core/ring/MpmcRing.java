@@ -231,10 +231,21 @@ public final class MpmcRing implements IndexRing {
      * @return how many slots were unblocked
      */
     public int unblock() {
+        return unblockBelow((int) INT.getAcquire(segment, producerPositionAddress));
+    }
+
+    /**
+     * {@link #unblock} limited to positions before {@code limit}: the producer position the
+     * caller read before waiting for every live producer to finish the enqueue it was in.
+     * Slots below it that are still unpublished then belong to dead producers only, so this
+     * is safe while live producers keep enqueueing above it.
+     *
+     * @return how many slots were unblocked
+     */
+    public int unblockBelow(int limit) {
         int consumer = (int) INT.getAcquire(segment, consumerPositionAddress);
-        int producer = (int) INT.getAcquire(segment, producerPositionAddress);
         int unblocked = 0;
-        for (int position = consumer; position - producer < 0; position++) {
+        for (int position = consumer; position - limit < 0; position++) {
             long address = slotAddress(position);
             long word = (long) LONG.getAcquire(segment, address);
             if (sequence(word) == position
@@ -243,6 +254,11 @@ public final class MpmcRing implements IndexRing {
             }
         }
         return unblocked;
+    }
+
+    /** The producer position now (for {@link #unblockBelow}). */
+    public int producerPosition() {
+        return (int) INT.getAcquire(segment, producerPositionAddress);
     }
 
     @Override

@@ -1,0 +1,26 @@
+package org.jnetvm.core.route;
+
+/**
+ * Who holds a buffer, as written in its metadata's owner field ({@code PacketMeta.owner}).
+ * The holder stamps the next holder's id just before it hands a buffer on (into an NF's rx
+ * ring), and the pool's id when it frees one. So after an NF dies, every buffer stamped with
+ * its id is in its rx ring, in its tx ring or in its hands, and nowhere else: the reclaimer
+ * finds them all with one scan of the metadata.
+ */
+public final class Owner {
+    /** In the pool (free ring or a cache). */
+    public static final int POOL = 0;
+
+    private Owner() {
+    }
+
+    /** Id of the NF in table slot {@code slot}. */
+    public static int ofSlot(int slot) {
+        return slot + 1;
+    }
+
+    /** Id of manager thread {@code thread}. */
+    public static int ofThread(int thread) {
+        return -(thread + 1);
+    }
+}

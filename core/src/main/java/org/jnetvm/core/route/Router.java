@@ -1,0 +1,220 @@
+package org.jnetvm.core.route;
+
+import java.lang.foreign.MemorySegment;
+import org.jnetvm.core.buffer.Action;
+import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.idle.Doorbell;
+import org.jnetvm.core.pool.PoolCache;
+import org.jnetvm.core.ring.MpmcRing;
+import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.table.ChainTable;
+import org.jnetvm.core.table.NfState;
+import org.jnetvm.core.table.NfTable;
+import org.jnetvm.core.table.ServiceTable;
+
+/**
+ * Carries out the actions of a burst of packets: the one piece of code that decides where a
+ * packet goes next, used by NFs (which hand packets straight to the next NF) and by the
+ * manager's RX and TX threads alike.
+ *
+ * <h2>Per burst</h2>
+ * Pass 1 reads each packet's action and computes a destination key: an NF slot (NEXT moves
+ * one position along the packet's chain, TONF names a service; either way the service's
+ * instance is chosen by flow hash), a port (OUT), or a drop reason. It stamps packets bound
+ * for an NF with that NF's {@link Owner} id and resets their action to NEXT, so an NF that
+ * does nothing passes packets along. Pass 2 walks runs of equal keys (a VPP "next frame"):
+ * one ring enqueue, one doorbell check and one counter update per run, not per packet.
+ *
+ * <h2>Drops</h2>
+ * Every packet that does not go on is freed and counted under its {@link DropReason} in the
+ * writer's own counter block, so each packet ends delivered or counted exactly once.
+ *
+ * <h2>Threads</h2>
+ * One router per thread; it keeps scratch arrays and a metadata flyweight. Nothing is
+ * allocated per packet or per burst.
+ */
+public final class Router {
+    /** Marks a chain position "before the first service": what an RX thread writes. */
+    public static final int ENTRY_POSITION = 0xFFFF;
+
+    private static final int PORT_KEY_BASE = -1;
+    private static final int DROP_KEY_BASE = -1_000_000;
+
+    private final MemorySegment segment;
+    private final NfTable nfs;
+    private final ServiceTable services;
+    private final ChainTable chains;
+    private final PacketMeta meta;
+    private final PoolCache cache;
+    private final PortOutput output;
+    private final int ownerId;
+    private final int portCount;
+    private final long dropCountersAddress;
+    private final long txCounterAddress;
+    private final int[] keys;
+    private final long[] drops = new long[DropReason.SLOTS];
+    private long wakeups;
+
+    /**
+     * @param dropCountersAddress address of this writer's 16 drop counters (an NF slot's or a
+     *                            manager thread's block)
+     * @param txCounterAddress    address of a counter of packets handed on, or -1 for none
+     * @param maxBurst            the largest burst {@link #route} will be given
+     */
+    public Router(NfTable nfs, ServiceTable services, ChainTable chains, PacketMeta meta, PoolCache cache,
+                  PortOutput output, int ownerId, int portCount, long dropCountersAddress, long txCounterAddress,
+                  int maxBurst) {
+        this.segment = nfs.segment();
+        this.nfs = nfs;
+        this.services = services;
+        this.chains = chains;
+        this.meta = meta;
+        this.cache = cache;
+        this.output = output;
+        this.ownerId = ownerId;
+        this.portCount = portCount;
+        this.dropCountersAddress = dropCountersAddress;
+        this.txCounterAddress = txCounterAddress;
+        this.keys = new int[maxBurst];
+    }
+
+    /** Routes {@code count} packets from {@code indices[0 ..]} by their actions. */
+    public void route(int[] indices, int count) {
+        int[] k = keys;
+        for (int i = 0; i < count; i++) {
+            k[i] = classify(indices[i]);
+        }
+        long sent = 0;
+        int start = 0;
+        while (start < count) {
+            int key = k[start];
+            int end = start + 1;
+            while (end < count && k[end] == key) {
+                end++;
+            }
+            sent += deliver(key, indices, start, end - start);
+            start = end;
+        }
+        flushCounters(sent);
+    }
+
+    /**
+     * Allocates {@code count} buffers into {@code dst[offset ..]} stamped with this router's
+     * owner id, or none; returns count or 0. For ports and NFs that make packets.
+     */
+    public int alloc(int[] dst, int offset, int count) {
+        int got = cache.alloc(dst, offset, count);
+        for (int i = 0; i < got; i++) {
+            meta.wrap(dst[offset + i]).owner(ownerId);
+        }
+        return got;
+    }
+
+    /** Frees {@code count} packets and counts them under {@code reason}. */
+    public void drop(int[] indices, int offset, int count, DropReason reason) {
+        free(indices, offset, count);
+        drops[reason.code] += count;
+    }
+
+    /** Writes the drop counts gathered since the last flush to shared memory. */
+    public void flushCounters(long sent) {
+        for (int r = 0; r < DropReason.SLOTS; r++) {
+            long n = drops[r];
+            if (n != 0) {
+                Counters.add(segment, dropCountersAddress + (long) r * Long.BYTES, n);
+                drops[r] = 0;
+            }
+        }
+        if (sent != 0 && txCounterAddress >= 0) {
+            Counters.add(segment, txCounterAddress, sent);
+        }
+    }
+
+    /** futex-wakes this router made. */
+    public long wakeups() {
+        return wakeups;
+    }
+
+    private int classify(int index) {
+        PacketMeta m = meta.wrap(index);
+        int service;
+        switch (m.action()) {
+            case Action.NEXT -> {
+                int chain = m.chainId();
+                int length = chains.length(chain);
+                if (length == 0) {
+                    return dropKey(DropReason.NO_CHAIN);
+                }
+                int position = (m.chainIndex() + 1) & 0xFFFF;
+                if (position >= length) {
+                    return dropKey(DropReason.CHAIN_END);
+                }
+                m.chainIndex(position);
+                service = chains.service(chain, position);
+            }
+            case Action.TONF -> {
+                service = m.destination();
+                if (!services.valid(service)) {
+                    return dropKey(DropReason.BAD_ACTION);
+                }
+            }
+            case Action.OUT -> {
+                int port = m.destination();
+                return port >= 0 && port < portCount ? PORT_KEY_BASE - port : dropKey(DropReason.NO_PORT);
+            }
+            case Action.DROP -> {
+                return dropKey(DropReason.NF_DROP);
+            }
+            default -> {
+                return dropKey(DropReason.BAD_ACTION);
+            }
+        }
+        int slot = services.pick(service, m.flowHash());
+        if (slot < 0) {
+            return dropKey(DropReason.NO_INSTANCE);
+        }
+        m.owner(Owner.ofSlot(slot)).action(Action.NEXT);
+        return slot;
+    }
+
+    private static int dropKey(DropReason reason) {
+        return DROP_KEY_BASE - reason.code;
+    }
+
+    // Returns how many packets went on (to an NF or a port).
+    private int deliver(int key, int[] indices, int offset, int count) {
+        if (key >= 0) {
+            if (!NfState.accepts(nfs.state(key))) {
+                drop(indices, offset, count, DropReason.NF_DEAD);
+                return 0;
+            }
+            MpmcRing ring = nfs.rxRing(key);
+            int done = ring.enqueueBurst(indices, offset, count);
+            if (done > 0 && Doorbell.ring(segment, nfs.doorbellOffset(key))) {
+                wakeups++;
+            }
+            if (done < count) {
+                drop(indices, offset + done, count - done, DropReason.RING_FULL);
+            }
+            return done;
+        }
+        if (key > DROP_KEY_BASE) {
+            int port = PORT_KEY_BASE - key;
+            int done = output.transmit(port, indices, offset, count);
+            if (done < count) {
+                drop(indices, offset + done, count - done, DropReason.RING_FULL);
+            }
+            return done;
+        }
+        drop(indices, offset, count, DropReason.ofCode(DROP_KEY_BASE - key));
+        return 0;
+    }
+
+    private void free(int[] indices, int offset, int count) {
+        for (int i = 0; i < count; i++) {
+            meta.wrap(indices[offset + i]).owner(Owner.POOL);
+        }
+        cache.free(indices, offset, count);
+    }
+}

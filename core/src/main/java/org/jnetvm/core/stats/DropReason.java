@@ -1,0 +1,54 @@
+package org.jnetvm.core.stats;
+
+/**
+ * Why a packet did not reach a port. Every packet the platform takes in ends either sent out
+ * of a port or counted under exactly one of these reasons, in the counters of the thread or NF
+ * that dropped it. Codes index the drop counters in shared memory: never renumber.
+ */
+public enum DropReason {
+    /** An NF set the packet's action to DROP: a decision, not a fault. */
+    NF_DROP(0, "nf_drop"),
+    /** The packet's next service has no live instance. */
+    NO_INSTANCE(1, "no_instance"),
+    /** The next NF's rx ring (or a port's tx queue) was full. */
+    RING_FULL(2, "ring_full"),
+    /** The packet reached the end of its chain without an OUT action. */
+    CHAIN_END(3, "chain_end"),
+    /** The action byte was not one of DROP, NEXT, TONF, OUT, or named a service or port out of range. */
+    BAD_ACTION(4, "bad_action"),
+    /** The NF holding the packet died; the manager returned its buffers to the pool. */
+    NF_DEAD(5, "nf_dead"),
+    /** A frame that does not parse (see MalformedReason) was refused at a port. */
+    MALFORMED(6, "malformed"),
+    /** OUT named a port that does not exist. */
+    NO_PORT(7, "no_port"),
+    /** The packet's chain id names no chain, or an empty one. */
+    NO_CHAIN(8, "no_chain"),
+    /** A port received a frame but the pool had no free buffer for it. */
+    POOL_EMPTY(9, "pool_empty");
+
+    /** Counter slots reserved for reasons in every counter block. */
+    public static final int SLOTS = 16;
+
+    private static final DropReason[] BY_CODE = new DropReason[SLOTS];
+
+    static {
+        for (DropReason reason : values()) {
+            BY_CODE[reason.code] = reason;
+        }
+    }
+
+    public final int code;
+    /** Name used in stats, JSON and metric labels. */
+    public final String label;
+
+    DropReason(int code, String label) {
+        this.code = code;
+        this.label = label;
+    }
+
+    /** The reason with this code, or null. */
+    public static DropReason ofCode(int code) {
+        return code >= 0 && code < SLOTS ? BY_CODE[code] : null;
+    }
+}

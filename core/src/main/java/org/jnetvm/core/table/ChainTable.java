@@ -1,0 +1,65 @@
+package org.jnetvm.core.table;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.region.RegionLayout;
+
+/**
+ * Chain id → the services a packet visits ({@link ChainDescriptor}); chain 0 is the default
+ * chain. Written by the manager, read by every router on every packet that moves along a chain.
+ */
+public final class ChainTable {
+    /** The chain an RX thread gives a packet when nothing else classifies it. */
+    public static final int DEFAULT_CHAIN = 0;
+
+    private static final VarHandle INT = JAVA_INT.varHandle();
+
+    private final MemorySegment segment;
+    private final RegionLayout layout;
+
+    public ChainTable(Region region) {
+        this.segment = region.segment();
+        this.layout = region.layout();
+    }
+
+    public int chainCount() {
+        return layout.chainCount();
+    }
+
+    /** Services in chain {@code id}, or 0 for an unused id or one out of range. */
+    public int length(int id) {
+        if (id < 0 || id >= layout.chainCount()) {
+            return 0;
+        }
+        return (int) INT.getAcquire(segment, layout.chainOffset(id) + ChainDescriptor.LENGTH_OFFSET);
+    }
+
+    /** Service id at position {@code position} of chain {@code id}; position < length. */
+    public int service(int id, int position) {
+        return segment.get(JAVA_INT, layout.chainOffset(id) + ChainDescriptor.SERVICES_OFFSET + 4L * position);
+    }
+
+    public String name(int id) {
+        return Ascii.read(segment, layout.chainOffset(id) + ChainDescriptor.NAME_OFFSET, ChainDescriptor.NAME_LENGTH);
+    }
+
+    /** Manager only: sets chain {@code id} to {@code services}, publishing the length last. */
+    public void set(int id, String name, int[] services) {
+        if (services.length > layout.maxChainLength()) {
+            throw new IllegalArgumentException("chain " + name + " has " + services.length
+                    + " services; the region allows " + layout.maxChainLength() + " (raise region.maxChainLength)");
+        }
+        long base = layout.chainOffset(id);
+        INT.setRelease(segment, base + ChainDescriptor.LENGTH_OFFSET, 0);
+        Ascii.write(segment, base + ChainDescriptor.NAME_OFFSET, ChainDescriptor.NAME_LENGTH, name);
+        for (int i = 0; i < services.length; i++) {
+            segment.set(JAVA_INT, base + ChainDescriptor.SERVICES_OFFSET + 4L * i, services[i]);
+        }
+        segment.set(JAVA_INT, base + ChainDescriptor.VERSION_OFFSET,
+                segment.get(JAVA_INT, base + ChainDescriptor.VERSION_OFFSET) + 1);
+        INT.setRelease(segment, base + ChainDescriptor.LENGTH_OFFSET, services.length);
+    }
+}

@@ -1,0 +1,62 @@
+package org.jnetvm.core.table;
+
+import org.jnetvm.core.idle.Doorbell;
+import org.jnetvm.core.stats.DropReason;
+
+/**
+ * Layout of one NF slot in the region's NF_TABLE area. The manager writes the first line when
+ * it registers or reaps an NF; the NF writes the rest. The lines sit 128 bytes apart because
+ * producers read the state line on every burst they hand to this NF, while the NF writes its
+ * liveness line on every loop.
+ *
+ * <pre>
+ *   0    manager-written (read by every producer)
+ *        +0 state int          FREE, STARTING, RUNNING, PAUSED, STOPPING, DEAD (release-stored)
+ *        +4 service id int     +8 instance id int     +12 generation int (bumped on each reuse)
+ *        +16 pid long          +24 registered at long (epoch ms)
+ *        +32 name 32 B         the NF's kind, ASCII, NUL padded
+ *   128  NF-written liveness
+ *        +0 heartbeat long     System.nanoTime (CLOCK_MONOTONIC: one clock for all processes)
+ *        +8 loop count long    bumped every loop; the reclaimer's grace period waits for it
+ *   256  doorbell (128 B)      futex word the NF sleeps on; producers ring it
+ *   384  counters, 48 longs, written by the NF only:
+ *        +0 rx packets  +8 tx packets  +16 rx bursts  +24 sleeps  +32 wake-ups sent
+ *        +40 busy nanos (time in the handler)
+ *        +128 drops[16], indexed by {@link DropReason#code}
+ *   768  end
+ * </pre>
+ */
+public final class NfSlotDescriptor {
+    public static final int STATE_OFFSET = 0;
+    public static final int SERVICE_OFFSET = 4;
+    public static final int INSTANCE_OFFSET = 8;
+    public static final int GENERATION_OFFSET = 12;
+    public static final int PID_OFFSET = 16;
+    public static final int REGISTERED_AT_OFFSET = 24;
+    public static final int NAME_OFFSET = 32;
+    public static final int NAME_LENGTH = 32;
+
+    public static final int HEARTBEAT_OFFSET = 128;
+    public static final int LOOP_COUNT_OFFSET = 136;
+
+    public static final int DOORBELL_OFFSET = 256;
+
+    public static final int COUNTERS_OFFSET = DOORBELL_OFFSET + Doorbell.LENGTH;
+    public static final int RX_PACKETS = COUNTERS_OFFSET;
+    public static final int TX_PACKETS = COUNTERS_OFFSET + 8;
+    public static final int RX_BURSTS = COUNTERS_OFFSET + 16;
+    public static final int SLEEPS = COUNTERS_OFFSET + 24;
+    public static final int WAKEUPS = COUNTERS_OFFSET + 32;
+    public static final int BUSY_NANOS = COUNTERS_OFFSET + 40;
+    public static final int DROPS_OFFSET = COUNTERS_OFFSET + 128;
+
+    public static final int STRIDE = DROPS_OFFSET + DropReason.SLOTS * Long.BYTES;
+
+    private NfSlotDescriptor() {
+    }
+
+    /** Offset of the drop counter for {@code reason} within a slot. */
+    public static int drop(DropReason reason) {
+        return DROPS_OFFSET + reason.code * Long.BYTES;
+    }
+}

@@ -1,0 +1,109 @@
+package org.jnetvm.core.table;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.region.RegionLayout;
+
+/**
+ * Service id → live NF slots ({@link ServiceDescriptor}). Read by every producer on every
+ * burst; written only by the manager's control thread, which adds an instance by writing its
+ * slot and then release-storing the larger count, and removes one by moving the last slot into
+ * its place and then release-storing the smaller count. A reader that races with a removal may
+ * pick the removed NF for one burst; it then finds that slot not accepting and counts a drop,
+ * and the reclaimer's grace period makes sure nothing is left in its ring.
+ */
+public final class ServiceTable {
+    private static final VarHandle INT = JAVA_INT.varHandle();
+
+    private final MemorySegment segment;
+    private final RegionLayout layout;
+
+    public ServiceTable(Region region) {
+        this.segment = region.segment();
+        this.layout = region.layout();
+    }
+
+    /** Highest service id. */
+    public int maxServiceId() {
+        return layout.serviceCount();
+    }
+
+    public boolean valid(int id) {
+        return id >= 1 && id <= layout.serviceCount();
+    }
+
+    public int instanceCount(int id) {
+        return (int) INT.getAcquire(segment, layout.serviceOffset(id) + ServiceDescriptor.COUNT_OFFSET);
+    }
+
+    /** The NF slot of instance position {@code k} (0 ≤ k < count). */
+    public int slot(int id, int k) {
+        return segment.get(JAVA_INT, layout.serviceOffset(id) + ServiceDescriptor.SLOTS_OFFSET + 4L * k);
+    }
+
+    /**
+     * The NF slot that serves the flow with {@code flowHash}, or -1 when the service has no
+     * instance. Lemire's multiply-shift maps the hash onto [0, count) without a division.
+     */
+    public int pick(int id, int flowHash) {
+        long base = layout.serviceOffset(id);
+        int count = (int) INT.getAcquire(segment, base + ServiceDescriptor.COUNT_OFFSET);
+        if (count <= 0) {
+            return -1;
+        }
+        int k = (int) (((flowHash & 0xFFFF_FFFFL) * count) >>> 32);
+        return segment.get(JAVA_INT, base + ServiceDescriptor.SLOTS_OFFSET + 4L * k);
+    }
+
+    public boolean defined(int id) {
+        return segment.get(JAVA_INT, layout.serviceOffset(id) + ServiceDescriptor.DEFINED_OFFSET) != 0;
+    }
+
+    public String name(int id) {
+        return Ascii.read(segment, layout.serviceOffset(id) + ServiceDescriptor.NAME_OFFSET, ServiceDescriptor.NAME_LENGTH);
+    }
+
+    /** Manager only: names service {@code id}. */
+    public void define(int id, String name) {
+        long base = layout.serviceOffset(id);
+        Ascii.write(segment, base + ServiceDescriptor.NAME_OFFSET, ServiceDescriptor.NAME_LENGTH, name);
+        INT.setRelease(segment, base + ServiceDescriptor.DEFINED_OFFSET, 1);
+    }
+
+    /** Manager only: appends {@code slot} to the service's instances. */
+    public void addInstance(int id, int slot) {
+        long base = layout.serviceOffset(id);
+        int count = instanceCount(id);
+        if (count >= layout.maxInstances()) {
+            throw new IllegalStateException("service " + id + " already has " + count
+                    + " instances, the region's maximum; raise region.maxInstances");
+        }
+        segment.set(JAVA_INT, base + ServiceDescriptor.SLOTS_OFFSET + 4L * count, slot);
+        bumpVersion(base);
+        INT.setRelease(segment, base + ServiceDescriptor.COUNT_OFFSET, count + 1);
+    }
+
+    /** Manager only: removes {@code slot} from the service's instances; returns whether it was there. */
+    public boolean removeInstance(int id, int slot) {
+        long base = layout.serviceOffset(id);
+        int count = instanceCount(id);
+        for (int k = 0; k < count; k++) {
+            if (slot(id, k) == slot) {
+                int last = slot(id, count - 1);
+                segment.set(JAVA_INT, base + ServiceDescriptor.SLOTS_OFFSET + 4L * k, last);
+                bumpVersion(base);
+                INT.setRelease(segment, base + ServiceDescriptor.COUNT_OFFSET, count - 1);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void bumpVersion(long base) {
+        INT.setRelease(segment, base + ServiceDescriptor.VERSION_OFFSET,
+                segment.get(JAVA_INT, base + ServiceDescriptor.VERSION_OFFSET) + 1);
+    }
+}

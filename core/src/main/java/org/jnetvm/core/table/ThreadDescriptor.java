@@ -1,0 +1,49 @@
+package org.jnetvm.core.table;
+
+import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.util.Align;
+
+/**
+ * Layout of one manager data-plane thread's block in the region's THREADS area. Only that
+ * thread writes it (the first line's name and kind are written once, at start).
+ *
+ * <pre>
+ *   0    in use int   +4 kind int (1 rx, 2 tx, 3 reclaimer)   +8 name 32 B
+ *   128  loop count long   +8 heartbeat long (nanoTime)
+ *   256  drops[16] long, by {@link DropReason#code}
+ *   384  per port p: +16p tx packets long, +16p+8 tx bytes long
+ * </pre>
+ */
+public final class ThreadDescriptor {
+    public static final int IN_USE_OFFSET = 0;
+    public static final int KIND_OFFSET = 4;
+    public static final int NAME_OFFSET = 8;
+    public static final int NAME_LENGTH = 32;
+    public static final int LOOP_COUNT_OFFSET = 128;
+    public static final int HEARTBEAT_OFFSET = 136;
+    public static final int DROPS_OFFSET = 256;
+    public static final int PORT_TX_OFFSET = DROPS_OFFSET + DropReason.SLOTS * Long.BYTES;
+
+    public static final int KIND_RX = 1;
+    public static final int KIND_TX = 2;
+    public static final int KIND_RECLAIMER = 3;
+
+    private ThreadDescriptor() {
+    }
+
+    public static long stride(int portCount) {
+        return Align.up(PORT_TX_OFFSET + (long) portCount * 16, Align.FALSE_SHARING_PAD);
+    }
+
+    public static int drop(DropReason reason) {
+        return DROPS_OFFSET + reason.code * Long.BYTES;
+    }
+
+    public static long portTxPackets(int port) {
+        return PORT_TX_OFFSET + port * 16L;
+    }
+
+    public static long portTxBytes(int port) {
+        return PORT_TX_OFFSET + port * 16L + 8;
+    }
+}
