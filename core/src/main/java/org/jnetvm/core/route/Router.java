@@ -100,15 +100,24 @@ public final class Router {
     }
 
     /**
-     * Allocates {@code count} buffers into {@code dst[offset ..]} stamped with this router's
-     * owner id, or none; returns count or 0. For ports and NFs that make packets.
+     * Allocates {@code count} buffers into {@code dst[offset ..]}, their metadata reset and
+     * stamped with this router's owner id, or none; returns count or 0. For ports and NFs
+     * that make packets.
      */
     public int alloc(int[] dst, int offset, int count) {
         int got = cache.alloc(dst, offset, count);
         for (int i = 0; i < got; i++) {
-            meta.wrap(dst[offset + i]).owner(ownerId);
+            meta.wrap(dst[offset + i]).reset().owner(ownerId);
         }
         return got;
+    }
+
+    /**
+     * Returns {@code count} packets to the pool without counting a drop: for ports that
+     * consume what they transmit (the generator's sink) and were counted as sent.
+     */
+    public void release(int[] indices, int offset, int count) {
+        free(indices, offset, count);
     }
 
     /** Frees {@code count} packets and counts them under {@code reason}. */

@@ -56,6 +56,11 @@ public final class ThreadTable {
         INT.setRelease(segment, offset(thread) + ThreadDescriptor.IN_USE_OFFSET, 0);
     }
 
+    /** The thread itself, each loop: release-stores its loop count. */
+    public void loopCount(int thread, long count) {
+        LONG.setRelease(segment, offset(thread) + ThreadDescriptor.LOOP_COUNT_OFFSET, count);
+    }
+
     public long loopCount(int thread) {
         return (long) LONG.getAcquire(segment, offset(thread) + ThreadDescriptor.LOOP_COUNT_OFFSET);
     }

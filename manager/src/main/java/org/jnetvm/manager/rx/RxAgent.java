@@ -1,0 +1,88 @@
+package org.jnetvm.manager.rx;
+
+import org.jnetvm.core.buffer.Action;
+import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.pool.PacketPool;
+import org.jnetvm.core.pool.PoolCache;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.route.Owner;
+import org.jnetvm.core.route.Router;
+import org.jnetvm.core.table.ChainTable;
+import org.jnetvm.core.table.NfTable;
+import org.jnetvm.core.table.PortTable;
+import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.core.table.ThreadDescriptor;
+import org.jnetvm.core.table.ThreadTable;
+import org.jnetvm.manager.Agent;
+import org.jnetvm.manager.port.Port;
+
+/**
+ * The manager's receive path: reads bursts from its ports, classifies each packet (the
+ * default chain for now; the flow director will choose per flow), and hands it to the first
+ * service of its chain through the {@link Router}. Each port is read by exactly one RxAgent.
+ */
+public final class RxAgent implements Agent {
+    private final String name;
+    private final Port[] ports;
+    private final int[] portIds;
+    private final PortTable portTable;
+    private final PoolCache cache;
+    private final Router router;
+    private final PacketMeta meta;
+    private final int[] burst;
+
+    /**
+     * @param threadIndex  this thread's block in the THREADS area
+     * @param ports        the ports this thread reads
+     * @param portIds      their ids (index in the PORTS area)
+     * @param portCount    ports configured in all (OUT beyond it is no_port)
+     */
+    public RxAgent(String name, Region region, int threadIndex, Port[] ports, int[] portIds, int portCount,
+                   int burstSize) {
+        this.name = name;
+        this.ports = ports.clone();
+        this.portIds = portIds.clone();
+        this.portTable = new PortTable(region);
+        PacketPool pool = new PacketPool(region);
+        this.cache = pool.newCache();
+        this.meta = pool.newMeta();
+        ThreadTable threads = new ThreadTable(region);
+        long base = threads.offset(threadIndex);
+        this.router = new Router(new NfTable(region), new ServiceTable(region), new ChainTable(region),
+                pool.newMeta(), cache, (port, idx, off, n) -> 0, Owner.ofThread(threadIndex), portCount,
+                base + ThreadDescriptor.DROPS_OFFSET, -1, burstSize);
+        this.burst = new int[burstSize];
+    }
+
+    @Override
+    public String roleName() {
+        return name;
+    }
+
+    @Override
+    public int doWork() {
+        int work = 0;
+        for (int p = 0; p < ports.length; p++) {
+            int n = ports[p].receive(burst, burst.length, router);
+            if (n == 0) {
+                continue;
+            }
+            long bytes = 0;
+            for (int i = 0; i < n; i++) {
+                PacketMeta m = meta.wrap(burst[i]);
+                bytes += m.dataLength();
+                m.chainId(ChainTable.DEFAULT_CHAIN).chainIndex(Router.ENTRY_POSITION).action(Action.NEXT);
+            }
+            portTable.countRx(portIds[p], n, bytes);
+            router.route(burst, n);
+            work += n;
+        }
+        return work;
+    }
+
+    @Override
+    public void onClose() {
+        router.flushCounters(0);
+        cache.close();
+    }
+}

@@ -1,0 +1,124 @@
+package org.jnetvm.manager.tx;
+
+import java.lang.foreign.MemorySegment;
+import java.util.function.Supplier;
+import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.pool.PacketPool;
+import org.jnetvm.core.pool.PoolCache;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.ring.SpscRing;
+import org.jnetvm.core.route.Owner;
+import org.jnetvm.core.route.Router;
+import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.table.ChainTable;
+import org.jnetvm.core.table.NfState;
+import org.jnetvm.core.table.NfTable;
+import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.core.table.ThreadDescriptor;
+import org.jnetvm.core.table.ThreadTable;
+import org.jnetvm.manager.Agent;
+import org.jnetvm.manager.port.Port;
+
+/**
+ * The manager's transmit path: drains the tx rings of the NFs assigned to it (slot mod the
+ * number of TX threads) and carries out each packet's action with the {@link Router}: OUT
+ * through a port, NEXT/TONF to the next NF (in manager-hop mode, or for packets an NF sent
+ * that way), DROP back to the pool.
+ *
+ * <p>Its tx-ring objects are its own (an SPSC consumer caches the producer's position), and
+ * are re-attached when a slot is reused by a new NF (its generation changes).
+ */
+public final class TxAgent implements Agent {
+    private final String name;
+    private final int index;
+    private final int txThreads;
+    private final Supplier<int[]> activeSlots;
+    private final Port[] ports;
+    private final NfTable nfs;
+    private final PoolCache cache;
+    private final Router router;
+    private final PacketMeta meta;
+    private final MemorySegment segment;
+    private final long threadBase;
+    private final int[] generations;
+    private final int[] burst;
+
+    /**
+     * @param index       this agent's number among the TX threads (0-based)
+     * @param threadIndex this thread's block in the THREADS area
+     * @param activeSlots the NF slots in use now (a snapshot array the registry replaces)
+     */
+    public TxAgent(String name, Region region, int index, int txThreads, int threadIndex, Port[] ports,
+                   Supplier<int[]> activeSlots, int burstSize) {
+        this.name = name;
+        this.index = index;
+        this.txThreads = txThreads;
+        this.activeSlots = activeSlots;
+        this.ports = ports.clone();
+        this.nfs = new NfTable(region);
+        this.segment = region.segment();
+        PacketPool pool = new PacketPool(region);
+        this.cache = pool.newCache();
+        this.meta = pool.newMeta();
+        this.threadBase = new ThreadTable(region).offset(threadIndex);
+        this.router = new Router(nfs, new ServiceTable(region), new ChainTable(region), pool.newMeta(), cache,
+                this::transmit, Owner.ofThread(threadIndex), ports.length,
+                threadBase + ThreadDescriptor.DROPS_OFFSET, -1, burstSize);
+        this.generations = new int[nfs.slots()];
+        this.burst = new int[burstSize];
+    }
+
+    @Override
+    public String roleName() {
+        return name;
+    }
+
+    @Override
+    public int doWork() {
+        int work = 0;
+        for (int slot : activeSlots.get()) {
+            if (slot % txThreads != index) {
+                continue;
+            }
+            int state = nfs.state(slot);
+            if (!NfState.accepts(state)) {
+                continue; // a dead NF's tx ring belongs to the reclaimer
+            }
+            int generation = nfs.generation(slot);
+            if (generations[slot] != generation) {
+                nfs.reattachTxRing(slot);
+                generations[slot] = generation;
+            }
+            SpscRing tx = nfs.txRing(slot);
+            int n = tx.dequeueBurst(burst, 0, burst.length);
+            if (n > 0) {
+                router.route(burst, n);
+                work += n;
+            }
+        }
+        return work;
+    }
+
+    // Router callback for OUT packets: counts them in this thread's block, per port.
+    private int transmit(int port, int[] indices, int offset, int count) {
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            bytes += meta.wrap(indices[offset + i]).dataLength();
+        }
+        int done = ports[port].transmit(indices, offset, count, router);
+        if (done < count) {
+            for (int i = done; i < count; i++) {
+                bytes -= meta.wrap(indices[offset + i]).dataLength();
+            }
+        }
+        Counters.add(segment, threadBase + ThreadDescriptor.portTxPackets(port), done);
+        Counters.add(segment, threadBase + ThreadDescriptor.portTxBytes(port), bytes);
+        return done;
+    }
+
+    @Override
+    public void onClose() {
+        router.flushCounters(0);
+        cache.close();
+    }
+}

@@ -1,0 +1,139 @@
+package org.jnetvm.nf;
+
+import java.lang.foreign.MemorySegment;
+import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.pool.PacketPool;
+import org.jnetvm.core.route.Router;
+import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.table.NfSlotDescriptor;
+import org.jnetvm.core.table.NfTable;
+import org.jnetvm.core.table.PortTable;
+import org.jnetvm.core.table.ServiceTable;
+
+/**
+ * What an NF can ask of the platform: who it is, its counters, services and ports by name,
+ * and for NFs that make packets, buffers and a way to send them. Created by the runtime; use
+ * it only from the NF's loop thread (the hooks and the handler).
+ */
+public final class NfContext {
+    private final int slot;
+    private final int serviceId;
+    private final int instanceId;
+    private final PacketPool pool;
+    private final NfTable nfs;
+    private final ServiceTable services;
+    private final PortTable ports;
+    private final Router router;
+    private final PacketMeta meta;
+    private volatile boolean stopRequested;
+
+    public NfContext(int slot, int serviceId, int instanceId, PacketPool pool, NfTable nfs, ServiceTable services,
+                     PortTable ports, Router router) {
+        this.slot = slot;
+        this.serviceId = serviceId;
+        this.instanceId = instanceId;
+        this.pool = pool;
+        this.nfs = nfs;
+        this.services = services;
+        this.ports = ports;
+        this.router = router;
+        this.meta = pool.newMeta();
+    }
+
+    /** This NF's slot in the NF table. */
+    public int slot() {
+        return slot;
+    }
+
+    public int serviceId() {
+        return serviceId;
+    }
+
+    public int instanceId() {
+        return instanceId;
+    }
+
+    /** The id of the service named {@code name}, or -1; a decimal string is taken as an id. */
+    public int serviceId(String name) {
+        if (name.chars().allMatch(Character::isDigit) && !name.isEmpty()) {
+            int id = Integer.parseInt(name);
+            return services.valid(id) ? id : -1;
+        }
+        for (int id = 1; id <= services.maxServiceId(); id++) {
+            if (services.defined(id) && services.name(id).equals(name)) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    /** Live instances of service {@code id} now. */
+    public int instanceCount(int serviceId) {
+        return services.valid(serviceId) ? services.instanceCount(serviceId) : 0;
+    }
+
+    /** The port named {@code name}, or -1; a decimal string is taken as a port number. */
+    public int port(String name) {
+        for (int p = 0; p < ports.portCount(); p++) {
+            if (ports.inUse(p) && ports.name(p).equals(name)) {
+                return p;
+            }
+        }
+        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+            int p = Integer.parseInt(name);
+            return p < ports.portCount() ? p : -1;
+        }
+        return -1;
+    }
+
+    /** Packets this NF received. */
+    public long rxPackets() {
+        return nfs.counter(slot, NfSlotDescriptor.RX_PACKETS);
+    }
+
+    /** Packets this NF handed on (to an NF, or towards a port). */
+    public long txPackets() {
+        return nfs.counter(slot, NfSlotDescriptor.TX_PACKETS);
+    }
+
+    /** Packets this NF dropped for {@code reason}. */
+    public long drops(DropReason reason) {
+        return nfs.drops(slot, reason);
+    }
+
+    /** The pool's memory (frames live in it). */
+    public MemorySegment segment() {
+        return pool.segment();
+    }
+
+    public PacketPool pool() {
+        return pool;
+    }
+
+    /** A metadata flyweight for packets this NF made. */
+    public PacketMeta meta(int index) {
+        return meta.wrap(index);
+    }
+
+    /**
+     * Allocates {@code count} buffers (metadata reset, frame empty at the headroom's end) into
+     * {@code dst[0 ..]}, or none when the pool is short; returns count or 0.
+     */
+    public int alloc(int[] dst, int count) {
+        return router.alloc(dst, 0, count);
+    }
+
+    /** Sends {@code count} packets this NF made (their actions set) from {@code indices[0 ..]}. */
+    public void send(int[] indices, int count) {
+        router.route(indices, count);
+    }
+
+    /** Asks the loop to finish: it drains its ring, calls stop, and ends. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+}

@@ -1,0 +1,170 @@
+package org.jnetvm.nf.runtime;
+
+import java.util.concurrent.locks.LockSupport;
+import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.idle.Doorbell;
+import org.jnetvm.core.idle.HybridIdle;
+import org.jnetvm.core.pool.PacketPool;
+import org.jnetvm.core.pool.PoolCache;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.ring.MpmcRing;
+import org.jnetvm.core.ring.SpscRing;
+import org.jnetvm.core.route.Owner;
+import org.jnetvm.core.route.Router;
+import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.table.ChainTable;
+import org.jnetvm.core.table.NfSlotDescriptor;
+import org.jnetvm.core.table.NfTable;
+import org.jnetvm.core.table.PortTable;
+import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.nf.NetworkFunction;
+import org.jnetvm.nf.NfContext;
+import org.jnetvm.nf.PacketBurst;
+
+/**
+ * The loop of one NF: dequeue a burst from its rx ring, hand it to the NF's handler, carry the
+ * actions out, and idle by polling and then sleeping on its doorbell.
+ *
+ * <p>In {@link Hop#DIRECT} mode the NF itself routes each packet (straight into the next NF's
+ * rx ring; OUT packets go to its tx ring for the manager to send). In {@link Hop#MANAGER} mode
+ * it puts every packet in its tx ring and a manager TX thread routes it. Both use the same
+ * {@link Router}; docs/architecture.md says which is faster and why.
+ *
+ * <p>Liveness: every loop stores its loop count (release), which the manager's reclaimer reads
+ * to know that this NF has finished any enqueue it began before a given moment; a heartbeat
+ * (nanoTime) every 64 busy loops and on every idle one tells the manager it is not hung.
+ *
+ * <p>Runs on the thread that calls {@link #run}: a platform thread in an NF process, or a
+ * thread of the manager's JVM for in-process NFs.
+ */
+public final class NfRuntime implements Runnable {
+
+    /** Who routes the packets an NF has handled. */
+    public enum Hop { DIRECT, MANAGER }
+
+    /** Loop settings. */
+    public record Options(int burst, Hop hop, long sleepTimeoutNanos) {
+        public Options {
+            if (burst < 1 || burst > 1024) {
+                throw new IllegalArgumentException("burst " + burst + " is out of range 1..1024");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(32, Hop.DIRECT, 100_000_000L);
+        }
+    }
+
+    private final NetworkFunction nf;
+    private final int slot;
+    private final Options options;
+    private final NfTable nfs;
+    private final MpmcRing rx;
+    private final SpscRing tx;
+    private final PoolCache cache;
+    private final Router router;
+    private final NfContext context;
+    private final PacketBurst burst;
+    private final int[] indices;
+    private final HybridIdle idle;
+    private final long base;
+    private final java.lang.foreign.MemorySegment segment;
+    private volatile boolean paused;
+
+    public NfRuntime(NetworkFunction nf, Region region, int slot, int serviceId, int instanceId, Options options) {
+        this.nf = nf;
+        this.slot = slot;
+        this.options = options;
+        this.nfs = new NfTable(region);
+        this.segment = region.segment();
+        PacketPool pool = new PacketPool(region);
+        ServiceTable services = new ServiceTable(region);
+        PortTable ports = new PortTable(region);
+        this.rx = nfs.rxRing(slot);
+        this.tx = nfs.txRing(slot);
+        this.cache = pool.newCache();
+        this.base = nfs.offset(slot);
+        PacketMeta meta = pool.newMeta();
+        this.router = new Router(nfs, services, new ChainTable(region), pool.newMeta(), cache,
+                (port, idx, off, n) -> tx.enqueueBurst(idx, off, n), Owner.ofSlot(slot), ports.portCount(),
+                base + NfSlotDescriptor.DROPS_OFFSET, base + NfSlotDescriptor.TX_PACKETS, options.burst());
+        this.context = new NfContext(slot, serviceId, instanceId, pool, nfs, services, ports, router);
+        this.indices = new int[options.burst()];
+        this.burst = new PacketBurst(indices, meta, region.segment());
+        Doorbell doorbell = new Doorbell(region.segment(), nfs.doorbellOffset(slot));
+        this.idle = new HybridIdle(doorbell, () -> rx.size() > 0, options.sleepTimeoutNanos());
+    }
+
+    public NfContext context() {
+        return context;
+    }
+
+    /** Asks the loop to end after it has drained its ring. Any thread. */
+    public void requestStop() {
+        context.requestStop();
+    }
+
+    /** Pauses or resumes handling: packets wait in the ring meanwhile. Any thread. */
+    public void paused(boolean paused) {
+        this.paused = paused;
+    }
+
+    @Override
+    public void run() {
+        nf.init(context);
+        long loops = 0;
+        try {
+            while (!context.stopRequested()) {
+                nfs.loopCount(slot, ++loops);
+                if (paused) {
+                    nfs.heartbeat(slot, System.nanoTime());
+                    LockSupport.parkNanos(1_000_000);
+                    continue;
+                }
+                int n = poll();
+                if (n == 0) {
+                    nfs.heartbeat(slot, System.nanoTime());
+                    nf.idle(context);
+                    if (idle.idle(0)) {
+                        Counters.add(segment, base + NfSlotDescriptor.SLEEPS, 1);
+                    }
+                } else {
+                    if ((loops & 63) == 0) {
+                        nfs.heartbeat(slot, System.nanoTime());
+                    }
+                    idle.idle(n);
+                }
+            }
+            // Drain what is already queued: producers stop feeding a stopping NF, so this ends.
+            for (int i = 0; i < 1024 && poll() > 0; i++) {
+                nfs.loopCount(slot, ++loops);
+            }
+        } finally {
+            nf.stop(context);
+            router.flushCounters(0);
+            cache.close();
+            nfs.loopCount(slot, ++loops);
+        }
+    }
+
+    private int poll() {
+        int n = rx.dequeueBurst(indices, 0, indices.length);
+        if (n == 0) {
+            return 0;
+        }
+        Counters.add(segment, base + NfSlotDescriptor.RX_PACKETS, n);
+        Counters.add(segment, base + NfSlotDescriptor.RX_BURSTS, 1);
+        nf.process(burst.size(n), context);
+        if (options.hop() == Hop.DIRECT) {
+            router.route(indices, n);
+        } else {
+            int done = tx.enqueueBurst(indices, 0, n);
+            if (done < n) {
+                router.drop(indices, done, n - done, DropReason.RING_FULL);
+            }
+            router.flushCounters(done);
+        }
+        return n;
+    }
+}
