@@ -72,6 +72,17 @@ public final class NfContext {
         return services.valid(serviceId) ? services.instanceCount(serviceId) : 0;
     }
 
+    /** Ports the manager has open (numbered 0 .. portCount-1). */
+    public int portCount() {
+        int count = 0;
+        for (int p = 0; p < ports.portCount(); p++) {
+            if (ports.inUse(p)) {
+                count = p + 1;
+            }
+        }
+        return count;
+    }
+
     /** The port named {@code name}, or -1; a decimal string is taken as a port number. */
     public int port(String name) {
         for (int p = 0; p < ports.portCount(); p++) {
