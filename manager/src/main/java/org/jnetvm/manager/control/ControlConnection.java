@@ -112,8 +112,8 @@ public final class ControlConnection {
         this.registration = register;
     }
 
-    void saidBye(boolean bye) {
-        this.saidBye = bye;
+    void markBye() {
+        this.saidBye = true;
     }
 
     void frameStarted() {

@@ -11,12 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,8 +66,8 @@ public final class ControlServer implements AutoCloseable {
     private final ControlHandler handler;
     private final ServerSocketChannel server;
     private final long frameTimeoutNanos;
-    private final Set<ControlConnection> connections = ConcurrentHashMap.newKeySet();
-    private final Map<ControlConnection, Thread> threads = new ConcurrentHashMap<>();
+    /** Open connections and the virtual thread serving each. */
+    private final Map<ControlConnection, Thread> connections = new ConcurrentHashMap<>();
     private final Map<ControlError, LongAdder> errors = new EnumMap<>(ControlError.class);
     private final AtomicLong nextId = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -160,14 +157,9 @@ public final class ControlServer implements AutoCloseable {
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         join(acceptor, deadline);
         // The acceptor has stopped, so no connection is added after this snapshot.
-        List<ControlConnection> open = new ArrayList<>(connections);
-        open.forEach(ControlConnection::close);
-        for (ControlConnection c : open) {
-            Thread t = threads.get(c);
-            if (t != null) {
-                join(t, deadline);
-            }
-        }
+        Map<ControlConnection, Thread> open = Map.copyOf(connections);
+        open.keySet().forEach(ControlConnection::close);
+        open.values().forEach(t -> join(t, deadline));
         watchdog.shutdownNow();
         try {
             Files.deleteIfExists(socket);
@@ -194,9 +186,8 @@ public final class ControlServer implements AutoCloseable {
                 continue;
             }
             ControlConnection c = new ControlConnection(nextId.incrementAndGet(), channel);
-            connections.add(c);
             Thread t = Thread.ofVirtual().name("control-" + c.id()).unstarted(() -> serve(c));
-            threads.put(c, t);
+            connections.put(c, t);
             t.start();
         }
     }
@@ -236,7 +227,6 @@ public final class ControlServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("control handler onClosed failed for {}", c, e);
             }
-            threads.remove(c);
             connections.remove(c);
             log.debug("{} closed{}", c, c.saidBye() ? " after bye" : "");
         }
@@ -278,7 +268,7 @@ public final class ControlServer implements AutoCloseable {
                     reject(c, ControlError.NOT_REGISTERED, "bye before register: nothing to deregister");
                     return true;
                 }
-                c.saidBye(true);
+                c.markBye();
                 return false;
             }
             default -> reject(c, ControlError.UNKNOWN_TYPE, "message type '" + ControlCodec.typeName(message.getClass())
@@ -331,7 +321,7 @@ public final class ControlServer implements AutoCloseable {
     /** Watchdog: ends frames and writes that stall past the frame timeout. */
     private void sweep() {
         long now = System.nanoTime();
-        for (ControlConnection c : connections) {
+        for (ControlConnection c : connections.keySet()) {
             long started = c.frameStartedNanos;
             if (started != ControlConnection.IDLE && now - started > frameTimeoutNanos && !c.frameTimedOut) {
                 c.frameTimedOut = true;

@@ -309,18 +309,18 @@ class ControlServerTest {
             raw.send(REGISTER);
             assertThat(raw.reply()).isInstanceOf(Registered.class);
             ControlConnection c = manager.registered.poll(5, SECONDS);
-            CompletableFuture<Integer> sent = CompletableFuture.supplyAsync(() -> {
-                int n = 0;
+            // Sends until the socket buffer is full and the write blocks; the watchdog must end it.
+            CompletableFuture<IOException> ended = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
                 try {
                     while (true) {
                         c.send(new Pause());
-                        n++;
                     }
                 } catch (IOException e) {
-                    return n;
+                    ended.complete(e);
                 }
-            }, Executors.newVirtualThreadPerTaskExecutor());
-            assertThat(sent).succeedsWithin(Duration.ofSeconds(5));
+            });
+            assertThat(ended).succeedsWithin(Duration.ofSeconds(5));
             assertThat(manager.closed.poll(5, SECONDS)).isSameAs(c);
         }
     }

@@ -30,11 +30,6 @@ import java.util.Objects;
 })
 public sealed interface ControlMessage {
 
-    /** Whether an NF may send this message (the rest go from the manager to an NF). */
-    default boolean fromNf() {
-        return this instanceof Register || this instanceof State || this instanceof Bye;
-    }
-
     /**
      * NF to manager, first on a connection: "I am an instance of this service".
      *

@@ -92,7 +92,7 @@ class ControlCodecTest {
         int checked = 0;
         for (ControlMessage m : oneOfEach()) {
             ObjectNode full = (ObjectNode) JSON.readTree(ControlCodec.encode(m));
-            for (String field : List.copyOf(full.properties().stream().map(e -> e.getKey()).toList())) {
+            for (String field : full.properties().stream().map(Map.Entry::getKey).toList()) {
                 if (field.equals("v") || field.equals("type") || (m instanceof Register && field.equals("instance"))) {
                     continue;
                 }
@@ -239,8 +239,6 @@ class ControlCodecTest {
     void typeNamesAreTheWireNames() {
         assertThat(ControlCodec.typeName(Register.class)).isEqualTo("register");
         assertThat(ControlCodec.typeName(ControlMessage.Error.class)).isEqualTo("error");
-        assertThat(new Register("s", 0, 1, "n", 0).fromNf()).isTrue();
-        assertThat(new Stop().fromNf()).isFalse();
     }
 
     static byte[] bytes(String s) {
