@@ -1,0 +1,126 @@
+package org.jnetvm.nf.control;
+
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.OptBoolean;
+import java.util.Objects;
+
+/**
+ * One message of the control protocol between an NF and the manager. On the wire each is one
+ * JSON object with {@code "v"} (the protocol version, {@link ControlCodec#VERSION}) and
+ * {@code "type"} (the snake_case name given here), then the record's components as fields;
+ * {@link ControlCodec} does the framing. Every field is required except
+ * {@link Register#instance()}. The records are immutable and may be passed between threads.
+ *
+ * <p>NF to manager: {@link Register}, {@link State}, {@link Bye}. Manager to NF:
+ * {@link Registered}, {@link Error}, {@link Stop}, {@link Pause}, {@link Resume}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ControlMessage.Register.class, name = "register"),
+    @JsonSubTypes.Type(value = ControlMessage.State.class, name = "state"),
+    @JsonSubTypes.Type(value = ControlMessage.Bye.class, name = "bye"),
+    @JsonSubTypes.Type(value = ControlMessage.Registered.class, name = "registered"),
+    @JsonSubTypes.Type(value = ControlMessage.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = ControlMessage.Stop.class, name = "stop"),
+    @JsonSubTypes.Type(value = ControlMessage.Pause.class, name = "pause"),
+    @JsonSubTypes.Type(value = ControlMessage.Resume.class, name = "resume"),
+})
+public sealed interface ControlMessage {
+
+    /**
+     * NF to manager, first on a connection: "I am an instance of this service".
+     *
+     * @param service       a service name or its decimal id
+     * @param instance      the instance id wanted, or {@link #ANY_INSTANCE} for any free one;
+     *                      may be left out on the wire, which means {@link #ANY_INSTANCE}
+     * @param pid           the NF's process id, so the manager can watch the process
+     * @param nf            the NF's kind, e.g. {@code simple_forward}
+     * @param layoutVersion the shared-memory layout version the NF was built with
+     */
+    record Register(
+            String service,
+            // The one optional field: the codec injects ANY_INSTANCE when the input lacks it.
+            @JacksonInject(value = ANY_INSTANCE_KEY, useInput = OptBoolean.TRUE) int instance,
+            long pid,
+            String nf,
+            int layoutVersion) implements ControlMessage {
+        /** The {@link #instance()} that asks the manager for any free instance id. */
+        public static final int ANY_INSTANCE = -1;
+        /** The key under which {@link ControlCodec} injects {@link #ANY_INSTANCE}. */
+        static final String ANY_INSTANCE_KEY = "org.jnetvm.nf.control.Register.anyInstance";
+
+        public Register {
+            Objects.requireNonNull(service, "register needs a service name or id");
+            Objects.requireNonNull(nf, "register needs the NF's kind (nf)");
+            if (instance < ANY_INSTANCE) {
+                throw new IllegalArgumentException("register instance " + instance
+                        + " is not an instance id: use 0 or more, or " + ANY_INSTANCE + " for any free one");
+            }
+            if (pid <= 0) {
+                throw new IllegalArgumentException("register pid " + pid + " is not a process id");
+            }
+        }
+    }
+
+    /** NF to manager: the NF's lifecycle state changed. */
+    record State(NfState state) implements ControlMessage {
+        public State {
+            Objects.requireNonNull(state, "state needs a state (running, paused or stopping)");
+        }
+    }
+
+    /** NF to manager: clean deregistration; the manager then closes the connection. */
+    record Bye() implements ControlMessage {
+    }
+
+    /**
+     * Manager to NF: the reply to a successful {@link Register}.
+     *
+     * @param slot          the NF table slot, which names the NF's rings in the region
+     * @param serviceId     the numeric id of the service registered for
+     * @param instanceId    the instance id given (the asked one, or a free one)
+     * @param regionPath    the shared-memory region file the NF must map
+     * @param layoutVersion the region's layout version
+     */
+    record Registered(int slot, int serviceId, int instanceId, String regionPath, int layoutVersion)
+            implements ControlMessage {
+        public Registered {
+            Objects.requireNonNull(regionPath, "registered needs the region's path");
+        }
+    }
+
+    /**
+     * Manager to NF: the request (or frame) just received was refused.
+     *
+     * @param code    what kind of refusal
+     * @param message what was wrong, with the value, and what to do, for a person to read
+     */
+    record Error(ControlError code, String message) implements ControlMessage {
+        public Error {
+            Objects.requireNonNull(code, "error needs a code");
+            Objects.requireNonNull(message, "error needs a message");
+        }
+    }
+
+    /** Manager to NF: finish the current burst, say bye and exit. */
+    record Stop() implements ControlMessage {
+    }
+
+    /** Manager to NF: stop taking packets until {@link Resume}. */
+    record Pause() implements ControlMessage {
+    }
+
+    /** Manager to NF: take packets again after {@link Pause}. */
+    record Resume() implements ControlMessage {
+    }
+
+    /** The lifecycle states an NF reports in {@link State}; lower-case on the wire. */
+    enum NfState {
+        @JsonProperty("running") RUNNING,
+        @JsonProperty("paused") PAUSED,
+        @JsonProperty("stopping") STOPPING
+    }
+}
