@@ -391,6 +391,19 @@ public final class Region implements AutoCloseable {
         }
     }
 
+    /** {@link RegionDescriptor#HOP_DIRECT} or {@link RegionDescriptor#HOP_MANAGER}, as the manager set it. */
+    public int hopMode() {
+        return (int) STATE.getAcquire(segment, (long) HOP_MODE_OFFSET);
+    }
+
+    /** The manager only, before NFs register. */
+    public void hopMode(int mode) {
+        if (mode != HOP_DIRECT && mode != HOP_MANAGER) {
+            throw new IllegalArgumentException("hop mode " + mode + " is neither direct (0) nor manager (1)");
+        }
+        STATE.setRelease(segment, (long) HOP_MODE_OFFSET, mode);
+    }
+
     public MemorySegment segment() {
         return segment;
     }

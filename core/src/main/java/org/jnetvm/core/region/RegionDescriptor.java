@@ -30,7 +30,8 @@ package org.jnetvm.core.region;
  *   104    max chain length          int
  *   108    port count                int
  *   112    thread count              int      manager threads with counter blocks
- *   116    (reserved up to 128)
+ *   116    hop mode                  int      {@link #HOP_DIRECT} or {@link #HOP_MANAGER}: who routes what an NF handled
+ *   120    (reserved up to 128)
  *   128    region name               64 B     UTF-8, NUL padded
  *   192    (reserved up to 256)
  *   256    area table                {@link #AREA_MAX} entries of {@link #AREA_ENTRY_LENGTH} bytes:
@@ -72,6 +73,12 @@ public final class RegionDescriptor {
     public static final int MAX_CHAIN_LENGTH_OFFSET = 104;
     public static final int PORT_COUNT_OFFSET = 108;
     public static final int THREAD_COUNT_OFFSET = 112;
+    public static final int HOP_MODE_OFFSET = 116;
+
+    /** NFs hand packets straight to the next NF's rx ring. */
+    public static final int HOP_DIRECT = 0;
+    /** NFs put every packet in their tx ring; the manager's TX threads route them. */
+    public static final int HOP_MANAGER = 1;
     public static final int NAME_OFFSET = 128;
     public static final int NAME_LENGTH = 64;
     public static final int AREA_TABLE_OFFSET = 256;

@@ -1,0 +1,82 @@
+package org.jnetvm.core.stats;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.jnetvm.core.pool.PacketPool;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.table.NfSlotDescriptor;
+import org.jnetvm.core.table.NfState;
+import org.jnetvm.core.table.NfTable;
+import org.jnetvm.core.table.PortTable;
+import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.core.table.ThreadTable;
+
+/**
+ * Reads every counter of a region straight from shared memory, from any process, without
+ * disturbing the data plane (VPP's stats segment): only loads, no locks, no messages.
+ * Counters are cumulative; rates come from two snapshots.
+ */
+public final class StatsReader {
+    private final NfTable nfs;
+    private final ServiceTable services;
+    private final PortTable ports;
+    private final ThreadTable threads;
+    private final PacketPool pool;
+
+    public StatsReader(Region region) {
+        this.nfs = new NfTable(region);
+        this.services = new ServiceTable(region);
+        this.ports = new PortTable(region);
+        this.threads = new ThreadTable(region);
+        this.pool = new PacketPool(region);
+    }
+
+    public StatsSnapshot snapshot() {
+        long now = System.nanoTime();
+        Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        for (DropReason reason : DropReason.values()) {
+            long sum = threads.drops(reason);
+            for (int p = 0; p < ports.portCount(); p++) {
+                sum += ports.drops(p, reason);
+            }
+            for (int s = 0; s < nfs.slots(); s++) {
+                sum += nfs.drops(s, reason);
+            }
+            drops.put(reason, sum);
+        }
+        List<StatsSnapshot.Nf> nfList = new ArrayList<>();
+        for (int s = 0; s < nfs.slots(); s++) {
+            int state = nfs.state(s);
+            long rx = nfs.counter(s, NfSlotDescriptor.RX_PACKETS);
+            if (state == NfState.FREE.code && rx == 0) {
+                continue;
+            }
+            int service = nfs.serviceId(s);
+            boolean live = state != NfState.FREE.code;
+            nfList.add(new StatsSnapshot.Nf(s, nfs.name(s), service, services.valid(service) ? services.name(service) : "",
+                    nfs.instanceId(s), nfs.pid(s), NfState.ofCode(state).name().toLowerCase(), rx,
+                    nfs.counter(s, NfSlotDescriptor.TX_PACKETS), nfs.drops(s),
+                    live ? nfs.rxRing(s).size() : 0, live ? nfs.txRing(s).size() : 0,
+                    nfs.counter(s, NfSlotDescriptor.SLEEPS)));
+        }
+        List<StatsSnapshot.Port> portList = new ArrayList<>();
+        for (int p = 0; p < ports.portCount(); p++) {
+            if (!ports.inUse(p)) {
+                continue;
+            }
+            long txBytes = 0;
+            for (int t = 0; t < threads.threadCount(); t++) {
+                txBytes += threads.txBytes(t, p);
+            }
+            long rxDrops = 0;
+            for (DropReason reason : DropReason.values()) {
+                rxDrops += ports.drops(p, reason);
+            }
+            portList.add(new StatsSnapshot.Port(p, ports.name(p), ports.kind(p), ports.rxPackets(p), ports.rxBytes(p),
+                    threads.portTxPackets(p), txBytes, rxDrops));
+        }
+        return new StatsSnapshot(now, nfList, portList, drops, pool.audit());
+    }
+}

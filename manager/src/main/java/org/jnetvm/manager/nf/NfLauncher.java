@@ -1,0 +1,136 @@
+package org.jnetvm.manager.nf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jnetvm.nf.runtime.NfCatalog;
+import org.jnetvm.nf.runtime.NfMain;
+import org.jnetvm.nf.runtime.NfSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts NFs for the manager: as their own JVM processes (the same java, class path and
+ * native-access flag as the manager, main class {@link NfMain}), or inside the manager's JVM
+ * on a platform thread of their own. Either way the NF registers over the control socket like
+ * any other, so the manager treats both alike.
+ *
+ * <p>Process output goes to {@code <logDirectory>/<service>-<n>.log}.
+ */
+public final class NfLauncher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NfLauncher.class);
+
+    /** A started NF: a process, or a thread in this JVM. */
+    public record Launched(String nf, String service, Process process, Thread thread, NfSession session, Path log) {
+        public boolean inProcess() {
+            return thread != null;
+        }
+    }
+
+    private final Path socket;
+    private final Path logDirectory;
+    private final List<Launched> launched = new ArrayList<>();
+    private final AtomicInteger counter = new AtomicInteger();
+
+    public NfLauncher(Path socket, Path logDirectory) {
+        this.socket = socket;
+        this.logDirectory = logDirectory;
+    }
+
+    /** The command line that starts {@code nf} as a process (also what tests and benches launch). */
+    public List<String> command(String nf, String service, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Xms64m");
+        command.add("-Xmx256m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(NfMain.class.getName());
+        command.add(nf);
+        if (service != null) {
+            command.add("--service");
+            command.add(service);
+        }
+        command.add("--manager");
+        command.add(socket.toString());
+        command.addAll(args);
+        return command;
+    }
+
+    /**
+     * Starts one NF.
+     *
+     * @param service service name or id; null for the NF's own name
+     */
+    public synchronized Launched launch(String nf, String service, List<String> args, boolean inProcess) throws IOException {
+        int n = counter.incrementAndGet();
+        String label = (service != null ? service : nf) + "-" + n;
+        Launched l;
+        if (inProcess) {
+            List<String> all = new ArrayList<>(args);
+            if (service != null) {
+                all.add("--service");
+                all.add(service);
+            }
+            NfMain.Configured configured = NfMain.configure(NfCatalog.load(), nf, all.toArray(String[]::new));
+            NfSession session = NfSession.open(configured.nf(), configured.settings(socket));
+            Thread thread = Thread.ofPlatform().name("nf-" + label).daemon(true).start(() -> {
+                try (session) {
+                    session.run();
+                } catch (Exception e) {
+                    LOG.error("in-process NF {} failed", label, e);
+                }
+            });
+            l = new Launched(nf, service, null, thread, session, null);
+        } else {
+            Files.createDirectories(logDirectory);
+            Path log = logDirectory.resolve(label + ".log");
+            Process process = new ProcessBuilder(command(nf, service, args))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            LOG.info("started NF {} for service {} as pid {} (log {})", nf, service, process.pid(), log);
+            l = new Launched(nf, service, process, null, null, log);
+        }
+        launched.add(l);
+        return l;
+    }
+
+    public synchronized List<Launched> launched() {
+        return List.copyOf(launched);
+    }
+
+    /** Stops every NF it started: in-process ones are asked to stop, processes get 5 s after the manager's stop message, then SIGTERM, then SIGKILL. */
+    @Override
+    public synchronized void close() {
+        for (Launched l : launched) {
+            if (l.inProcess()) {
+                l.session().requestStop();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (Launched l : launched) {
+            try {
+                long left = Math.max(1, deadline - System.nanoTime());
+                if (l.inProcess()) {
+                    l.thread().join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                } else if (!l.process().waitFor(left, TimeUnit.NANOSECONDS)) {
+                    l.process().destroy();
+                    if (!l.process().waitFor(2, TimeUnit.SECONDS)) {
+                        l.process().destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        launched.clear();
+    }
+}

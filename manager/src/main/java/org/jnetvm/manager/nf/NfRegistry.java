@@ -1,0 +1,341 @@
+package org.jnetvm.manager.nf;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.region.RegionDescriptor;
+import org.jnetvm.core.table.NfState;
+import org.jnetvm.core.table.NfTable;
+import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.manager.control.ControlConnection;
+import org.jnetvm.manager.control.ControlHandler;
+import org.jnetvm.nf.control.ControlError;
+import org.jnetvm.nf.control.ControlMessage;
+import org.jnetvm.nf.control.ControlMessage.Register;
+import org.jnetvm.nf.control.ControlMessage.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The manager's side of NF lifecycles: registers NFs that connect to the control socket
+ * (service, instance id, table slot), tracks their state, and notices when one dies — its
+ * control connection closes, its process exits, or (hung) its heartbeat stops — then has the
+ * {@link Reclaimer} return its buffers. A restarted NF of the same service registers again and
+ * takes over the traffic (the service's flows are spread over the instances there are).
+ *
+ * <p>Thread-safety: registration and death are serialised on one lock (they are rare);
+ * reclaims run one at a time on their own thread. The data plane reads only the shared tables
+ * and {@link #activeSlots()}, a snapshot array replaced on every change.
+ */
+public final class NfRegistry implements ControlHandler, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NfRegistry.class);
+    /** A starting NF gets this long to map the region and run its init hook before its heartbeat counts. */
+    private static final long STARTING_GRACE_NANOS = 15_000_000_000L;
+
+    /** One registered NF. */
+    public static final class Nf {
+        final int slot;
+        final int serviceId;
+        final int instanceId;
+        final long pid;
+        final String kind;
+        final ControlConnection connection;
+        final long registeredNanos = System.nanoTime();
+        final AtomicBoolean dead = new AtomicBoolean();
+
+        Nf(int slot, int serviceId, int instanceId, long pid, String kind, ControlConnection connection) {
+            this.slot = slot;
+            this.serviceId = serviceId;
+            this.instanceId = instanceId;
+            this.pid = pid;
+            this.kind = kind;
+            this.connection = connection;
+        }
+
+        public int slot() { return slot; }
+        public int serviceId() { return serviceId; }
+        public int instanceId() { return instanceId; }
+        public long pid() { return pid; }
+        public String kind() { return kind; }
+    }
+
+    private final Region region;
+    private final NfTable nfs;
+    private final ServiceTable services;
+    private final Reclaimer reclaimer;
+    private final long heartbeatTimeoutNanos;
+    private final long ownPid = ProcessHandle.current().pid();
+    private final Object lock = new Object();
+    private final Map<Integer, Nf> bySlot = new HashMap<>();
+    private final Map<Integer, BitSet> instancesByService = new HashMap<>();
+    private final ExecutorService reclaims = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("jnetvm-reclaimer").daemon(true).factory());
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("jnetvm-watchdog").daemon(true).factory());
+    private final AtomicLong deaths = new AtomicLong();
+    private final AtomicLong reclaimedBuffers = new AtomicLong();
+    private final List<Reclaimer.Result> reclaimResults = new ArrayList<>();
+    private volatile int[] active = new int[0];
+
+    public NfRegistry(Region region, Reclaimer reclaimer, long heartbeatTimeoutNanos) {
+        this.region = region;
+        this.nfs = new NfTable(region);
+        this.services = new ServiceTable(region);
+        this.reclaimer = reclaimer;
+        this.heartbeatTimeoutNanos = heartbeatTimeoutNanos;
+        long period = Math.max(10, heartbeatTimeoutNanos / 1_000_000 / 10);
+        watchdog.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** NF slots in use now (any state but FREE): what TX threads drain. */
+    public int[] activeSlots() {
+        return active;
+    }
+
+    /** NFs registered now. */
+    public List<Nf> nfs() {
+        synchronized (lock) {
+            return List.copyOf(bySlot.values());
+        }
+    }
+
+    /** NFs found dead since start. */
+    public long deaths() {
+        return deaths.get();
+    }
+
+    /** Buffers the reclaimer returned from dead NFs since start. */
+    public long reclaimedBuffers() {
+        return reclaimedBuffers.get();
+    }
+
+    /** Waits until every reclaim asked for so far is done (tests, shutdown). */
+    public void awaitReclaims() throws InterruptedException {
+        try {
+            reclaims.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("reclaims did not finish: " + e, e);
+        }
+    }
+
+    @Override
+    public ControlMessage onRegister(ControlConnection connection, Register r) {
+        if (r.layoutVersion() != RegionDescriptor.LAYOUT_VERSION) {
+            return error(ControlError.LAYOUT_MISMATCH, "NF built for shared-memory layout " + r.layoutVersion()
+                    + ", manager uses " + RegionDescriptor.LAYOUT_VERSION + ": run the NF from the same JNetVM build");
+        }
+        int serviceId = resolveService(r.service());
+        if (serviceId < 0) {
+            return error(ControlError.UNKNOWN_SERVICE, "service '" + r.service() + "' is not defined; known: "
+                    + knownServices() + " (define it in the manager's config under services: or nfs:)");
+        }
+        Nf nf;
+        synchronized (lock) {
+            BitSet taken = instancesByService.computeIfAbsent(serviceId, k -> new BitSet());
+            int instance = r.instance();
+            if (instance >= 0 && taken.get(instance)) {
+                return error(ControlError.INSTANCE_TAKEN, "instance " + instance + " of service '" + services.name(serviceId)
+                        + "' is already registered; stop it first or ask for any instance (omit instance)");
+            }
+            if (instance < 0) {
+                instance = taken.nextClearBit(0);
+            }
+            if (services.instanceCount(serviceId) >= region.layout().maxInstances()) {
+                return error(ControlError.NO_SLOT, "service '" + services.name(serviceId) + "' already has "
+                        + region.layout().maxInstances() + " instances (region.maxInstances)");
+            }
+            int slot = freeSlot();
+            if (slot < 0) {
+                return error(ControlError.NO_SLOT, "all " + nfs.slots() + " NF slots are in use (raise region.nfSlots)");
+            }
+            nfs.claim(slot, serviceId, instance, r.pid(), r.nf());
+            services.addInstance(serviceId, slot);
+            taken.set(instance);
+            nf = new Nf(slot, serviceId, instance, r.pid(), r.nf(), connection);
+            bySlot.put(slot, nf);
+            publishActive();
+        }
+        connection.attach(nf);
+        if (nf.pid != ownPid) {
+            Optional<ProcessHandle> handle = ProcessHandle.of(nf.pid);
+            if (handle.isEmpty()) {
+                died(nf, "its process " + nf.pid + " does not exist");
+            } else {
+                handle.get().onExit().thenRun(() -> died(nf, "its process exited"));
+            }
+        }
+        LOG.info("NF {} registered: service {} ({}), instance {}, slot {}, pid {}", nf.kind, serviceId,
+                services.name(serviceId), nf.instanceId, nf.slot, nf.pid);
+        return new ControlMessage.Registered(nf.slot, serviceId, nf.instanceId, region.path().toString(),
+                RegionDescriptor.LAYOUT_VERSION);
+    }
+
+    @Override
+    public ControlMessage onState(ControlConnection connection, State state) {
+        Nf nf = (Nf) connection.attachment();
+        if (nf == null || nf.dead.get()) {
+            return error(ControlError.NOT_REGISTERED, "this connection has no live NF");
+        }
+        switch (state.state()) {
+            case RUNNING -> nfs.compareAndSetState(nf.slot, NfState.STARTING, NfState.RUNNING);
+            case PAUSED -> nfs.state(nf.slot, NfState.PAUSED);
+            case STOPPING -> {
+                synchronized (lock) {
+                    services.removeInstance(nf.serviceId, nf.slot);
+                }
+                nfs.state(nf.slot, NfState.STOPPING);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void onClosed(ControlConnection connection) {
+        if (connection.attachment() instanceof Nf nf) {
+            died(nf, connection.saidBye() ? "it said bye" : "its control connection closed");
+        }
+    }
+
+    /** Pauses or resumes an NF: it stops taking packets from its ring meanwhile. */
+    public boolean pause(int slot, boolean pause) {
+        Nf nf;
+        synchronized (lock) {
+            nf = bySlot.get(slot);
+        }
+        if (nf == null) {
+            return false;
+        }
+        try {
+            nf.connection.send(pause ? new ControlMessage.Pause() : new ControlMessage.Resume());
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Asks every NF to stop (they drain and say bye). */
+    public void stopAll() {
+        for (Nf nf : nfs()) {
+            try {
+                nf.connection.send(new ControlMessage.Stop());
+            } catch (java.io.IOException e) {
+                LOG.debug("stop to slot {} failed: {}", nf.slot, e.toString());
+            }
+        }
+    }
+
+    private void died(Nf nf, String why) {
+        if (!nf.dead.compareAndSet(false, true)) {
+            return;
+        }
+        deaths.incrementAndGet();
+        synchronized (lock) {
+            nfs.state(nf.slot, NfState.DEAD);
+            services.removeInstance(nf.serviceId, nf.slot);
+            BitSet taken = instancesByService.get(nf.serviceId);
+            if (taken != null) {
+                taken.clear(nf.instanceId);
+            }
+        }
+        LOG.info("NF {} (service {}, instance {}, slot {}, pid {}) is gone: {}", nf.kind, nf.serviceId,
+                nf.instanceId, nf.slot, nf.pid, why);
+        nf.connection.close();
+        reclaims.execute(() -> {
+            boolean processGone = nf.pid != ownPid && ProcessHandle.of(nf.pid).map(h -> !h.isAlive()).orElse(true);
+            Reclaimer.Result result = reclaimer.reclaim(nf.slot, processGone ? nf.pid : 0);
+            reclaimedBuffers.addAndGet(result.buffers() + result.cached());
+            synchronized (lock) {
+                reclaimResults.add(result);
+                bySlot.remove(nf.slot);
+                publishActive();
+            }
+        });
+    }
+
+    private void checkHeartbeats() {
+        long now = System.nanoTime();
+        for (Nf nf : nfs()) {
+            if (nf.dead.get()) {
+                continue;
+            }
+            int state = nfs.state(nf.slot);
+            long limit = state == NfState.STARTING.code ? STARTING_GRACE_NANOS : heartbeatTimeoutNanos;
+            long age = now - Math.max(nfs.heartbeat(nf.slot), nf.registeredNanos);
+            if (age <= limit || state == NfState.PAUSED.code) {
+                continue;
+            }
+            if (nf.pid == ownPid) {
+                LOG.warn("in-process NF {} (slot {}) has not beaten for {} ms", nf.kind, nf.slot, age / 1_000_000);
+                continue;
+            }
+            LOG.warn("NF {} (slot {}, pid {}) missed its heartbeat for {} ms: killing it", nf.kind, nf.slot, nf.pid,
+                    age / 1_000_000);
+            ProcessHandle.of(nf.pid).ifPresent(h -> {
+                h.destroyForcibly();
+                h.onExit().orTimeout(5, TimeUnit.SECONDS).join();
+            });
+            died(nf, "missed heartbeat (hung)");
+        }
+    }
+
+    private int freeSlot() {
+        for (int s = 0; s < nfs.slots(); s++) {
+            if (nfs.state(s) == NfState.FREE.code && !bySlot.containsKey(s)) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private void publishActive() {
+        active = bySlot.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private int resolveService(String name) {
+        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+            int id = Integer.parseInt(name);
+            return services.valid(id) && services.defined(id) ? id : -1;
+        }
+        for (int id = 1; id <= services.maxServiceId(); id++) {
+            if (services.defined(id) && services.name(id).equals(name)) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    private String knownServices() {
+        List<String> known = new ArrayList<>();
+        for (int id = 1; id <= services.maxServiceId(); id++) {
+            if (services.defined(id)) {
+                known.add(services.name(id) + " (" + id + ")");
+            }
+        }
+        return known.isEmpty() ? "none" : String.join(", ", known);
+    }
+
+    private static ControlMessage error(ControlError code, String message) {
+        return new ControlMessage.Error(code, message);
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+        reclaims.shutdown();
+        try {
+            reclaims.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

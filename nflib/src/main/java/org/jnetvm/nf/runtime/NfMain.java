@@ -1,0 +1,146 @@
+package org.jnetvm.nf.runtime;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.jnetvm.nf.NetworkFunction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Entry point of an NF process: {@code jnetvm nf NAME [options]}. The NF object is the
+ * picocli command (its own {@code @Option}s), with the platform's options mixed in, so
+ * {@code --help} shows both. Exit codes: 0 after a clean stop, 1 when the manager refuses
+ * the NF or cannot be reached, 2 for bad options.
+ */
+public final class NfMain {
+    /** Socket used when neither --manager nor JNETVM_MANAGER is given. */
+    public static final String DEFAULT_SOCKET = "/tmp/jnetvm-jnetvm.sock";
+
+    /** The options every NF takes. */
+    @Command(mixinStandardHelpOptions = true)
+    public static final class PlatformOptions {
+        @Option(names = "--service", paramLabel = "SERVICE",
+                description = "Service to serve, by name or id (default: the NF's name).")
+        String service;
+
+        @Option(names = "--instance", defaultValue = "-1", paramLabel = "ID",
+                description = "Instance id to take; -1 for any free one (default).")
+        int instance;
+
+        @Option(names = "--manager", paramLabel = "SOCKET",
+                description = "The manager's control socket (default: $JNETVM_MANAGER, else " + DEFAULT_SOCKET + ").")
+        Path socket;
+
+        @Option(names = "--burst", defaultValue = "32", description = "Packets per burst (default ${DEFAULT-VALUE}).")
+        int burst;
+    }
+
+    private NfMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs an NF process; returns its exit code. */
+    public static int run(String[] args) {
+        NfCatalog catalog = NfCatalog.load();
+        if (args.length == 0 || args[0].startsWith("-")) {
+            System.err.println("usage: jnetvm nf NAME [options]   (NAME --help for its options)\nNFs: "
+                    + String.join(", ", catalog.names().keySet()));
+            return args.length > 0 && (args[0].equals("-h") || args[0].equals("--help")) ? 0 : 2;
+        }
+        Configured configured;
+        try {
+            configured = configure(catalog, args[0], Arrays.copyOfRange(args, 1, args.length));
+        } catch (IllegalArgumentException e) {
+            System.err.println("jnetvm nf: " + e.getMessage());
+            return 2;
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("jnetvm nf " + args[0] + ": " + e.getMessage());
+            e.getCommandLine().usage(System.err);
+            return 2;
+        }
+        if (configured.cli().isUsageHelpRequested()) {
+            configured.cli().usage(System.out);
+            return 0;
+        }
+        if (configured.cli().isVersionHelpRequested()) {
+            configured.cli().printVersionHelp(System.out);
+            return 0;
+        }
+        return launch(configured);
+    }
+
+    /** An NF with its options parsed. */
+    public record Configured(NetworkFunction nf, String name, PlatformOptions platform, CommandLine cli) {
+        /** The session settings these options give, with {@code defaultSocket} when --manager is absent. */
+        public NfSession.Settings settings(Path defaultSocket) {
+            Path socket = platform.socket != null ? platform.socket : defaultSocket;
+            return new NfSession.Settings(socket, platform.service != null ? platform.service : name,
+                    platform.instance, name, platform.burst);
+        }
+    }
+
+    /**
+     * Makes the NF called {@code name} and parses {@code args} into it and the platform's
+     * options: the one parser for NF processes and in-process NFs alike.
+     *
+     * @throws IllegalArgumentException       when there is no such NF
+     * @throws CommandLine.ParameterException when an option is wrong
+     */
+    public static Configured configure(NfCatalog catalog, String name, String... args) {
+        NetworkFunction nf = catalog.create(name);
+        String kind = catalog.nameOf(nf);
+        PlatformOptions platform = new PlatformOptions();
+        CommandLine cli = new CommandLine(nf.getClass().isAnnotationPresent(Command.class) ? nf : new Plain())
+                .setCommandName("jnetvm nf " + kind)
+                .addMixin("platform", platform);
+        cli.parseArgs(args);
+        return new Configured(nf, kind, platform, cli);
+    }
+
+    private static int launch(Configured c) {
+        String name = c.name();
+        Path defaultSocket = Path.of(System.getenv().getOrDefault("JNETVM_MANAGER", DEFAULT_SOCKET));
+        NfSession session;
+        try {
+            session = NfSession.open(c.nf(), c.settings(defaultSocket));
+        } catch (Exception e) {
+            System.err.println("jnetvm nf " + name + ": " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            session.requestStop();
+            try {
+                finished.await();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "jnetvm-nf-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            session.run();
+            return 0;
+        } catch (Exception e) {
+            System.err.println("jnetvm nf " + name + ": " + e);
+            return 1;
+        } finally {
+            session.close();
+            finished.countDown();
+        }
+    }
+
+    /** Command object for NF classes without picocli annotations. */
+    @Command
+    private static final class Plain implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+}

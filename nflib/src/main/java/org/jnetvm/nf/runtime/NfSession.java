@@ -1,0 +1,114 @@
+package org.jnetvm.nf.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.region.RegionDescriptor;
+import org.jnetvm.nf.NetworkFunction;
+import org.jnetvm.nf.control.ControlClient;
+import org.jnetvm.nf.control.ControlMessage;
+import org.jnetvm.nf.control.ControlMessage.Registered;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One NF's life with a manager: connect to the control socket, register, map the region the
+ * manager names, run the loop, say bye. The same steps serve an NF process ({@link NfMain})
+ * and an NF inside the manager's JVM (the manager runs {@link #run} on a thread of its own).
+ */
+public final class NfSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NfSession.class);
+
+    /**
+     * @param socket   the manager's control socket
+     * @param service  service name or id to register for
+     * @param instance instance id wanted, or -1 for any
+     * @param kind     the NF's name (e.g. simple_forward), shown in stats
+     * @param burst    packets per burst
+     */
+    public record Settings(Path socket, String service, int instance, String kind, int burst) {
+    }
+
+    private final ControlClient client;
+    private final Region region;
+    private final NfRuntime runtime;
+    private final Registered registration;
+
+    private NfSession(ControlClient client, Region region, NfRuntime runtime, Registered registration) {
+        this.client = client;
+        this.region = region;
+        this.runtime = runtime;
+        this.registration = registration;
+    }
+
+    /**
+     * Registers {@code nf} with the manager and prepares its loop.
+     *
+     * @throws IOException when the manager cannot be reached or refuses the NF (the message says why)
+     */
+    public static NfSession open(NetworkFunction nf, Settings settings) throws IOException {
+        NfRuntime[] runtime = new NfRuntime[1];
+        ControlClient client = ControlClient.connect(settings.socket(), message -> {
+            NfRuntime r = runtime[0];
+            if (r == null) {
+                return;
+            }
+            switch (message) {
+                case ControlMessage.Stop s -> r.requestStop();
+                case ControlMessage.Pause p -> r.paused(true);
+                case ControlMessage.Resume p -> r.paused(false);
+                default -> LOG.warn("unexpected control message from the manager: {}", message);
+            }
+        });
+        Region region = null;
+        try {
+            Registered registered = client.register(settings.service(), settings.instance(), settings.kind(),
+                    RegionDescriptor.LAYOUT_VERSION);
+            region = Region.map(Path.of(registered.regionPath()));
+            NfRuntime.Hop hop = region.hopMode() == RegionDescriptor.HOP_MANAGER ? NfRuntime.Hop.MANAGER : NfRuntime.Hop.DIRECT;
+            runtime[0] = new NfRuntime(nf, region, registered.slot(), registered.serviceId(), registered.instanceId(),
+                    new NfRuntime.Options(settings.burst(), hop, NfRuntime.Options.defaults().sleepTimeoutNanos()));
+            client.disconnected().thenRun(runtime[0]::requestStop);
+            return new NfSession(client, region, runtime[0], registered);
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            if (region != null) {
+                region.close();
+            }
+            throw e;
+        }
+    }
+
+    public Registered registration() {
+        return registration;
+    }
+
+    public NfRuntime runtime() {
+        return runtime;
+    }
+
+    /** Runs the NF's loop on the calling thread until it is asked to stop; then says bye. */
+    public void run() throws IOException {
+        client.send(new ControlMessage.State(ControlMessage.NfState.RUNNING));
+        try {
+            runtime.run();
+        } finally {
+            try {
+                client.send(new ControlMessage.Bye());
+            } catch (IOException e) {
+                LOG.debug("bye not sent: {}", e.toString());
+            }
+        }
+    }
+
+    /** Asks the loop to stop; any thread. */
+    public void requestStop() {
+        runtime.requestStop();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        region.close();
+    }
+}
