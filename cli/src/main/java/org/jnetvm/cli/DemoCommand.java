@@ -1,15 +1,47 @@
 package org.jnetvm.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.jnetvm.manager.config.ConfigLoader;
+import org.jnetvm.manager.config.ManagerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code jnetvm demo}: the README's first command. */
+/**
+ * {@code jnetvm demo}: the README's first command. A manager with a generator port and a chain
+ * of example NFs, each its own process (basic_monitor, then simple_forward to bridge, which
+ * sends packets back out of the port), and a live view once a second.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start a manager with a generator port and an example chain, and show live figures.")
+        description = {"Start a manager with a generator port and a chain of three example NFs as separate processes",
+                "(basic_monitor -> simple_forward -> bridge), and show per-NF rates, drops and queues once a second.",
+                "Ctrl-C stops it cleanly."})
 final class DemoCommand implements Callable<Integer> {
+    static final String CONFIG = "/org/jnetvm/cli/demo.yaml";
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", description = "Stop after this many seconds (default: until Ctrl-C).")
+    double duration;
+
+    @Option(names = "--rate", defaultValue = "200000", description = "Generator packets per second (default ${DEFAULT-VALUE}; 0 = as fast as possible).")
+    long rate;
+
+    @Option(names = "--in-process", description = "Run the NFs inside the manager's JVM instead of as processes.")
+    boolean inProcess;
+
     @Override
-    public Integer call() {
-        System.out.println("jnetvm demo: coming in the manager issue (#3). Until then try: bin/jnetvm bench ring");
-        return 0;
+    public Integer call() throws Exception {
+        String yaml;
+        try (InputStream in = DemoCommand.class.getResourceAsStream(CONFIG)) {
+            if (in == null) {
+                throw new IOException("demo config " + CONFIG + " missing from the class path (broken build?)");
+            }
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("${rate}", Long.toString(rate))
+                    .replace("${inProcess}", Boolean.toString(inProcess));
+        }
+        ManagerConfig cfg = ConfigLoader.parse(yaml, "demo.yaml");
+        return ManagerCommand.runManager(cfg, duration, true, "jnetvm demo");
     }
 }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         description = "JNetVM: network functions in Java over a zero-copy shared-memory packet pool.",
         subcommands = {
                 DemoCommand.class,
+                ManagerCommand.class,
+                NfCommand.class,
                 BenchCommand.class,
                 RegionCommand.class,
                 CommandLine.HelpCommand.class
