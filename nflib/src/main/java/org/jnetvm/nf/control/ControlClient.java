@@ -53,6 +53,7 @@ public final class ControlClient implements AutoCloseable {
     private final CompletableFuture<Void> disconnected = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Registered registration;
+    private volatile boolean byeSent;
 
     private ControlClient(Path socket, SocketChannel channel, Consumer<ControlMessage> listener) {
         this.socket = socket;
@@ -151,7 +152,8 @@ public final class ControlClient implements AutoCloseable {
     }
 
     /**
-     * Sends a message to the manager, usually a {@link ControlMessage.State}. Thread-safe.
+     * Sends a message to the manager, usually a {@link ControlMessage.State}. Thread-safe. After
+     * a {@link Bye} sent here, {@link #close()} does not say bye again.
      *
      * @throws ClosedChannelException if this client is closed or the manager went away
      */
@@ -160,6 +162,9 @@ public final class ControlClient implements AutoCloseable {
             throw new ClosedChannelException();
         }
         write(message);
+        if (message instanceof Bye) {
+            byeSent = true;
+        }
     }
 
     /** The manager's answer to {@link #register}, or null before it. */
@@ -168,9 +173,9 @@ public final class ControlClient implements AutoCloseable {
     }
 
     /**
-     * Completes when the connection ends: normally when the manager closed it or this client
-     * was closed, exceptionally when it broke (I/O error, or a frame from the manager that
-     * broke the protocol). An NF that did not close it itself has lost its manager and should exit.
+     * Completes (always normally, so {@code thenRun} is enough) when the connection ends for
+     * whatever reason: the manager closed it or died, it broke (the cause is logged), or this
+     * client was closed. An NF that did not close it itself has lost its manager and should exit.
      */
     public CompletableFuture<Void> disconnected() {
         return disconnected;
@@ -182,7 +187,7 @@ public final class ControlClient implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (registration != null && channel.isOpen()) {
+        if (registration != null && !byeSent && channel.isOpen()) {
             try {
                 write(new Bye());
             } catch (IOException e) {
@@ -206,7 +211,7 @@ public final class ControlClient implements AutoCloseable {
     }
 
     private void readLoop() {
-        Throwable failure = null;
+        Exception failure = null;
         try {
             while (true) {
                 ControlMessage m;
@@ -242,11 +247,7 @@ public final class ControlClient implements AutoCloseable {
         } finally {
             // disconnected first: register() checks it after posting its reply future, so a
             // register racing with this end either sees it done or has its future failed here.
-            if (failure == null || closed.get()) {
-                disconnected.complete(null);
-            } else {
-                disconnected.completeExceptionally(failure);
-            }
+            disconnected.complete(null);
             CompletableFuture<ControlMessage> reply = pendingReply.getAndSet(null);
             if (reply != null) {
                 reply.completeExceptionally(failure != null ? failure
