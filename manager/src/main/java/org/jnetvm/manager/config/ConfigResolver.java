@@ -1,0 +1,300 @@
+package org.jnetvm.manager.config;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of a config that its types cannot express (ranges, names, uniqueness, references, limits of the region),
+ * and the one place where service references are resolved: it gives services written without an id the lowest free
+ * one and defines each service that {@code nfs:} names but {@code services:} does not. {@link ConfigLoader} runs it on
+ * every config; a {@link ConfigException} it throws names the field, and the loader adds where that field sits.
+ */
+final class ConfigResolver {
+    /** A Unix socket path must fit {@code sockaddr_un.sun_path}, 108 bytes with the terminating NUL. */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
+    private static final Pattern NF_CLASS_OR_NAME =
+            Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+
+    /** A bounded integer field: the single check of every range. */
+    private record Bound<T>(String field, ToIntFunction<T> value, long min, long max, String limit) {
+        Bound(String field, ToIntFunction<T> value, long min, long max) {
+            this(field, value, min, max, null);
+        }
+
+        void check(String owner, T record) {
+            int v = value.applyAsInt(record);
+            if (v < min || v > max) {
+                throw new ConfigException(FieldPath.key(owner, field), v + " is out of range " + min + ".." + max
+                        + "; use a value in that range" + (limit == null ? "" : " or raise " + limit));
+            }
+        }
+    }
+
+    private static final List<Bound<ManagerConfig>> TOP = List.of(
+            new Bound<>("heartbeatTimeoutMs", ManagerConfig::heartbeatTimeoutMs, 100, 60_000));
+    private static final List<Bound<ThreadsConfig>> THREADS = List.of(
+            new Bound<>("rx", ThreadsConfig::rx, 1, 64),
+            new Bound<>("tx", ThreadsConfig::tx, 1, 64));
+    private static final List<Bound<RegionConfig>> REGION = List.of(
+            new Bound<>("buffers", RegionConfig::buffers, 64, 67_108_864),
+            new Bound<>("dataRoom", RegionConfig::dataRoom, 64, 65_535),
+            new Bound<>("ringCapacity", RegionConfig::ringCapacity, 16, 16_777_216),
+            new Bound<>("nfSlots", RegionConfig::nfSlots, 1, 65_536),
+            new Bound<>("maxServices", RegionConfig::maxServices, 1, 65_535),
+            new Bound<>("maxInstances", RegionConfig::maxInstances, 1, 4096),
+            new Bound<>("maxChains", RegionConfig::maxChains, 1, 65_535),
+            new Bound<>("maxChainLength", RegionConfig::maxChainLength, 1, 255));
+    private static final List<Bound<PortConfig>> PORT = List.of(
+            new Bound<>("rate", PortConfig::rate, 0, 1_000_000_000),
+            new Bound<>("size", PortConfig::size, 60, 65_535),
+            new Bound<>("flows", PortConfig::flows, 1, 1_048_576));
+
+    private ConfigResolver() {
+    }
+
+    /** {@code config} with every service id assigned and every implicit service defined, once it passes all rules. */
+    static ManagerConfig resolve(ManagerConfig config) {
+        RegionConfig region = config.region();
+        checkAll(FieldPath.ROOT, config, TOP);
+        checkAll("threads", config.threads(), THREADS);
+        checkRegion(region);
+        checkSocketPath(config.control());
+        checkPorts(config.ports(), region);
+        List<ServiceConfig> services = resolveServices(config.services(), config.nfs(), region);
+        checkChains(config.chains(), services, region);
+        return new ManagerConfig(region, config.control(), config.threads(), config.hop(),
+                config.heartbeatTimeoutMs(), config.ports(), services, config.chains(), config.nfs());
+    }
+
+    private static <T> void checkAll(String owner, T record, List<Bound<T>> bounds) {
+        bounds.forEach(bound -> bound.check(owner, record));
+    }
+
+    private static void checkRegion(RegionConfig region) {
+        checkName("region.name", region.name(), 63);
+        if (region.directory() != null) {
+            checkPath("region.directory", region.directory());
+        }
+        checkAll("region", region, REGION);
+        int capacity = region.ringCapacity();
+        if (Integer.bitCount(capacity) != 1) {
+            int below = Integer.highestOneBit(capacity);
+            throw new ConfigException("region.ringCapacity", capacity + " is not a power of two; use "
+                    + below + " or " + 2 * below);
+        }
+    }
+
+    private static void checkSocketPath(ControlConfig control) {
+        String socket = control.socket();
+        if (socket == null) {
+            return;
+        }
+        checkPath("control.socket", socket);
+        int bytes = socket.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_SOCKET_PATH_BYTES) {
+            throw new ConfigException("control.socket", "the path is " + bytes + " bytes, longer than the "
+                    + MAX_SOCKET_PATH_BYTES + " a Unix socket path may have; use a shorter path");
+        }
+    }
+
+    private static void checkPath(String field, String path) {
+        if (path.isBlank()) {
+            throw new ConfigException(field, "the path is empty; give a path, or remove the key for the default");
+        }
+        try {
+            Path.of(path);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(field, "'" + path + "' is not a valid path (" + e.getReason()
+                    + "); give a path, or remove the key for the default");
+        }
+    }
+
+    private static void checkPorts(List<PortConfig> ports, RegionConfig region) {
+        Map<String, String> seen = new HashMap<>();
+        for (int i = 0; i < ports.size(); i++) {
+            PortConfig port = ports.get(i);
+            String at = FieldPath.index("ports", i);
+            checkName(FieldPath.key(at, "name"), port.name(), 31);
+            String first = seen.putIfAbsent(port.name(), at);
+            if (first != null) {
+                throw new ConfigException(FieldPath.key(at, "name"), "port name '" + port.name()
+                        + "' is already used by " + first + "; give each port its own name");
+            }
+            checkAll(at, port, PORT);
+            if (port.kind() == PortKind.GENERATOR && port.size() > region.dataRoom()) {
+                throw new ConfigException(FieldPath.key(at, "size"), "frame size " + port.size()
+                        + " is larger than region.dataRoom " + region.dataRoom()
+                        + "; lower the size or raise region.dataRoom to at least " + port.size());
+            }
+        }
+    }
+
+    private static List<ServiceConfig> resolveServices(
+            List<ServiceConfig> declared, List<NfConfig> nfs, RegionConfig region) {
+        int max = region.maxServices();
+        if (declared.size() > max) {
+            throw new ConfigException(FieldPath.index("services", max), declared.size()
+                    + " services are more than region.maxServices " + max
+                    + "; raise region.maxServices or remove services");
+        }
+        var idBound = new Bound<ServiceConfig>("id", ServiceConfig::id, 1, max, "region.maxServices");
+        var ids = new ServiceIds(max);
+        Map<Integer, String> byId = new HashMap<>();
+        Map<String, String> byName = new HashMap<>();
+        for (int i = 0; i < declared.size(); i++) {
+            ServiceConfig service = declared.get(i);
+            String at = FieldPath.index("services", i);
+            if (service.name() == null) {
+                throw new ConfigException(FieldPath.key(at, "name"), "missing; give the service a name");
+            }
+            checkServiceName(FieldPath.key(at, "name"), service.name());
+            String first = byName.putIfAbsent(service.name(), at);
+            if (first != null) {
+                throw new ConfigException(FieldPath.key(at, "name"), "service name '" + service.name()
+                        + "' is already used by " + first + "; give each service its own name");
+            }
+            if (service.id() != 0) {
+                idBound.check(at, service);
+                first = byId.putIfAbsent(service.id(), at);
+                if (first != null) {
+                    throw new ConfigException(FieldPath.key(at, "id"), "service id " + service.id()
+                            + " is already used by " + first + "; give each service its own id");
+                }
+                ids.take(service.id());
+            }
+        }
+        var services = new ArrayList<ServiceConfig>(declared.size());
+        for (int i = 0; i < declared.size(); i++) {
+            ServiceConfig service = declared.get(i);
+            services.add(service.id() != 0
+                    ? service
+                    : new ServiceConfig(ids.takeLowest(FieldPath.index("services", i), service.name()),
+                            service.name()));
+        }
+        defineImplicitServices(nfs, region, ids, services);
+        return services;
+    }
+
+    private static void defineImplicitServices(
+            List<NfConfig> nfs, RegionConfig region, ServiceIds ids, List<ServiceConfig> services) {
+        var instances = new Bound<NfConfig>("instances", NfConfig::instances, 1, region.maxInstances(),
+                "region.maxInstances");
+        for (int i = 0; i < nfs.size(); i++) {
+            NfConfig nf = nfs.get(i);
+            String at = FieldPath.index("nfs", i);
+            if (nf.nf() == null) {
+                throw new ConfigException(FieldPath.key(at, "nf"),
+                        "missing; name a built-in NF (such as basic_monitor) or a fully qualified class name");
+            }
+            if (!NF_CLASS_OR_NAME.matcher(nf.nf()).matches()) {
+                throw new ConfigException(FieldPath.key(at, "nf"), "'" + nf.nf()
+                        + "' is neither a built-in NF name nor a class name; name a built-in NF (such as"
+                        + " basic_monitor) or a fully qualified class name");
+            }
+            instances.check(at, nf);
+            String field = FieldPath.key(at, "service");
+            String ref = nf.service();
+            if (ref == null) {
+                throw new ConfigException(field, "missing; name the service this NF serves (a name or an id)");
+            }
+            if (ServiceRefs.find(services, ref).isPresent()) {
+                continue;
+            }
+            if (ServiceRefs.isId(ref)) {
+                throw new ConfigException(field, ServiceRefs.undefined(ref, services)
+                        + "; define a service with id " + ref + " under services:, or give a service name here,"
+                        + " which defines the service");
+            }
+            checkServiceName(field, ref);
+            services.add(new ServiceConfig(ids.takeLowest(field, ref), ref));
+        }
+    }
+
+    private static void checkChains(ChainsConfig chains, List<ServiceConfig> services, RegionConfig region) {
+        checkChain(FieldPath.key("chains", ChainsConfig.DEFAULT_NAME), chains.defaultChain(), services, region);
+        int chain = 1;
+        for (var entry : chains.named().entrySet()) {
+            String name = entry.getKey();
+            String at = FieldPath.key("chains.named", name);
+            chain++;
+            if (chain > region.maxChains()) {
+                throw new ConfigException(at, chain + " chains (the default one included) are more than"
+                        + " region.maxChains " + region.maxChains() + "; raise region.maxChains or remove chains");
+            }
+            checkName(at, name, 31);
+            if (name.equals(ChainsConfig.DEFAULT_NAME)) {
+                throw new ConfigException(at, "the name '" + ChainsConfig.DEFAULT_NAME
+                        + "' belongs to chains.default; give this chain another name");
+            }
+            checkChain(at, entry.getValue(), services, region);
+        }
+    }
+
+    private static void checkChain(String at, List<String> refs, List<ServiceConfig> services, RegionConfig region) {
+        int max = region.maxChainLength();
+        if (refs.size() > max) {
+            throw new ConfigException(FieldPath.index(at, max), "the chain lists " + refs.size()
+                    + " services, more than region.maxChainLength " + max
+                    + "; shorten the chain or raise region.maxChainLength");
+        }
+        for (int i = 0; i < refs.size(); i++) {
+            String ref = refs.get(i);
+            if (ServiceRefs.find(services, ref).isEmpty()) {
+                throw new ConfigException(FieldPath.index(at, i),
+                        ServiceRefs.undefined(ref, services) + "; add it under services: or nfs:");
+            }
+        }
+    }
+
+    private static void checkServiceName(String field, String name) {
+        checkName(field, name, 31);
+        if (ServiceRefs.isId(name)) {
+            throw new ConfigException(field, "'" + name + "' is all digits, which reads as a service id;"
+                    + " use a name with a letter in it, or define the service with that id under services:");
+        }
+    }
+
+    private static void checkName(String field, String name, int maxLength) {
+        if (name.isEmpty() || name.length() > maxLength || !name.chars().allMatch(ConfigResolver::isNameChar)) {
+            throw new ConfigException(field, "'" + name + "' is not a valid name; use 1 to " + maxLength
+                    + " of the characters A-Z a-z 0-9 _ . -");
+        }
+    }
+
+    private static boolean isNameChar(int c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+                || c == '-';
+    }
+
+    /** Service ids 1..max handed out lowest first. */
+    private static final class ServiceIds {
+        private final BitSet taken = new BitSet();
+        private final int max;
+
+        ServiceIds(int max) {
+            this.max = max;
+        }
+
+        void take(int id) {
+            taken.set(id);
+        }
+
+        int takeLowest(String field, String name) {
+            int id = taken.nextClearBit(1);
+            if (id > max) {
+                throw new ConfigException(field, "no service id is left for service '" + name + "': ids 1.." + max
+                        + " are all taken; raise region.maxServices");
+            }
+            taken.set(id);
+            return id;
+        }
+    }
+}

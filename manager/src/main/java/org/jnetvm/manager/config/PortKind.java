@@ -1,0 +1,12 @@
+package org.jnetvm.manager.config;
+
+/**
+ * The driver behind a port ({@code ports[].kind}); the manager picks the port implementation by it. A new driver
+ * (AF_PACKET, TAP, pcap) is a new constant here; the loader needs no other change.
+ */
+public enum PortKind implements ConfigWord {
+    /** In-memory traffic generator: UDP frames of a fixed size over a fixed number of flows, at a given rate. */
+    GENERATOR,
+    /** Counts and frees every packet sent to it. */
+    SINK
+}

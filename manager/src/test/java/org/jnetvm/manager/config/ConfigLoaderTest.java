@@ -1,0 +1,636 @@
+package org.jnetvm.manager.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+    private static final String FILE = "demo.yaml";
+
+    // ---- configs that load
+
+    @Test
+    void anEmptyFileGivesTheDefaults() {
+        assertThat(ConfigLoader.parse("", FILE)).isEqualTo(ConfigLoader.defaults());
+        assertThat(ConfigLoader.parse("# nothing but a comment\n\n", FILE)).isEqualTo(ConfigLoader.defaults());
+        assertThat(ConfigLoader.parse("---\n", FILE)).isEqualTo(ConfigLoader.defaults());
+        assertThat(ConfigLoader.parse("{}", FILE)).isEqualTo(ConfigLoader.defaults());
+    }
+
+    @Test
+    void theDefaultsAreOneGeneratorPortAndAnEmptyDefaultChain() {
+        ManagerConfig defaults = ConfigLoader.defaults();
+
+        assertThat(defaults.ports()).containsExactly(new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256));
+        assertThat(defaults.defaultChainIds()).isEmpty();
+        assertThat(defaults.namedChainIds()).isEmpty();
+        assertThat(defaults.services()).isEmpty();
+        assertThat(defaults.nfs()).isEmpty();
+        assertThat(defaults.hop()).isEqualTo(HopMode.DIRECT);
+        assertThat(defaults.region()).isEqualTo(
+                new RegionConfig("jnetvm", null, 16_384, 2048, 1024, 256, 64, 32, 64, 16));
+        assertThat(defaults.controlSocket()).isEqualTo(Path.of("/tmp/jnetvm-jnetvm.sock"));
+    }
+
+    @Test
+    void theExampleFileLoadsToTheValuesItShows() throws URISyntaxException {
+        Path example = Path.of(ConfigLoader.class.getResource("example.yaml").toURI());
+
+        ManagerConfig config = ConfigLoader.load(example);
+
+        assertThat(config).isEqualTo(new ManagerConfig(
+                new RegionConfig("jnetvm", "/dev/shm", 16_384, 2048, 1024, 256, 64, 32, 64, 16),
+                new ControlConfig("/tmp/jnetvm-example.sock"),
+                new ThreadsConfig(1, 2),
+                HopMode.DIRECT,
+                1000,
+                List.of(new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256),
+                        new PortConfig("out0", PortKind.SINK, 100_000, 64, 256)),
+                List.of(new ServiceConfig(1, "monitor"), new ServiceConfig(2, "fwd"),
+                        new ServiceConfig(3, "firewall")),
+                new ChainsConfig(List.of("monitor"), Map.of("web", List.of("monitor", "2", "firewall"))),
+                List.of(new NfConfig("basic_monitor", "monitor", 1, false, List.of()),
+                        new NfConfig("org.example.Firewall", "firewall", 2, true,
+                                List.of("--rules", "/etc/jnetvm/fw.rules")))));
+        assertThat(config.defaultChainIds()).containsExactly(1);
+        assertThat(config.namedChainIds()).containsExactly(Map.entry("web", List.of(1, 2, 3)));
+        assertThat(config.service("firewall")).isEqualTo(new ServiceConfig(3, "firewall"));
+        assertThat(config.service("2")).isEqualTo(new ServiceConfig(2, "fwd"));
+        assertThat(config.controlSocket()).isEqualTo(Path.of("/tmp/jnetvm-example.sock"));
+    }
+
+    @Test
+    void absentKeysOfAnEntryTakeTheirDefaultsAndAnEmptyPortListMeansNoPorts() {
+        ManagerConfig config = ConfigLoader.parse("""
+                region: {name: lab}
+                ports: []
+                threads:
+                  rx: 3
+                hop: manager
+                """, FILE);
+
+        assertThat(config.ports()).isEmpty();
+        assertThat(config.threads()).isEqualTo(new ThreadsConfig(3, 1));
+        assertThat(config.hop()).isEqualTo(HopMode.MANAGER);
+        assertThat(config.region().buffers()).isEqualTo(16_384);
+        assertThat(config.controlSocket()).isEqualTo(Path.of("/tmp/jnetvm-lab.sock"));
+    }
+
+    @Test
+    void servicesWithoutIdAndServicesNamedOnlyByNfsGetTheLowestFreeIds() {
+        ManagerConfig config = ConfigLoader.parse("""
+                services:
+                  - {id: 2, name: monitor}
+                  - {name: fwd}
+                nfs:
+                  - {nf: basic_monitor, service: fw}
+                  - {nf: basic_monitor, service: monitor}
+                  - {nf: basic_monitor, service: fw}
+                chains:
+                  named:
+                    b: [fw]
+                    a: [fwd, monitor]
+                """, FILE);
+
+        assertThat(config.services()).containsExactly(
+                new ServiceConfig(2, "monitor"), new ServiceConfig(1, "fwd"), new ServiceConfig(3, "fw"));
+        assertThat(config.namedChainIds()).containsExactly(
+                Map.entry("b", List.of(3)), Map.entry("a", List.of(1, 2)));
+    }
+
+    // ---- refusals: what binding finds
+
+    @Test
+    void anUnknownFieldListsTheFieldsItsSectionKnows() {
+        ConfigException e = refused("""
+                region:
+                  name: lab
+                  bufers: 1000
+                """);
+
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.column()).isEqualTo(3);
+        assertThat(e.field()).isEqualTo("region.bufers");
+        assertThat(e.getMessage()).isEqualTo("demo.yaml:3:3: region.bufers: unknown field 'bufers' in region;"
+                + " known fields: buffers, dataRoom, directory, maxChainLength, maxChains, maxInstances,"
+                + " maxServices, name, nfSlots, ringCapacity; fix the spelling or remove it");
+    }
+
+    @Test
+    void anUnknownTopLevelField() {
+        ConfigException e = refused("""
+                hop: direct
+                port:
+                  - name: gen0
+                """);
+
+        assertLocated(e, 2, "port");
+        assertThat(e.detail()).isEqualTo("unknown field 'port' in the top level; known fields: chains, control,"
+                + " heartbeatTimeoutMs, hop, nfs, ports, region, services, threads; fix the spelling or remove it");
+    }
+
+    @Test
+    void aValueOfTheWrongType() {
+        ConfigException e = refused("""
+                ports:
+                  - name: gen0
+                    rate: fast
+                """);
+
+        assertThat(e.getMessage())
+                .isEqualTo("demo.yaml:3:11: ports[0].rate: 'fast' is not a whole number; write a whole number");
+        assertThat(e.file()).isEqualTo(FILE);
+        assertThat(e.field()).isEqualTo("ports[0].rate");
+    }
+
+    @Test
+    void aMappingWhereANumberBelongs() {
+        ConfigException e = refused("""
+                threads:
+                  rx: {count: 2}
+                """);
+
+        assertLocated(e, 2, "threads.rx");
+        assertThat(e.detail()).isEqualTo("expected a whole number, found a mapping; write a whole number");
+    }
+
+    @Test
+    void aNumberWhereASectionBelongs() {
+        ConfigException e = refused("threads: 5\n");
+
+        assertLocated(e, 1, "threads");
+        assertThat(e.detail()).isEqualTo("expected a mapping, found a whole number; write a mapping");
+    }
+
+    @Test
+    void aFractionForAWholeNumberIsNotRounded() {
+        ConfigException e = refused("region:\n  buffers: 1.5\n");
+
+        assertLocated(e, 2, "region.buffers");
+        assertThat(e.detail()).isEqualTo("'1.5' is not a whole number; write a whole number");
+    }
+
+    @Test
+    void aNumberKeyWithoutValue() {
+        ConfigException e = refused("region:\n  buffers:\n");
+
+        assertLocated(e, 2, "region.buffers");
+        assertThat(e.detail())
+                .isEqualTo("expected a whole number, found nothing;"
+                        + " write a whole number, or remove the key for its default");
+    }
+
+    @Test
+    void aNumberBeyond32Bits() {
+        ConfigException e = refused("region:\n  buffers: 99999999999\n");
+
+        assertLocated(e, 2, "region.buffers");
+        assertThat(e.detail()).startsWith("Numeric value (99999999999) out of range of int")
+                .endsWith("; write a value in this field's range");
+    }
+
+    @Test
+    void aNullInsideAList() {
+        ConfigException e = refused("chains:\n  default: [monitor, ~]\n");
+
+        assertLocated(e, 2, "chains.default[1]");
+        assertThat(e.column()).isEqualTo(22);
+        assertThat(e.detail()).isEqualTo("expected text, found nothing; write text, or remove the key for its default");
+    }
+
+    @Test
+    void anInvalidEnumValueListsTheAllowedOnes() {
+        ConfigException kind = refused("""
+                ports:
+                  - name: tap0
+                    kind: tap
+                """);
+        ConfigException hop = refused("hop: sideways\n");
+
+        assertThat(kind.getMessage())
+                .isEqualTo("demo.yaml:3:11: ports[0].kind: 'tap' is not one of generator, sink; use one of them");
+        assertThat(hop.getMessage())
+                .isEqualTo("demo.yaml:1:6: hop: 'sideways' is not one of direct, manager; use one of them");
+    }
+
+    @Test
+    void anEnumByNumberIsRefused() {
+        ConfigException e = refused("hop: 1\n");
+
+        assertLocated(e, 1, "hop");
+        assertThat(e.detail()).isEqualTo("'1' is not one of direct, manager; use one of them");
+    }
+
+    // ---- refusals: what the scan finds
+
+    @Test
+    void aYamlSyntaxError() {
+        ConfigException e = refused("""
+                region:
+                  name: lab
+                ports: [gen0
+                """);
+
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.field()).isEmpty();
+        assertThat(e.getMessage()).isEqualTo("demo.yaml:3:13: YAML syntax error: while parsing a flow sequence:"
+                + " expected ',' or ']', but got <stream end>; check the indentation, colons and quotes here");
+    }
+
+    @Test
+    void aBadIndentation() {
+        ConfigException e = refused("""
+                region:
+                  name: lab
+                 buffers: 64
+                """);
+
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.getMessage()).startsWith("demo.yaml:3:2: YAML syntax error: while parsing a block mapping: ");
+    }
+
+    @Test
+    void aKeyGivenTwice() {
+        ConfigException e = refused("""
+                region:
+                  name: lab
+                  buffers: 64
+                  name: lab2
+                """);
+
+        assertThat(e.getMessage()).isEqualTo(
+                "demo.yaml:4:3: region.name: 'name' is given twice (first at line 2); keep one of them");
+    }
+
+    @Test
+    void aChainNameGivenTwice() {
+        ConfigException e = refused("""
+                services: [{id: 1, name: monitor}]
+                chains:
+                  named:
+                    web: [monitor]
+                    web: [1]
+                """);
+
+        assertThat(e.getMessage()).isEqualTo(
+                "demo.yaml:5:5: chains.named.web: 'web' is given twice (first at line 4); keep one of them");
+    }
+
+    @Test
+    void aSecondDocument() {
+        ConfigException e = refused("hop: direct\n---\nhop: manager\n");
+
+        assertThat(e.getMessage()).isEqualTo(
+                "demo.yaml:3:1: a second YAML document starts here; keep the whole config in one document");
+    }
+
+    @Test
+    void aTopLevelThatIsNotAMapping() {
+        ConfigException list = refused("- region\n- ports\n");
+        ConfigException scalar = refused("jnetvm\n");
+
+        assertThat(list.getMessage()).isEqualTo("demo.yaml:1:1: the top level is a list, not a mapping;"
+                + " write the config as keys such as region:, ports:, chains:");
+        assertThat(scalar.getMessage()).startsWith("demo.yaml:1:1: the top level is text, not a mapping;");
+    }
+
+    @Test
+    void aFileThatDoesNotExist(@TempDir Path dir) {
+        Path missing = dir.resolve("nowhere.yaml");
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(missing));
+
+        assertThat(e.file()).isEqualTo(missing.toString());
+        assertThat(e.line()).isZero();
+        assertThat(e.getMessage())
+                .isEqualTo(missing + ": the config file does not exist; check the path given to --config");
+    }
+
+    @Test
+    void aDirectoryInsteadOfAFile(@TempDir Path dir) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(dir));
+
+        assertThat(e.getMessage()).startsWith(dir + ": cannot read the config file (")
+                .endsWith("); check that it is a readable file");
+    }
+
+    @Test
+    void aFileIsNamedByItsPathInEveryMessage(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("lab.yaml"), "threads:\n  rx: 0\n");
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertThat(e.getMessage()).startsWith(file + ":2:7: threads.rx: ");
+    }
+
+    // ---- refusals: rules the types cannot express
+
+    /** Each row: the YAML (its value on line 2), the field, the value, the range, and the limit to raise if any. */
+    @ParameterizedTest(name = "{1} = {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            region:\\n  buffers: 63                    | region.buffers        | 63       | 64..67108864  |
+            region:\\n  buffers: 67108865              | region.buffers        | 67108865 | 64..67108864  |
+            region:\\n  dataRoom: 65536                | region.dataRoom       | 65536    | 64..65535     |
+            region:\\n  ringCapacity: 8                | region.ringCapacity   | 8        | 16..16777216  |
+            region:\\n  nfSlots: 0                     | region.nfSlots        | 0        | 1..65536      |
+            region:\\n  maxServices: 65536             | region.maxServices    | 65536    | 1..65535      |
+            region:\\n  maxInstances: 4097             | region.maxInstances   | 4097     | 1..4096       |
+            region:\\n  maxChains: 0                   | region.maxChains      | 0        | 1..65535      |
+            region:\\n  maxChainLength: 256            | region.maxChainLength | 256      | 1..255        |
+            threads:\\n  tx: 65                        | threads.tx            | 65       | 1..64         |
+            heartbeatTimeoutMs:\\n  99                 | heartbeatTimeoutMs    | 99       | 100..60000    |
+            ports:\\n- rate: -1                        | ports[0].rate         | -1       | 0..1000000000 |
+            ports:\\n- size: 59                        | ports[0].size         | 59       | 60..65535     |
+            ports:\\n- flows: 1048577                  | ports[0].flows        | 1048577  | 1..1048576    |
+            services:\\n- {id: 65, name: fw}           | services[0].id        | 65       | 1..64         | region.maxServices
+            nfs:\\n- {nf: x, service: s, instances: 33} | nfs[0].instances     | 33       | 1..32         | region.maxInstances
+            """)
+    void aValueOutOfItsRangeIsRefusedOnItsLine(String yaml, String field, int value, String range, String limit) {
+        ConfigException e = refused(yaml.replace("\\n", "\n"));
+
+        assertLocated(e, 2, field);
+        assertThat(e.detail()).isEqualTo(value + " is out of range " + range + "; use a value in that range"
+                + (limit == null ? "" : " or raise " + limit));
+    }
+
+    @Test
+    void aRingCapacityThatIsNotAPowerOfTwo() {
+        ConfigException e = refused("region:\n  name: lab\n  ringCapacity: 1000\n");
+
+        assertThat(e.getMessage()).isEqualTo(
+                "demo.yaml:3:17: region.ringCapacity: 1000 is not a power of two; use 512 or 1024");
+    }
+
+    @Test
+    void aGeneratorFrameLargerThanTheDataRoom() {
+        ConfigException e = refused("""
+                region: {dataRoom: 1500}
+                ports:
+                  - {name: small, size: 1500}
+                  - {name: big, kind: sink, size: 9000}
+                  - {name: jumbo, size: 9000}
+                """);
+
+        assertLocated(e, 5, "ports[2].size");
+        assertThat(e.detail()).isEqualTo("frame size 9000 is larger than region.dataRoom 1500;"
+                + " lower the size or raise region.dataRoom to at least 9000");
+    }
+
+    @Test
+    void aChainNamingAnUndefinedService() {
+        ConfigException e = refused("""
+                services:
+                  - id: 1
+                    name: monitor
+                  - id: 2
+                    name: fwd
+                chains:
+                  default:
+                    - monitor
+                    - fw
+                """);
+
+        assertThat(e.getMessage()).isEqualTo("demo.yaml:9:7: chains.default[1]: service 'fw' is not defined"
+                + " (defined: monitor, fwd); add it under services: or nfs:");
+    }
+
+    @Test
+    void aChainNamingAnUndefinedServiceId() {
+        ConfigException e = refused("""
+                services: [{id: 1, name: monitor}, {id: 2, name: fwd}]
+                chains:
+                  named:
+                    web: [monitor, 7]
+                """);
+
+        assertLocated(e, 4, "chains.named.web[1]");
+        assertThat(e.detail()).isEqualTo("service id 7 is not defined (defined ids: 1 (monitor), 2 (fwd));"
+                + " add it under services: or nfs:");
+    }
+
+    @Test
+    void anNfNamingAnUndefinedServiceId() {
+        ConfigException e = refused("""
+                nfs:
+                  - nf: basic_monitor
+                    service: 5
+                """);
+
+        assertLocated(e, 3, "nfs[0].service");
+        assertThat(e.detail()).isEqualTo("service id 5 is not defined (defined ids: none); define a service with"
+                + " id 5 under services:, or give a service name here, which defines the service");
+    }
+
+    @Test
+    void duplicateServiceIds() {
+        ConfigException e = refused("""
+                services:
+                  - {id: 1, name: monitor}
+                  - {id: 1, name: fwd}
+                """);
+
+        assertLocated(e, 3, "services[1].id");
+        assertThat(e.detail())
+                .isEqualTo("service id 1 is already used by services[0]; give each service its own id");
+    }
+
+    @Test
+    void duplicateServiceNames() {
+        ConfigException e = refused("""
+                services:
+                  - {id: 1, name: monitor}
+                  - {id: 2, name: monitor}
+                """);
+
+        assertLocated(e, 3, "services[1].name");
+        assertThat(e.detail())
+                .isEqualTo("service name 'monitor' is already used by services[0]; give each service its own name");
+    }
+
+    @Test
+    void duplicatePortNames() {
+        ConfigException e = refused("""
+                ports:
+                  - name: gen0
+                  - name: out0
+                    kind: sink
+                  - name: gen0
+                """);
+
+        assertLocated(e, 5, "ports[2].name");
+        assertThat(e.detail()).isEqualTo("port name 'gen0' is already used by ports[0]; give each port its own name");
+    }
+
+    @Test
+    void twoPortsWithoutNamesBothTakeTheDefaultName() {
+        ConfigException e = refused("ports:\n  - kind: generator\n  - kind: sink\n");
+
+        assertLocated(e, 3, "ports[1].name");
+        assertThat(e.detail()).startsWith("port name 'gen0' is already used by ports[0];");
+    }
+
+    @Test
+    void aNamedChainCalledDefault() {
+        ConfigException e = refused("chains:\n  named:\n    default: []\n");
+
+        assertLocated(e, 3, "chains.named.default");
+        assertThat(e.detail())
+                .isEqualTo("the name 'default' belongs to chains.default; give this chain another name");
+    }
+
+    @Test
+    void moreServicesThanMaxServices() {
+        ConfigException e = refused("""
+                region: {maxServices: 2}
+                services:
+                  - {id: 1, name: a}
+                  - {id: 2, name: b}
+                  - {name: c}
+                """);
+
+        assertLocated(e, 5, "services[2]");
+        assertThat(e.detail())
+                .isEqualTo("3 services are more than region.maxServices 2;"
+                        + " raise region.maxServices or remove services");
+    }
+
+    @Test
+    void noIdLeftForAServiceAnNfDefines() {
+        ConfigException e = refused("""
+                region: {maxServices: 1}
+                services: [{id: 1, name: a}]
+                nfs: [{nf: basic_monitor, service: b}]
+                """);
+
+        assertLocated(e, 3, "nfs[0].service");
+        assertThat(e.detail())
+                .isEqualTo("no service id is left for service 'b': ids 1..1 are all taken; raise region.maxServices");
+    }
+
+    @Test
+    void aChainLongerThanMaxChainLength() {
+        ConfigException e = refused("""
+                region: {maxChainLength: 2}
+                services: [{id: 1, name: a}]
+                chains:
+                  default: [a, a, a]
+                """);
+
+        assertLocated(e, 4, "chains.default[2]");
+        assertThat(e.detail()).isEqualTo("the chain lists 3 services, more than region.maxChainLength 2;"
+                + " shorten the chain or raise region.maxChainLength");
+    }
+
+    @Test
+    void moreChainsThanMaxChains() {
+        ConfigException e = refused("""
+                region: {maxChains: 2}
+                chains:
+                  named:
+                    a: []
+                    b: []
+                """);
+
+        assertLocated(e, 5, "chains.named.b");
+        assertThat(e.detail()).isEqualTo("3 chains (the default one included) are more than region.maxChains 2;"
+                + " raise region.maxChains or remove chains");
+    }
+
+    @Test
+    void aServiceWithoutName() {
+        ConfigException e = refused("services:\n  - id: 3\n");
+
+        assertLocated(e, 2, "services[0].name");
+        assertThat(e.detail()).isEqualTo("missing; give the service a name");
+    }
+
+    @Test
+    void aServiceNameOfDigitsOnly() {
+        ConfigException e = refused("services:\n  - {id: 3, name: '42'}\n");
+
+        assertLocated(e, 2, "services[0].name");
+        assertThat(e.detail()).startsWith("'42' is all digits, which reads as a service id;");
+    }
+
+    @Test
+    void anInvalidName() {
+        ConfigException e = refused("region:\n  name: my region\n");
+
+        assertLocated(e, 2, "region.name");
+        assertThat(e.detail())
+                .isEqualTo("'my region' is not a valid name; use 1 to 63 of the characters A-Z a-z 0-9 _ . -");
+    }
+
+    @Test
+    void anNfWithoutNfOrService() {
+        ConfigException noNf = refused("nfs:\n  - service: monitor\n");
+        ConfigException noService = refused("nfs:\n  - nf: basic_monitor\n");
+
+        assertLocated(noNf, 2, "nfs[0].nf");
+        assertThat(noNf.detail()).startsWith("missing; name a built-in NF");
+        assertLocated(noService, 2, "nfs[0].service");
+        assertThat(noService.detail()).isEqualTo("missing; name the service this NF serves (a name or an id)");
+    }
+
+    @Test
+    void aSocketPathTooLongForUnixSockets() {
+        ConfigException e = refused("control:\n  socket: /tmp/" + "s".repeat(103) + "\n");
+
+        assertLocated(e, 2, "control.socket");
+        assertThat(e.detail())
+                .isEqualTo("the path is 108 bytes, longer than the 107 a Unix socket path may have;"
+                        + " use a shorter path");
+    }
+
+    // ---- configs built in code
+
+    @Test
+    void aConfigBuiltInCodeIsCheckedByTheSameRulesWithoutAFile() {
+        var config = new ManagerConfig(ConfigLoader.defaults().region(), new ControlConfig(null),
+                new ThreadsConfig(0, 1), HopMode.DIRECT, 1000, List.of(), List.of(),
+                new ChainsConfig(List.of(), Map.of()), List.of());
+
+        assertThatThrownBy(() -> ConfigLoader.resolve(config))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.file()).isNull();
+                    assertThat(e.line()).isZero();
+                    assertThat(e.getMessage())
+                            .isEqualTo("threads.rx: 0 is out of range 1..64; use a value in that range");
+                });
+    }
+
+    @Test
+    void lookingUpAServiceThatIsNotThereNamesWhatIs() {
+        ManagerConfig config = ConfigLoader.parse("services: [{id: 4, name: monitor}]\n", FILE);
+
+        assertThatThrownBy(() -> config.service("fw"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("service 'fw' is not defined (defined: monitor)");
+        assertThat(config.service("0004")).isEqualTo(new ServiceConfig(4, "monitor"));
+    }
+
+    private static ConfigException refused(String yaml) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(yaml, FILE));
+        assertThat(e).as("refusal of%n%s", yaml).isNotNull();
+        return e;
+    }
+
+    /** File, line and field, and a message made of them and the detail. */
+    private static void assertLocated(ConfigException e, int line, String field) {
+        assertThat(e.file()).isEqualTo(FILE);
+        assertThat(e.line()).as("line of %s", e.getMessage()).isEqualTo(line);
+        assertThat(e.field()).isEqualTo(field);
+        assertThat(e.getMessage()).isEqualTo(FILE + ":" + line + ":" + e.column() + ": "
+                + (field.isEmpty() ? "" : field + ": ") + e.detail());
+    }
+}

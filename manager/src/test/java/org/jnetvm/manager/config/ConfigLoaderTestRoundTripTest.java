@@ -1,0 +1,145 @@
+package org.jnetvm.manager.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Writing a config out and loading it back changes nothing. Its own class because surefire reports a class that
+ * both jqwik and Jupiter run as the last engine's tests only; named so that {@code -Dtest='ConfigLoaderTest*'} runs it.
+ */
+class ConfigLoaderTestRoundTripTest {
+    private static final String NAME_CHARS = "ABCXYZabcxyz0123456789_.-";
+    private static final String PATH_CHARS = NAME_CHARS + "/ :";
+
+    @Property(tries = 200)
+    void aValidConfigWrittenAsYamlLoadsToAnEqualConfig(@ForAll("configs") ManagerConfig config) throws Exception {
+        String yaml = new YAMLMapper().writeValueAsString(config);
+
+        ManagerConfig loaded = ConfigLoader.parse(yaml, "written.yaml");
+
+        assertThat(loaded).isEqualTo(config);
+        assertThat(loaded.chains().named().keySet()).containsExactlyElementsOf(config.chains().named().keySet());
+    }
+
+    /** Configs that pass every rule, resolved as the loader resolves them (ids assigned, NF services defined). */
+    @Provide
+    Arbitrary<ManagerConfig> configs() {
+        return regions().flatMap(region -> Combinators.combine(
+                        paths(100).injectNull(0.5).map(ControlConfig::new),
+                        Combinators.combine(threadCounts(), threadCounts()).as(ThreadsConfig::new),
+                        Arbitraries.of(HopMode.class),
+                        Arbitraries.integers().between(100, 60_000),
+                        ports(region),
+                        services(region))
+                .flatAs((control, threads, hop, heartbeat, ports, services) -> Combinators.combine(
+                                chains(region, services), nfs(region, services))
+                        .as((chains, nfs) -> ConfigLoader.resolve(new ManagerConfig(
+                                region, control, threads, hop, heartbeat, ports, services, chains, nfs)))));
+    }
+
+    private static Arbitrary<String> names(int maxLength) {
+        return Arbitraries.strings().withChars(NAME_CHARS).ofMinLength(1).ofMaxLength(maxLength);
+    }
+
+    private static Arbitrary<Integer> threadCounts() {
+        return Arbitraries.integers().between(1, 64);
+    }
+
+    private static Arbitrary<String> paths(int maxLength) {
+        return Arbitraries.strings().withChars(PATH_CHARS).ofMinLength(1).ofMaxLength(maxLength)
+                .filter(path -> !path.isBlank());
+    }
+
+    private static Arbitrary<String> serviceNames() {
+        return names(31).filter(name -> !ServiceRefs.isId(name));
+    }
+
+    private static Arbitrary<RegionConfig> regions() {
+        var sizes = Combinators.combine(
+                Arbitraries.integers().between(64, 67_108_864),
+                Arbitraries.integers().between(64, 65_535),
+                Arbitraries.integers().between(4, 24).map(shift -> 1 << shift),
+                Arbitraries.integers().between(1, 65_536));
+        var limits = Combinators.combine(
+                Arbitraries.integers().between(1, 300),
+                Arbitraries.integers().between(1, 4096),
+                Arbitraries.integers().between(1, 65_535),
+                Arbitraries.integers().between(1, 255));
+        return Combinators.combine(
+                        names(63),
+                        paths(40).injectNull(0.5),
+                        sizes.as(List::of),
+                        limits.as(List::of))
+                .as((name, directory, size, limit) -> new RegionConfig(name, directory,
+                        size.get(0), size.get(1), size.get(2), size.get(3),
+                        limit.get(0), limit.get(1), limit.get(2), limit.get(3)));
+    }
+
+    private static Arbitrary<List<PortConfig>> ports(RegionConfig region) {
+        return Combinators.combine(
+                        names(31),
+                        Arbitraries.of(PortKind.class),
+                        Arbitraries.integers().between(0, 1_000_000_000),
+                        Arbitraries.integers().between(60, region.dataRoom()),
+                        Arbitraries.integers().between(1, 1_048_576))
+                .as(PortConfig::new)
+                .list().ofMaxSize(4).uniqueElements(PortConfig::name);
+    }
+
+    /** Declared services, some without an id; at most half of maxServices, so the NFs may define more. */
+    private static Arbitrary<List<ServiceConfig>> services(RegionConfig region) {
+        int max = region.maxServices();
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, max),
+                        serviceNames())
+                .as(ServiceConfig::new)
+                .list().ofMaxSize(Math.min(max / 2, 8))
+                .uniqueElements(ServiceConfig::name)
+                .filter(services -> services.stream().filter(s -> s.id() != 0).map(ServiceConfig::id).distinct()
+                        .count() == services.stream().filter(s -> s.id() != 0).count());
+    }
+
+    /** A declared service by name or by id, when it has one. */
+    private static Arbitrary<String> references(List<ServiceConfig> services) {
+        return Arbitraries.of(services).flatMap(service -> service.id() == 0
+                ? Arbitraries.just(service.name())
+                : Arbitraries.of(service.name(), Integer.toString(service.id())));
+    }
+
+    private static Arbitrary<ChainsConfig> chains(RegionConfig region, List<ServiceConfig> services) {
+        if (services.isEmpty()) {
+            return Arbitraries.just(new ChainsConfig(List.of(), Map.of()));
+        }
+        var chain = references(services).list().ofMaxSize(Math.min(region.maxChainLength(), 6));
+        var named = Arbitraries.maps(names(31).filter(name -> !name.equals(ChainsConfig.DEFAULT_NAME)), chain)
+                .ofMaxSize(Math.min(region.maxChains() - 1, 4))
+                .map(LinkedHashMap::new);
+        return Combinators.combine(chain, named).as(ChainsConfig::new);
+    }
+
+    /** NFs serving declared services or naming new ones, at most half of maxServices new ones. */
+    private static Arbitrary<List<NfConfig>> nfs(RegionConfig region, List<ServiceConfig> services) {
+        var declared = services.isEmpty() ? serviceNames() : references(services);
+        var newNames = serviceNames().filter(name -> services.stream().noneMatch(s -> s.name().equals(name)));
+        var service = region.maxServices() < 2 ? declared : Arbitraries.oneOf(declared, newNames);
+        return Combinators.combine(
+                        Arbitraries.strings().withCharRange('a', 'z').withChars('_').ofMinLength(1).ofMaxLength(8)
+                                .list().ofMinSize(1).ofMaxSize(3).map(parts -> String.join(".", parts)),
+                        service,
+                        Arbitraries.integers().between(1, region.maxInstances()),
+                        Arbitraries.of(true, false),
+                        Arbitraries.strings().withChars(PATH_CHARS + "=,'\"").ofMaxLength(12).list().ofMaxSize(3))
+                .as(NfConfig::new)
+                .list().ofMaxSize(Math.max(0, Math.min(region.maxServices() / 2, 4)));
+    }
+}
