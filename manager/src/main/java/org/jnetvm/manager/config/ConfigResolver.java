@@ -55,7 +55,8 @@ final class ConfigResolver {
     private static final List<Bound<PortConfig>> PORT = List.of(
             new Bound<>("rate", PortConfig::rate, 0, 1_000_000_000),
             new Bound<>("size", PortConfig::size, 60, 65_535),
-            new Bound<>("flows", PortConfig::flows, 1, 1_048_576));
+            new Bound<>("flows", PortConfig::flows, 1, 1_048_576),
+            new Bound<>("count", PortConfig::count, 0, 2_000_000_000));
 
     private ConfigResolver() {
     }

@@ -11,11 +11,12 @@ import java.util.Objects;
  * @param rate  packets per second a generator sends, 0 for as fast as possible
  * @param size  frame bytes a generator sends
  * @param flows distinct UDP flows a generator cycles through
+ * @param count packets a generator sends in all, 0 for no end (tests and benchmarks set it)
  */
-public record PortConfig(String name, PortKind kind, int rate, int size, int flows) {
+public record PortConfig(String name, PortKind kind, int rate, int size, int flows, int count) {
 
     /** The port a config without {@code ports:} gets, and what an absent key of a port entry means. */
-    static final PortConfig DEFAULTS = new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256);
+    static final PortConfig DEFAULTS = new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256, 0);
 
     public PortConfig {
         Objects.requireNonNull(name, "name");

@@ -31,7 +31,7 @@ class ConfigLoaderTest {
     void theDefaultsAreOneGeneratorPortAndAnEmptyDefaultChain() {
         ManagerConfig defaults = ConfigLoader.defaults();
 
-        assertThat(defaults.ports()).containsExactly(new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256));
+        assertThat(defaults.ports()).containsExactly(new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256, 0));
         assertThat(defaults.defaultChainIds()).isEmpty();
         assertThat(defaults.namedChainIds()).isEmpty();
         assertThat(defaults.services()).isEmpty();
@@ -54,8 +54,8 @@ class ConfigLoaderTest {
                 new ThreadsConfig(1, 2),
                 HopMode.DIRECT,
                 1000,
-                List.of(new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256),
-                        new PortConfig("out0", PortKind.SINK, 100_000, 64, 256)),
+                List.of(new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256, 0),
+                        new PortConfig("out0", PortKind.SINK, 100_000, 64, 256, 0)),
                 List.of(new ServiceConfig(1, "monitor"), new ServiceConfig(2, "fwd"),
                         new ServiceConfig(3, "firewall")),
                 new ChainsConfig(List.of("monitor"), Map.of("web", List.of("monitor", "2", "firewall"))),

@@ -1,0 +1,250 @@
+package org.jnetvm.manager;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.region.RegionDescriptor;
+import org.jnetvm.core.region.RegionSpec;
+import org.jnetvm.core.stats.StatsReader;
+import org.jnetvm.core.stats.StatsSnapshot;
+import org.jnetvm.core.table.ChainTable;
+import org.jnetvm.core.table.PortTable;
+import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.core.table.ThreadDescriptor;
+import org.jnetvm.core.table.ThreadTable;
+import org.jnetvm.manager.config.HopMode;
+import org.jnetvm.manager.config.ManagerConfig;
+import org.jnetvm.manager.config.NfConfig;
+import org.jnetvm.manager.config.PortConfig;
+import org.jnetvm.manager.config.ServiceConfig;
+import org.jnetvm.manager.control.ControlServer;
+import org.jnetvm.manager.nf.NfLauncher;
+import org.jnetvm.manager.nf.NfRegistry;
+import org.jnetvm.manager.nf.Reclaimer;
+import org.jnetvm.manager.port.GeneratorPort;
+import org.jnetvm.manager.port.Port;
+import org.jnetvm.manager.port.SinkPort;
+import org.jnetvm.manager.rx.RxAgent;
+import org.jnetvm.manager.tx.TxAgent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The manager: creates the region from the config, fills its service and chain tables, opens
+ * the ports, starts the RX and TX threads and the control server, and launches the NFs the
+ * config lists. {@link #close} stops it all in reverse order: NFs first (they drain and say
+ * bye), then the data-plane threads, then the region.
+ *
+ * <p>Manager threads, numbered in the region's THREADS area: RX threads 0..rx-1, TX threads
+ * rx..rx+tx-1, then the reclaimer.
+ */
+public final class Manager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Manager.class);
+    private static final int BURST = 32;
+
+    private final ManagerConfig config;
+    private final Region region;
+    private final Port[] ports;
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final NfRegistry registry;
+    private final ControlServer control;
+    private final NfLauncher launcher;
+    private final StatsReader stats;
+
+    private Manager(ManagerConfig config, Region region, Port[] ports, NfRegistry registry, ControlServer control,
+                    NfLauncher launcher) {
+        this.config = config;
+        this.region = region;
+        this.ports = ports;
+        this.registry = registry;
+        this.control = control;
+        this.launcher = launcher;
+        this.stats = new StatsReader(region);
+    }
+
+    /** Starts a manager; on failure nothing is left running and the region file is gone. */
+    public static Manager start(ManagerConfig config) throws IOException {
+        int rx = config.threads().rx();
+        int tx = config.threads().tx();
+        int threadCount = rx + tx + 1;
+        var r = config.region();
+        RegionSpec spec = RegionSpec.builder(r.name())
+                .directory(r.directory() == null ? null : Path.of(r.directory()))
+                .bufferCount(r.buffers())
+                .dataRoom(r.dataRoom())
+                .ringCapacity(r.ringCapacity())
+                .ringCount(0)
+                .nfSlots(r.nfSlots())
+                .serviceCount(r.maxServices())
+                .maxInstances(r.maxInstances())
+                .chainCount(r.maxChains())
+                .maxChainLength(r.maxChainLength())
+                .portCount(Math.max(1, config.ports().size()))
+                .threadCount(threadCount)
+                // one pool cache per NF and per manager thread, with room for in-process NF hosts
+                .cacheCount(Math.min(4096, r.nfSlots() + threadCount + 8))
+                .build();
+        Region region = Region.create(spec);
+        List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(region);
+        try {
+            region.hopMode(config.hop() == HopMode.MANAGER ? RegionDescriptor.HOP_MANAGER : RegionDescriptor.HOP_DIRECT);
+            ServiceTable services = new ServiceTable(region);
+            for (ServiceConfig s : config.services()) {
+                services.define(s.id(), s.name());
+            }
+            ChainTable chains = new ChainTable(region);
+            chains.set(ChainTable.DEFAULT_CHAIN, "default", toArray(config.defaultChainIds()));
+            int chainId = 1;
+            for (Map.Entry<String, List<Integer>> e : config.namedChainIds().entrySet()) {
+                chains.set(chainId++, e.getKey(), toArray(e.getValue()));
+            }
+            PortTable portTable = new PortTable(region);
+            Port[] ports = new Port[config.ports().size()];
+            for (int p = 0; p < ports.length; p++) {
+                PortConfig pc = config.ports().get(p);
+                ports[p] = openPort(pc, p, region);
+                opened.add(ports[p]);
+                portTable.open(p, pc.name(), ports[p].kind());
+            }
+            ThreadTable threads = new ThreadTable(region);
+            int reclaimerThread = rx + tx;
+            threads.open(reclaimerThread, ThreadDescriptor.KIND_RECLAIMER, "reclaimer");
+            NfRegistry registry = new NfRegistry(region, new Reclaimer(region, reclaimerThread),
+                    config.heartbeatTimeoutMs() * 1_000_000L);
+            opened.add(registry);
+            ControlServer control = ControlServer.start(config.controlSocket(), registry);
+            opened.add(control);
+            NfLauncher launcher = new NfLauncher(config.controlSocket(), logDirectory(r.name()));
+            opened.add(launcher);
+            Manager manager = new Manager(config, region, ports, registry, control, launcher);
+            manager.startThreads(rx, tx, threads);
+            opened.clear();
+            LOG.info("manager up: region {} ({} buffers{}), control socket {}, {} port(s), {} rx + {} tx threads, hop {}",
+                    region.path(), r.buffers(), region.hugePages() ? ", huge pages" : "", config.controlSocket(),
+                    ports.length, rx, tx, config.hop());
+            manager.launchNfs();
+            return manager;
+        } catch (IOException | RuntimeException e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static Path logDirectory(String regionName) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "jnetvm-" + regionName + "-logs");
+    }
+
+    private static Port openPort(PortConfig pc, int id, Region region) {
+        var pool = new org.jnetvm.core.pool.PacketPool(region);
+        return switch (pc.kind()) {
+            case GENERATOR -> new GeneratorPort(pc.name(), id, pc.rate(), pc.size(), pc.flows(), pc.count(),
+                    region.segment(), pool.newMeta());
+            case SINK -> new SinkPort(pc.name());
+        };
+    }
+
+    private void startThreads(int rx, int tx, ThreadTable threads) {
+        for (int i = 0; i < rx; i++) {
+            List<Integer> mine = new ArrayList<>();
+            for (int p = i; p < ports.length; p += rx) {
+                mine.add(p);
+            }
+            Port[] theirs = mine.stream().map(p -> ports[p]).toArray(Port[]::new);
+            int[] ids = mine.stream().mapToInt(Integer::intValue).toArray();
+            threads.open(i, ThreadDescriptor.KIND_RX, "rx" + i);
+            runners.add(new AgentRunner(new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST), threads, i).start());
+        }
+        for (int i = 0; i < tx; i++) {
+            int thread = rx + i;
+            threads.open(thread, ThreadDescriptor.KIND_TX, "tx" + i);
+            runners.add(new AgentRunner(new TxAgent("tx" + i, region, i, tx, thread, ports, registry::activeSlots, BURST),
+                    threads, thread).start());
+        }
+    }
+
+    private void launchNfs() throws IOException {
+        for (NfConfig nf : config.nfs()) {
+            for (int k = 0; k < nf.instances(); k++) {
+                launcher.launch(nf.nf(), nf.service(), nf.args(), nf.inProcess());
+            }
+        }
+    }
+
+    public ManagerConfig config() {
+        return config;
+    }
+
+    public Region region() {
+        return region;
+    }
+
+    public NfRegistry registry() {
+        return registry;
+    }
+
+    public ControlServer control() {
+        return control;
+    }
+
+    public NfLauncher launcher() {
+        return launcher;
+    }
+
+    public Port port(int id) {
+        return ports[id];
+    }
+
+    /** All counters now. */
+    public StatsSnapshot stats() {
+        return stats.snapshot();
+    }
+
+    /** Whether every data-plane thread is still running (a failed one is a bug, logged). */
+    public boolean healthy() {
+        return runners.stream().allMatch(AgentRunner::isAlive);
+    }
+
+    @Override
+    public void close() {
+        LOG.info("manager stopping");
+        registry.stopAll();
+        launcher.close();
+        try {
+            registry.awaitReclaims();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            LOG.warn("{}", e.getMessage());
+        }
+        for (AgentRunner runner : runners) {
+            runner.close();
+        }
+        control.close();
+        registry.close();
+        for (Port port : ports) {
+            port.close();
+        }
+        region.close();
+        try {
+            Files.deleteIfExists(config.controlSocket());
+        } catch (IOException ignored) {
+            // the control server removes it; this is a second chance
+        }
+        LOG.info("manager stopped");
+    }
+
+    private static int[] toArray(List<Integer> ids) {
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
