@@ -40,6 +40,10 @@ public final class AgentRunner implements AutoCloseable {
         return this;
     }
 
+    public boolean started() {
+        return thread.getState() != Thread.State.NEW;
+    }
+
     private void run() {
         long loops = 0;
         try {
@@ -55,6 +59,7 @@ public final class AgentRunner implements AutoCloseable {
                 agent.onClose();
             } finally {
                 threads.loopCount(threadIndex, ++loops);
+                threads.close(threadIndex); // the reclaimer's grace period no longer waits for it
                 done.countDown();
             }
         }
@@ -76,6 +81,9 @@ public final class AgentRunner implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (!started()) {
+            return;
+        }
         try {
             if (!done.await(5, TimeUnit.SECONDS)) {
                 LOG.warn("{} did not stop within 5 s", agent.roleName());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionDescriptor;
 import org.jnetvm.core.region.RegionSpec;
@@ -45,11 +46,14 @@ import org.slf4j.LoggerFactory;
 public final class Manager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Manager.class);
     private static final int BURST = 32;
+    private static final long NF_START_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final long DRAIN_TIMEOUT_NANOS = 2_000_000_000L;
 
     private final ManagerConfig config;
     private final Region region;
     private final Port[] ports;
-    private final List<AgentRunner> runners = new ArrayList<>();
+    private final List<AgentRunner> rxRunners = new ArrayList<>();
+    private final List<AgentRunner> txRunners = new ArrayList<>();
     private final NfRegistry registry;
     private final ControlServer control;
     private final NfLauncher launcher;
@@ -128,6 +132,7 @@ public final class Manager implements AutoCloseable {
                     region.path(), r.buffers(), region.hugePages() ? ", huge pages" : "", config.controlSocket(),
                     ports.length, rx, tx, config.hop());
             manager.launchNfs();
+            manager.startReceiving();
             return manager;
         } catch (IOException | RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -155,6 +160,13 @@ public final class Manager implements AutoCloseable {
     }
 
     private void startThreads(int rx, int tx, ThreadTable threads) {
+        // TX first: RX threads start only once the NFs the config lists have registered.
+        for (int i = 0; i < tx; i++) {
+            int thread = rx + i;
+            threads.open(thread, ThreadDescriptor.KIND_TX, "tx" + i);
+            txRunners.add(new AgentRunner(new TxAgent("tx" + i, region, i, tx, thread, ports, registry::activeSlots, BURST),
+                    threads, thread).start());
+        }
         for (int i = 0; i < rx; i++) {
             List<Integer> mine = new ArrayList<>();
             for (int p = i; p < ports.length; p += rx) {
@@ -163,21 +175,31 @@ public final class Manager implements AutoCloseable {
             Port[] theirs = mine.stream().map(p -> ports[p]).toArray(Port[]::new);
             int[] ids = mine.stream().mapToInt(Integer::intValue).toArray();
             threads.open(i, ThreadDescriptor.KIND_RX, "rx" + i);
-            runners.add(new AgentRunner(new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST), threads, i).start());
-        }
-        for (int i = 0; i < tx; i++) {
-            int thread = rx + i;
-            threads.open(thread, ThreadDescriptor.KIND_TX, "tx" + i);
-            runners.add(new AgentRunner(new TxAgent("tx" + i, region, i, tx, thread, ports, registry::activeSlots, BURST),
-                    threads, thread).start());
+            rxRunners.add(new AgentRunner(new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST), threads, i));
         }
     }
 
+    private void startReceiving() {
+        rxRunners.forEach(AgentRunner::start);
+    }
+
+    // Starts the NFs the config lists and waits (up to NF_START_TIMEOUT) for them to register,
+    // so that the first packets find their chain instead of counting as no_instance drops.
     private void launchNfs() throws IOException {
+        int expected = 0;
         for (NfConfig nf : config.nfs()) {
             for (int k = 0; k < nf.instances(); k++) {
                 launcher.launch(nf.nf(), nf.service(), nf.args(), nf.inProcess());
+                expected++;
             }
+        }
+        long deadline = System.nanoTime() + NF_START_TIMEOUT_NANOS;
+        while (registry.nfs().size() < expected && System.nanoTime() < deadline && launcher.allAlive()) {
+            LockSupport.parkNanos(10_000_000);
+        }
+        if (registry.nfs().size() < expected) {
+            LOG.warn("{} of {} NFs registered within {} s; receiving anyway (see the NF logs in {})",
+                    registry.nfs().size(), expected, NF_START_TIMEOUT_NANOS / 1_000_000_000L, logDirectory(config.region().name()));
         }
     }
 
@@ -212,12 +234,19 @@ public final class Manager implements AutoCloseable {
 
     /** Whether every data-plane thread is still running (a failed one is a bug, logged). */
     public boolean healthy() {
-        return runners.stream().allMatch(AgentRunner::isAlive);
+        return java.util.stream.Stream.concat(rxRunners.stream(), txRunners.stream())
+                .allMatch(r -> r.isAlive() || !r.started());
     }
 
+    /**
+     * Stops in the order that loses nothing: ports stop receiving, the packets in flight drain
+     * through the NFs (up to 2 s), the NFs stop, the TX threads stop, then the region goes.
+     */
     @Override
     public void close() {
         LOG.info("manager stopping");
+        rxRunners.forEach(AgentRunner::close);
+        awaitDrained();
         registry.stopAll();
         launcher.close();
         try {
@@ -227,9 +256,7 @@ public final class Manager implements AutoCloseable {
         } catch (IllegalStateException e) {
             LOG.warn("{}", e.getMessage());
         }
-        for (AgentRunner runner : runners) {
-            runner.close();
-        }
+        txRunners.forEach(AgentRunner::close);
         control.close();
         registry.close();
         for (Port port : ports) {
@@ -242,6 +269,18 @@ public final class Manager implements AutoCloseable {
             // the control server removes it; this is a second chance
         }
         LOG.info("manager stopped");
+    }
+
+    /** Waits until no packet is in flight (pool audit), up to the drain timeout; true if drained. */
+    public boolean awaitDrained() {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+        while (System.nanoTime() < deadline) {
+            if (stats.snapshot().pool().inFlight() == 0) {
+                return true;
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        return false;
     }
 
     private static int[] toArray(List<Integer> ids) {

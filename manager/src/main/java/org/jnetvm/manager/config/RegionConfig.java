@@ -30,7 +30,7 @@ public record RegionConfig(
         int maxChainLength) {
 
     /** What an absent {@code region:} key, or an absent key inside it, means. */
-    static final RegionConfig DEFAULTS = new RegionConfig("jnetvm", null, 16_384, 2048, 1024, 256, 64, 32, 64, 16);
+    static final RegionConfig DEFAULTS = new RegionConfig("jnetvm", null, 16_384, 2048, 4096, 256, 64, 32, 64, 16);
 
     public RegionConfig {
         Objects.requireNonNull(name, "name");

@@ -102,6 +102,11 @@ public final class NfLauncher implements AutoCloseable {
         return l;
     }
 
+    /** Whether every NF process it started still runs (in-process NFs: their threads). */
+    public synchronized boolean allAlive() {
+        return launched.stream().allMatch(l -> l.inProcess() ? l.thread().isAlive() : l.process().isAlive());
+    }
+
     public synchronized List<Launched> launched() {
         return List.copyOf(launched);
     }

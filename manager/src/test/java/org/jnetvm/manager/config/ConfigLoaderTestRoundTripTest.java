@@ -91,7 +91,8 @@ class ConfigLoaderTestRoundTripTest {
                         Arbitraries.of(PortKind.class),
                         Arbitraries.integers().between(0, 1_000_000_000),
                         Arbitraries.integers().between(60, region.dataRoom()),
-                        Arbitraries.integers().between(1, 1_048_576))
+                        Arbitraries.integers().between(1, 1_048_576),
+                        Arbitraries.integers().between(0, 2_000_000_000))
                 .as(PortConfig::new)
                 .list().ofMaxSize(4).uniqueElements(PortConfig::name);
     }
