@@ -271,6 +271,11 @@ public final class Manager implements AutoCloseable {
         LOG.info("manager stopped");
     }
 
+    /** Stops the RX threads: no more packets enter (those in flight go on). */
+    public void stopReceiving() {
+        rxRunners.forEach(AgentRunner::close);
+    }
+
     /** Waits until no packet is in flight (pool audit), up to the drain timeout; true if drained. */
     public boolean awaitDrained() {
         long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;

@@ -1,0 +1,42 @@
+package org.jnetvm.manager.e2e;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.locks.LockSupport;
+import org.jnetvm.manager.Manager;
+import org.jnetvm.manager.config.ConfigLoader;
+
+/** Managers for tests: unique region and socket names, bounded waits. */
+final class TestManagers {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private TestManagers() {
+    }
+
+    /** A unique region name for this test run. */
+    static String uniqueName(String purpose) {
+        return "t" + ProcessHandle.current().pid() + "-" + purpose + "-" + COUNTER.incrementAndGet();
+    }
+
+    /**
+     * Starts a manager from YAML in which {@code ${name}} stands for a unique region name; the
+     * region lives in /dev/shm and the control socket in /tmp under that name.
+     */
+    static Manager start(String purpose, String yaml) throws Exception {
+        String name = uniqueName(purpose);
+        String text = yaml.replace("${name}", name);
+        return Manager.start(ConfigLoader.parse(text, purpose + ".yaml"));
+    }
+
+    /** Waits until {@code condition} holds, polling every millisecond; fails after {@code timeout}. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+}
