@@ -66,6 +66,11 @@ public final class PacketMeta {
         this.headroom = headroom;
     }
 
+    /** A new flyweight over the same pool, for another use on the same thread. */
+    public PacketMeta duplicate() {
+        return new PacketMeta(segment, bufferArea, stride, headroom);
+    }
+
     /** Points this flyweight at buffer {@code index}; returns this. */
     public PacketMeta wrap(int index) {
         base = bufferArea + (long) index * stride;

@@ -57,6 +57,11 @@ public final class MpmcRing implements IndexRing {
 
     /** Value a consumer skips: written by {@link #unblock} into slots a dead producer never filled. */
     public static final int SKIPPED = -1;
+    /**
+     * Flag on the value of a claimed slot whose value a hand-off producer has written but not
+     * yet published; values (buffer indices) must stay below it.
+     */
+    public static final int WRITTEN = 1 << 30;
 
     private final MemorySegment segment;
     private final long producerPositionAddress;
@@ -111,6 +116,12 @@ public final class MpmcRing implements IndexRing {
         return (long) position << 32;
     }
 
+    // Claimed by a producer, value written, not yet published: consumers and producers see it
+    // as claimed (sequence == position); only unblock looks at the value.
+    private static long written(int position, int value) {
+        return (long) position << 32 | ((value | WRITTEN) & 0xFFFF_FFFFL);
+    }
+
     private static long full(int position, int value) {
         return (long) (position + 1) << 32 | (value & 0xFFFF_FFFFL);
     }
@@ -130,12 +141,20 @@ public final class MpmcRing implements IndexRing {
 
     @Override
     public int enqueueBulk(int[] src, int offset, int count) {
-        return enqueue(src, offset, count, true);
+        return enqueue(src, offset, count, true, null);
     }
 
     @Override
     public int enqueueBurst(int[] src, int offset, int count) {
-        return enqueue(src, offset, count, false);
+        return enqueue(src, offset, count, false, null);
+    }
+
+    /**
+     * {@link #enqueueBurst(int[], int, int)} that calls {@code handOff} for each entry between
+     * claiming its slot and publishing it.
+     */
+    public int enqueueBurst(int[] src, int offset, int count, HandOff handOff) {
+        return enqueue(src, offset, count, false, handOff);
     }
 
     @Override
@@ -148,7 +167,7 @@ public final class MpmcRing implements IndexRing {
         return dequeue(dst, offset, count, false);
     }
 
-    private int enqueue(int[] src, int offset, int count, boolean bulk) {
+    private int enqueue(int[] src, int offset, int count, boolean bulk, HandOff handOff) {
         if (count <= 0) {
             return 0;
         }
@@ -171,11 +190,29 @@ public final class MpmcRing implements IndexRing {
                 return 0; // the slot still holds last lap's entry: full
             }
             if (INT.compareAndSet(segment, producerPositionAddress, position, position + free)) {
+                if (handOff != null) {
+                    publishHandingOff(src, offset, position, free, handOff);
+                    return free;
+                }
                 for (int i = 0; i < free; i++) {
                     LONG.setRelease(segment, slotAddress(position + i), full(position + i, src[offset + i]));
                 }
                 return free;
             }
+        }
+    }
+
+    // Per entry: write the value into the claimed slot (still marked claimed), hand off, publish.
+    // A producer that dies anywhere in here leaves each slot either claimed-empty (its buffer
+    // still stamped with the producer's id) or written (value recoverable): unblockBelow tells them apart.
+    private void publishHandingOff(int[] src, int offset, int position, int count, HandOff handOff) {
+        for (int i = 0; i < count; i++) {
+            long address = slotAddress(position + i);
+            int value = src[offset + i];
+            LONG.setOpaque(segment, address, written(position + i, value));
+            VarHandle.storeStoreFence();
+            handOff.beforePublish(value);
+            LONG.setRelease(segment, address, full(position + i, value));
         }
     }
 
@@ -243,13 +280,32 @@ public final class MpmcRing implements IndexRing {
      * @return how many slots were unblocked
      */
     public int unblockBelow(int limit) {
+        return unblockBelow(limit, null);
+    }
+
+    /**
+     * {@link #unblockBelow(int)} for a ring fed through {@link #enqueueBurst(int[], int, int, HandOff)}:
+     * a slot whose value the dead producer had written is published (after {@code handOff}
+     * stamps it for this ring's consumer) instead of skipped, so that buffer is not lost.
+     *
+     * @return how many slots were unblocked (skipped or published)
+     */
+    public int unblockBelow(int limit, HandOff handOff) {
         int consumer = (int) INT.getAcquire(segment, consumerPositionAddress);
         int unblocked = 0;
         for (int position = consumer; position - limit < 0; position++) {
             long address = slotAddress(position);
             long word = (long) LONG.getAcquire(segment, address);
-            if (sequence(word) == position
-                    && LONG.compareAndSet(segment, address, word, full(position, SKIPPED))) {
+            if (sequence(word) != position) {
+                continue;
+            }
+            int value = (int) word;
+            boolean written = value != 0 && value != SKIPPED && (value & WRITTEN) != 0;
+            if (written && handOff != null) {
+                handOff.beforePublish(value & ~WRITTEN);
+            }
+            long replacement = written ? full(position, value & ~WRITTEN) : full(position, SKIPPED);
+            if (LONG.compareAndSet(segment, address, word, replacement)) {
                 unblocked++;
             }
         }

@@ -5,6 +5,7 @@ import org.jnetvm.core.buffer.Action;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.pool.PoolCache;
+import org.jnetvm.core.ring.HandOff;
 import org.jnetvm.core.ring.MpmcRing;
 import org.jnetvm.core.stats.Counters;
 import org.jnetvm.core.stats.DropReason;
@@ -21,10 +22,13 @@ import org.jnetvm.core.table.ServiceTable;
  * <h2>Per burst</h2>
  * Pass 1 reads each packet's action and computes a destination key: an NF slot (NEXT moves
  * one position along the packet's chain, TONF names a service; either way the service's
- * instance is chosen by flow hash), a port (OUT), or a drop reason. It stamps packets bound
- * for an NF with that NF's {@link Owner} id and resets their action to NEXT, so an NF that
- * does nothing passes packets along. Pass 2 walks runs of equal keys (a VPP "next frame"):
- * one ring enqueue, one doorbell check and one counter update per run, not per packet.
+ * instance is chosen by flow hash), a port (OUT), or a drop reason. It sets the action of a
+ * packet bound for an NF to NEXT, so an NF that does nothing passes packets along. Pass 2
+ * walks runs of equal keys (a VPP "next frame"):
+ * one ring enqueue, one doorbell check and one counter update per run, not per packet. Each
+ * packet is stamped with its next holder's {@link Owner} id between the claim of its ring slot
+ * and its publication ({@link HandOff}): a producer that dies in between leaves the buffers it
+ * did not publish stamped with its own id, so the reclaimer finds them.
  *
  * <h2>Drops</h2>
  * Every packet that does not go on is freed and counted under its {@link DropReason} in the
@@ -55,6 +59,10 @@ public final class Router {
     private final int[] keys;
     private final long[] drops = new long[DropReason.SLOTS];
     private long wakeups;
+    private int handOffOwner;
+    private final PacketMeta stampOwner;
+    // Stamps the next holder once its ring slot is claimed, before it is published: see Owner.
+    private final HandOff handOff;
 
     /**
      * @param dropCountersAddress address of this writer's 16 drop counters (an NF slot's or a
@@ -77,6 +85,8 @@ public final class Router {
         this.dropCountersAddress = dropCountersAddress;
         this.txCounterAddress = txCounterAddress;
         this.keys = new int[maxBurst];
+        this.stampOwner = meta.duplicate();
+        this.handOff = index -> stampOwner.wrap(index).owner(handOffOwner);
     }
 
     /** Routes {@code count} packets from {@code indices[0 ..]} by their actions. */
@@ -183,7 +193,7 @@ public final class Router {
         if (slot < 0) {
             return dropKey(DropReason.NO_INSTANCE);
         }
-        m.owner(Owner.ofSlot(slot)).action(Action.NEXT);
+        m.action(Action.NEXT);
         return slot;
     }
 
@@ -199,7 +209,8 @@ public final class Router {
                 return 0;
             }
             MpmcRing ring = nfs.rxRing(key);
-            int done = ring.enqueueBurst(indices, offset, count);
+            handOffOwner = Owner.ofSlot(key);
+            int done = ring.enqueueBurst(indices, offset, count, handOff);
             if (done > 0 && Doorbell.ring(segment, nfs.doorbellOffset(key))) {
                 wakeups++;
             }

@@ -28,10 +28,13 @@ import org.slf4j.LoggerFactory;
  * have died between claiming slots in another NF's ring and publishing them. So the reclaimer
  * (1) notes every live rx ring's producer position, (2) waits until every live producer has
  * started a new loop since then (its loop count moved, or it sleeps on its doorbell, which it
- * only does between loops) — RCU's quiescent states — and only then (3) marks as skipped the
- * claimed-but-unpublished slots below the noted positions (they can only be the dead NF's)
- * and (4) scans the pool's metadata for buffers stamped with the dead NF's {@link Owner} id:
- * by the ownership rule those are exactly the ones in its rx ring, its tx ring and its hands.
+ * only does between loops) — RCU's quiescent states — and only then (3) unblocks the claimed
+ * but unpublished slots below the noted positions (they can only be the dead NF's): a slot
+ * whose value the NF had written is published to its consumer, stamped with the consumer's
+ * id; an empty one is skipped, and its buffer still carries the dead NF's id. (4) Then it
+ * scans the pool's metadata for buffers stamped with the dead NF's {@link Owner} id: by the
+ * ownership rule those are exactly the ones in its rx ring, its tx ring and its hands, and
+ * the ones it never got to publish.
  *
  * <p>One reclaim at a time (synchronized); called from the registry's threads, never from the
  * data plane. A scan of 16 Ki buffers takes well under a millisecond.
@@ -96,7 +99,8 @@ public final class Reclaimer {
         for (int s = 0; s < slots; s++) {
             if (live[s]) {
                 MpmcRing ring = nfs.rxRing(s);
-                unblocked += ring.unblockBelow(positions[s]);
+                int consumerOwner = Owner.ofSlot(s);
+                unblocked += ring.unblockBelow(positions[s], index -> meta.wrap(index).owner(consumerOwner));
             }
         }
         int buffers = scan(Owner.ofSlot(slot));
