@@ -22,7 +22,7 @@ class ChainEndToEndTest {
             region: {name: ${name}, directory: /dev/shm, buffers: 16384, ringCapacity: 4096}
             control: {socket: /tmp/${name}.sock}
             ports:
-              - {name: gen0, kind: generator, rate: 0, size: 64, flows: 1024, count: 1000000}
+              - {name: gen0, kind: generator, rate: 400000, size: 64, flows: 1024, count: 1000000}
             services:
               - {id: 1, name: first}
               - {id: 2, name: second}
