@@ -69,13 +69,17 @@ public final class HybridIdle {
             return false;
         }
         sleeps++;
-        long slept = System.nanoTime() - start;
-        if (slept < SHORT_SLEEP_NANOS) {
+        adapt(System.nanoTime() - start);
+        return true;
+    }
+
+    // The policy, apart from the clock: short sleeps double the budget, long ones halve it.
+    void adapt(long sleptNanos) {
+        if (sleptNanos < SHORT_SLEEP_NANOS) {
             budget = Math.min(budget << 1, MAX_BUDGET);
-        } else if (slept > LONG_SLEEP_NANOS) {
+        } else if (sleptNanos > LONG_SLEEP_NANOS) {
             budget = Math.max(budget >> 1, MIN_BUDGET);
         }
-        return true;
     }
 
     /** Empty polls before the next sleep. */
