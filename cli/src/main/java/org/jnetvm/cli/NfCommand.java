@@ -1,5 +1,6 @@
 package org.jnetvm.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jnetvm.nf.runtime.NfMain;
@@ -20,7 +21,7 @@ final class NfCommand implements Callable<Integer> {
     String name;
 
     @Unmatched
-    List<String> rest = List.of();
+    List<String> rest = new ArrayList<>();
 
     @Override
     public Integer call() {

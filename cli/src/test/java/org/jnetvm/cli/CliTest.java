@@ -20,10 +20,12 @@ class CliTest {
 
     private static String run(String... args) {
         PrintStream saved = System.out;
+        PrintStream savedErr = System.err;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             System.setOut(out);
+            System.setErr(out);
             CommandLine cl = JNetVm.commandLine();
             cl.setOut(new PrintWriter(out, true));
             cl.setErr(new PrintWriter(err, true));
@@ -31,6 +33,7 @@ class CliTest {
             return "exit=" + code + "\n" + bytes.toString(StandardCharsets.UTF_8) + err;
         } finally {
             System.setOut(saved);
+            System.setErr(savedErr);
         }
     }
 
@@ -55,6 +58,46 @@ class CliTest {
             assertThat(json.at("/audit/in_flight").asInt()).isZero();
             assertThat(run("region", spec.name())).contains("1000 buffers", "FREE_RING", "1000 free");
         }
+    }
+
+    @Test
+    void demoRunsAChainOfThreeNfProcessesAndShowsLiveFigures() {
+        String out = run("demo", "--duration", "4", "--rate", "20000");
+        assertThat(out).startsWith("exit=0").contains("jnetvm demo: stopped");
+        // the live view: the three NFs, each running in its own process, and the port's counters
+        assertThat(out).contains("basic_monitor", "simple_forward", "bridge", "gen0", "rx pps", "drops:", "pool:");
+        String lastView = out.substring(out.lastIndexOf("jnetvm demo  (Ctrl-C stops)"));
+        long running = lastView.lines().filter(l -> l.matches("\\d+\\s+\\w+\\s+\\w+\\s+\\d+\\s+\\d+\\s+running.*")).count();
+        assertThat(running).as("NF rows in the last view:%n%s", lastView).isEqualTo(3);
+        assertThat(lastView).doesNotContain(" " + ProcessHandle.current().pid() + " running");
+        assertThat(lastView.lines().filter(l -> l.startsWith("0 ") && l.contains("gen0")).findFirst().orElseThrow())
+                .as("the port sent packets").doesNotMatch(".*\\s0\\s*$");
+    }
+
+    @Test
+    void managerRefusesABadConfigWithFileLineAndField(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        java.nio.file.Files.writeString(config, """
+                services:
+                  - {id: 1, name: fw}
+                chains:
+                  default: [fw, nat]
+                """);
+        String out = run("manager", "--config", config.toString());
+        assertThat(out).startsWith("exit=2").contains(config + ":4:").contains("chains.default[1]", "'nat' is not defined");
+    }
+
+    @Test
+    void managerWithoutConfigRunsAGeneratorAndAnEmptyChainThenStops() {
+        String out = run("manager", "--duration", "1");
+        assertThat(out).startsWith("exit=0").contains("jnetvm manager: running", "jnetvm manager: stopped");
+    }
+
+    @Test
+    void nfCommandNamesTheBuiltInNfsWhenTheNameIsUnknown() {
+        assertThat(run("nf", "no_such_nf")).startsWith("exit=2")
+                .contains("no NF called 'no_such_nf'", "speed_tester", "simple_forward", "basic_monitor", "bridge");
+        assertThat(run("nf", "simple_forward", "--help")).startsWith("exit=0").contains("--dest", "--service", "--manager");
     }
 
     @Test
