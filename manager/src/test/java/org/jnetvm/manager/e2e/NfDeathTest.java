@@ -91,8 +91,8 @@ class NfDeathTest {
             TestManagers.await("hung NF found", Duration.ofSeconds(5), () -> registry.deaths() == 1);
             long detection = System.nanoTime() - stoppedAt;
             registry.awaitReclaims();
-            assertThat(ProcessHandle.of(victim.pid()).map(ProcessHandle::isAlive).orElse(false))
-                    .as("the hung process was killed").isFalse();
+            TestManagers.await("the hung process killed and reaped", Duration.ofSeconds(5),
+                    () -> !ProcessHandle.of(victim.pid()).map(ProcessHandle::isAlive).orElse(false));
             // heartbeat timeout 500 ms, checked every 50 ms
             assertThat(detection).as("detection time").isLessThan(1_000_000_000L);
             assertThat(registry.reclaimedBuffers()).as("its ring held packets").isPositive();
