@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.jnetvm.nf.NetworkFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Finds NF classes by name: every {@code META-INF/jnetvm/nfs.properties} on the class path
@@ -75,10 +77,13 @@ public final class NfCatalog {
         }
     }
 
-    /** The catalog name of an NF class, or its simple class name. */
+    /** The catalog name of an NF class, else its picocli command name, else its simple class name. */
     public String nameOf(NetworkFunction nf) {
         String className = nf.getClass().getName();
+        Command command = nf.getClass().getAnnotation(Command.class);
+        String fallback = command != null && !command.name().equals(CommandSpec.DEFAULT_COMMAND_NAME)
+                ? command.name() : nf.getClass().getSimpleName();
         return classes.entrySet().stream().filter(e -> e.getValue().equals(className)).map(Map.Entry::getKey)
-                .findFirst().orElse(nf.getClass().getSimpleName());
+                .findFirst().orElse(fallback);
     }
 }
