@@ -4,6 +4,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jnetvm.core.idle.BackoffIdleStrategy;
 import org.jnetvm.core.idle.IdleStrategy;
+import org.jnetvm.core.sys.Affinity;
 import org.jnetvm.core.table.ThreadTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +24,17 @@ public final class AgentRunner implements AutoCloseable {
     private final IdleStrategy idle;
     private final Thread thread;
     private final CountDownLatch done = new CountDownLatch(1);
+    private final int cpu;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
     public AgentRunner(Agent agent, ThreadTable threads, int threadIndex) {
+        this(agent, threads, threadIndex, -1);
+    }
+
+    /** @param cpu the CPU to pin the thread to, or -1 to leave it to the kernel */
+    public AgentRunner(Agent agent, ThreadTable threads, int threadIndex, int cpu) {
+        this.cpu = cpu;
         this.agent = agent;
         this.threads = threads;
         this.threadIndex = threadIndex;
@@ -47,6 +55,10 @@ public final class AgentRunner implements AutoCloseable {
     private void run() {
         long loops = 0;
         try {
+            if (cpu >= 0) {
+                Affinity.pin(cpu);
+                LOG.debug("{} pinned to CPU {}", agent.roleName(), cpu);
+            }
             while (running) {
                 threads.loopCount(threadIndex, ++loops);
                 idle.idle(agent.doWork());

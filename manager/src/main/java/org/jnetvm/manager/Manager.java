@@ -74,6 +74,13 @@ public final class Manager implements AutoCloseable {
     public static Manager start(ManagerConfig config) throws IOException {
         int rx = config.threads().rx();
         int tx = config.threads().tx();
+        int online = Runtime.getRuntime().availableProcessors();
+        for (int cpu : config.threads().cpus()) {
+            if (cpu >= online) {
+                throw new IllegalArgumentException("threads.cpus names CPU " + cpu + ", but this machine has CPUs 0.."
+                        + (online - 1) + "; fix threads.cpus in the config");
+            }
+        }
         int threadCount = rx + tx + 1;
         var r = config.region();
         RegionSpec spec = RegionSpec.builder(r.name())
@@ -165,7 +172,7 @@ public final class Manager implements AutoCloseable {
             int thread = rx + i;
             threads.open(thread, ThreadDescriptor.KIND_TX, "tx" + i);
             txRunners.add(new AgentRunner(new TxAgent("tx" + i, region, i, tx, thread, ports, registry::activeSlots, BURST),
-                    threads, thread).start());
+                    threads, thread, cpuFor(thread)).start());
         }
         for (int i = 0; i < rx; i++) {
             List<Integer> mine = new ArrayList<>();
@@ -175,8 +182,15 @@ public final class Manager implements AutoCloseable {
             Port[] theirs = mine.stream().map(p -> ports[p]).toArray(Port[]::new);
             int[] ids = mine.stream().mapToInt(Integer::intValue).toArray();
             threads.open(i, ThreadDescriptor.KIND_RX, "rx" + i);
-            rxRunners.add(new AgentRunner(new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST), threads, i));
+            rxRunners.add(new AgentRunner(new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST), threads, i,
+                    cpuFor(i)));
         }
+    }
+
+    // Data-plane thread t (rx threads first, then tx) goes to threads.cpus[t mod size], if any.
+    private int cpuFor(int thread) {
+        List<Integer> cpus = config.threads().cpus();
+        return cpus.isEmpty() ? -1 : cpus.get(thread % cpus.size());
     }
 
     private void startReceiving() {

@@ -66,6 +66,7 @@ final class ConfigResolver {
         RegionConfig region = config.region();
         checkAll(FieldPath.ROOT, config, TOP);
         checkAll("threads", config.threads(), THREADS);
+        checkCpus(config.threads());
         checkRegion(region);
         checkSocketPath(config.control());
         checkPorts(config.ports(), region);
@@ -73,6 +74,17 @@ final class ConfigResolver {
         checkChains(config.chains(), services, region);
         return new ManagerConfig(region, config.control(), config.threads(), config.hop(),
                 config.heartbeatTimeoutMs(), config.ports(), services, config.chains(), config.nfs());
+    }
+
+    private static void checkCpus(ThreadsConfig threads) {
+        int online = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < threads.cpus().size(); i++) {
+            int cpu = threads.cpus().get(i);
+            if (cpu < 0 || cpu > 1023) {
+                throw new ConfigException(FieldPath.index(FieldPath.key("threads", "cpus"), i), cpu
+                        + " is not a CPU number; use 0.." + (online - 1) + " (this machine has " + online + ")");
+            }
+        }
     }
 
     private static <T> void checkAll(String owner, T record, List<Bound<T>> bounds) {

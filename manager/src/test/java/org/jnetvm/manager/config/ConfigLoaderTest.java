@@ -51,7 +51,7 @@ class ConfigLoaderTest {
         assertThat(config).isEqualTo(new ManagerConfig(
                 new RegionConfig("jnetvm", "/dev/shm", 16_384, 2048, 4096, 256, 64, 32, 64, 16),
                 new ControlConfig("/tmp/jnetvm-example.sock"),
-                new ThreadsConfig(1, 2),
+                new ThreadsConfig(1, 2, List.of()),
                 HopMode.DIRECT,
                 1000,
                 List.of(new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256, 0),
@@ -80,7 +80,7 @@ class ConfigLoaderTest {
                 """, FILE);
 
         assertThat(config.ports()).isEmpty();
-        assertThat(config.threads()).isEqualTo(new ThreadsConfig(3, 1));
+        assertThat(config.threads()).isEqualTo(new ThreadsConfig(3, 1, List.of()));
         assertThat(config.hop()).isEqualTo(HopMode.MANAGER);
         assertThat(config.region().buffers()).isEqualTo(16_384);
         assertThat(config.controlSocket()).isEqualTo(Path.of("/tmp/jnetvm-lab.sock"));
@@ -162,6 +162,17 @@ class ConfigLoaderTest {
 
         assertLocated(e, 2, "threads.rx");
         assertThat(e.detail()).isEqualTo("expected a whole number, found a mapping; write a whole number");
+    }
+
+    @Test
+    void aCpuNumberOutOfRange() {
+        ConfigException e = refused("""
+                threads:
+                  cpus: [0, 5000]
+                """);
+
+        assertLocated(e, 2, "threads.cpus[1]");
+        assertThat(e.detail()).startsWith("5000 is not a CPU number; use 0..");
     }
 
     @Test
@@ -597,7 +608,7 @@ class ConfigLoaderTest {
     @Test
     void aConfigBuiltInCodeIsCheckedByTheSameRulesWithoutAFile() {
         var config = new ManagerConfig(ConfigLoader.defaults().region(), new ControlConfig(null),
-                new ThreadsConfig(0, 1), HopMode.DIRECT, 1000, List.of(), List.of(),
+                new ThreadsConfig(0, 1, List.of()), HopMode.DIRECT, 1000, List.of(), List.of(),
                 new ChainsConfig(List.of(), Map.of()), List.of());
 
         assertThatThrownBy(() -> ConfigLoader.resolve(config))

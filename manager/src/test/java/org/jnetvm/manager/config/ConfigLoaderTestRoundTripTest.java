@@ -36,7 +36,8 @@ class ConfigLoaderTestRoundTripTest {
     Arbitrary<ManagerConfig> configs() {
         return regions().flatMap(region -> Combinators.combine(
                         paths(100).injectNull(0.5).map(ControlConfig::new),
-                        Combinators.combine(threadCounts(), threadCounts()).as(ThreadsConfig::new),
+                        Combinators.combine(threadCounts(), threadCounts(),
+                                Arbitraries.integers().between(0, 1023).list().ofMaxSize(4)).as(ThreadsConfig::new),
                         Arbitraries.of(HopMode.class),
                         Arbitraries.integers().between(100, 60_000),
                         ports(region),
