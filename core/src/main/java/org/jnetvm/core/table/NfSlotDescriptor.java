@@ -18,6 +18,8 @@ import org.jnetvm.core.stats.DropReason;
  *   128  NF-written liveness
  *        +0 heartbeat long     System.nanoTime (CLOCK_MONOTONIC: one clock for all processes)
  *        +8 loop count long    bumped every loop; the reclaimer's grace period waits for it
+ *        +16 warm int          1 once the NF handled its first burst (or looped for a second):
+ *                              until then a slow start (class loading, JIT) is not a hang
  *   256  doorbell (128 B)      futex word the NF sleeps on; producers ring it
  *   384  counters, 48 longs, written by the NF only:
  *        +0 rx packets  +8 tx packets  +16 rx bursts  +24 sleeps  +32 wake-ups sent
@@ -38,6 +40,7 @@ public final class NfSlotDescriptor {
 
     public static final int HEARTBEAT_OFFSET = 128;
     public static final int LOOP_COUNT_OFFSET = 136;
+    public static final int WARM_OFFSET = 144;
 
     public static final int DOORBELL_OFFSET = 256;
 

@@ -97,6 +97,7 @@ public final class NfTable {
         segment.set(JAVA_LONG, o + NfSlotDescriptor.REGISTERED_AT_OFFSET, System.currentTimeMillis());
         Ascii.write(segment, o + NfSlotDescriptor.NAME_OFFSET, NfSlotDescriptor.NAME_LENGTH, name);
         LONG.setRelease(segment, o + NfSlotDescriptor.HEARTBEAT_OFFSET, System.nanoTime());
+        INT.setRelease(segment, o + NfSlotDescriptor.WARM_OFFSET, 0);
         Doorbell.format(segment, o + NfSlotDescriptor.DOORBELL_OFFSET);
         MpmcRing.format(segment, layout.nfRxRingOffset(slot), layout.ringCapacity());
         SpscRing.format(segment, layout.nfTxRingOffset(slot), layout.ringCapacity());
@@ -153,6 +154,15 @@ public final class NfTable {
     /** Release-stores the loop count: everything the loop did before is visible to whoever reads it. */
     public void loopCount(int slot, long count) {
         LONG.setRelease(segment, offset(slot) + NfSlotDescriptor.LOOP_COUNT_OFFSET, count);
+    }
+
+    /** The NF, once: it has handled its first burst (or looped for a second). */
+    public void warm(int slot) {
+        INT.setRelease(segment, offset(slot) + NfSlotDescriptor.WARM_OFFSET, 1);
+    }
+
+    public boolean isWarm(int slot) {
+        return (int) INT.getAcquire(segment, offset(slot) + NfSlotDescriptor.WARM_OFFSET) != 0;
     }
 
     public long loopCount(int slot) {

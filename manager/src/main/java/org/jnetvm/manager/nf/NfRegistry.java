@@ -269,7 +269,8 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
                 continue;
             }
             int state = nfs.state(nf.slot);
-            long limit = state == NfState.STARTING.code ? STARTING_GRACE_NANOS : heartbeatTimeoutNanos;
+            // Until the NF is warm (first burst handled), a slow start is not a hang.
+            long limit = state == NfState.STARTING.code || !nfs.isWarm(nf.slot) ? STARTING_GRACE_NANOS : heartbeatTimeoutNanos;
             long age = now - Math.max(nfs.heartbeat(nf.slot), nf.registeredNanos);
             if (age <= limit || state == NfState.PAUSED.code) {
                 continue;

@@ -21,7 +21,6 @@ class ChainEndToEndTest {
     static final String CONFIG = """
             region: {name: ${name}, directory: /dev/shm, buffers: 16384, ringCapacity: 4096}
             control: {socket: /tmp/${name}.sock}
-            threads: {rx: 1, tx: 1, cpus: [0, 1]}   # rx0 pinned to CPU 0, tx0 to CPU 1
             ports:
               - {name: gen0, kind: generator, rate: 400000, size: 64, flows: 1024, count: 1000000}
             services:

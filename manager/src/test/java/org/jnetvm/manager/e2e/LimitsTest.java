@@ -62,6 +62,7 @@ class LimitsTest {
         String config = """
                 region: {name: ${name}, directory: /dev/shm, buffers: 4096, ringCapacity: 16, nfSlots: 2048, maxInstances: 4096}
                 control: {socket: /tmp/${name}.sock}
+                threads: {rx: 1, tx: 1, cpus: [0]}   # both data-plane threads pinned to CPU 0
                 ports: []
                 services:
                   - {id: 1, name: many}

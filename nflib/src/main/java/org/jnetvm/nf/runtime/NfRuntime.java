@@ -33,7 +33,10 @@ import org.jnetvm.nf.PacketBurst;
  *
  * <p>Liveness: every loop stores its loop count (release), which the manager's reclaimer reads
  * to know that this NF has finished any enqueue it began before a given moment; a heartbeat
- * (nanoTime) every 64 busy loops and on every idle one tells the manager it is not hung.
+ * (nanoTime) on every loop tells the manager it is not hung. The
+ * NF marks itself warm after its first burst (or a second of looping): the manager holds a
+ * missed heartbeat against it only then, because a cold JVM's first burst (class loading,
+ * interpreted code) can take longer than the heartbeat timeout on a busy machine.
  *
  * <p>Runs on the thread that calls {@link #run}: a platform thread in an NF process, or a
  * thread of the manager's JVM for in-process NFs.
@@ -114,9 +117,15 @@ public final class NfRuntime implements Runnable {
     public void run() {
         nf.init(context);
         long loops = 0;
+        long started = System.nanoTime();
+        boolean warm = false;
         try {
             while (!context.stopRequested()) {
                 nfs.loopCount(slot, ++loops);
+                if (!warm && (nfs.counter(slot, NfSlotDescriptor.RX_BURSTS) > 0 || System.nanoTime() - started > 1_000_000_000L)) {
+                    nfs.warm(slot);
+                    warm = true;
+                }
                 if (paused) {
                     nfs.heartbeat(slot, System.nanoTime());
                     LockSupport.parkNanos(1_000_000);
@@ -130,9 +139,7 @@ public final class NfRuntime implements Runnable {
                         Counters.add(segment, base + NfSlotDescriptor.SLEEPS, 1);
                     }
                 } else {
-                    if ((loops & 63) == 0) {
-                        nfs.heartbeat(slot, System.nanoTime());
-                    }
+                    nfs.heartbeat(slot, System.nanoTime());
                     idle.idle(n);
                 }
             }
