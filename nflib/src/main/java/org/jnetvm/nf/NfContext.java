@@ -53,18 +53,9 @@ public final class NfContext {
         return instanceId;
     }
 
-    /** The id of the service named {@code name}, or -1; a decimal string is taken as an id. */
+    /** The id of the service named {@code name} (or given by its decimal id), or -1. */
     public int serviceId(String name) {
-        if (name.chars().allMatch(Character::isDigit) && !name.isEmpty()) {
-            int id = Integer.parseInt(name);
-            return services.valid(id) ? id : -1;
-        }
-        for (int id = 1; id <= services.maxServiceId(); id++) {
-            if (services.defined(id) && services.name(id).equals(name)) {
-                return id;
-            }
-        }
-        return -1;
+        return services.find(name);
     }
 
     /** Live instances of service {@code id} now. */

@@ -5,6 +5,7 @@ import org.jnetvm.core.buffer.Action;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.pool.PoolCache;
+import org.jnetvm.core.region.Region;
 import org.jnetvm.core.ring.HandOff;
 import org.jnetvm.core.ring.MpmcRing;
 import org.jnetvm.core.stats.Counters;
@@ -13,6 +14,8 @@ import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.core.table.ThreadDescriptor;
+import org.jnetvm.core.table.ThreadTable;
 
 /**
  * Carries out the actions of a burst of packets: the one piece of code that decides where a
@@ -87,6 +90,17 @@ public final class Router {
         this.keys = new int[maxBurst];
         this.stampOwner = meta.duplicate();
         this.handOff = index -> stampOwner.wrap(index).owner(handOffOwner);
+    }
+
+    /**
+     * The router of manager thread {@code thread}: owner id and drop counters from its block in
+     * the THREADS area. The RX and TX threads and the reclaimer each make one.
+     */
+    public static Router ofManagerThread(Region region, NfTable nfs, PoolCache cache, PortOutput output, int thread,
+                                         int portCount, int maxBurst) {
+        long base = new ThreadTable(region).offset(thread);
+        return new Router(nfs, new ServiceTable(region), new ChainTable(region), cache.pool().newMeta(), cache, output,
+                Owner.ofThread(thread), portCount, base + ThreadDescriptor.DROPS_OFFSET, -1, maxBurst);
     }
 
     /** Routes {@code count} packets from {@code indices[0 ..]} by their actions. */

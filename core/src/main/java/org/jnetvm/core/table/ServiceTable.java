@@ -58,6 +58,23 @@ public final class ServiceTable {
         return segment.get(JAVA_INT, base + ServiceDescriptor.SLOTS_OFFSET + 4L * k);
     }
 
+    /**
+     * The id of the defined service named {@code nameOrId}, or -1. A name made of digits is an
+     * id (the config refuses all-digit service names, so the two never clash).
+     */
+    public int find(String nameOrId) {
+        if (!nameOrId.isEmpty() && nameOrId.chars().allMatch(Character::isDigit)) {
+            int id = nameOrId.length() > 9 ? -1 : Integer.parseInt(nameOrId);
+            return valid(id) && defined(id) ? id : -1;
+        }
+        for (int id = 1; id <= maxServiceId(); id++) {
+            if (defined(id) && name(id).equals(nameOrId)) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
     public boolean defined(int id) {
         return segment.get(JAVA_INT, layout.serviceOffset(id) + ServiceDescriptor.DEFINED_OFFSET) != 0;
     }

@@ -134,7 +134,7 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
             return error(ControlError.LAYOUT_MISMATCH, "NF built for shared-memory layout " + r.layoutVersion()
                     + ", manager uses " + RegionDescriptor.LAYOUT_VERSION + ": run the NF from the same JNetVM build");
         }
-        int serviceId = resolveService(r.service());
+        int serviceId = services.find(r.service());
         if (serviceId < 0) {
             return error(ControlError.UNKNOWN_SERVICE, "service '" + r.service() + "' is not defined; known: "
                     + knownServices() + " (define it in the manager's config under services: or nfs:)");
@@ -300,19 +300,6 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
 
     private void publishActive() {
         active = bySlot.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-    }
-
-    private int resolveService(String name) {
-        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
-            int id = Integer.parseInt(name);
-            return services.valid(id) && services.defined(id) ? id : -1;
-        }
-        for (int id = 1; id <= services.maxServiceId(); id++) {
-            if (services.defined(id) && services.name(id).equals(name)) {
-                return id;
-            }
-        }
-        return -1;
     }
 
     private String knownServices() {

@@ -9,11 +9,8 @@ import org.jnetvm.core.ring.MpmcRing;
 import org.jnetvm.core.route.Owner;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.stats.DropReason;
-import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
-import org.jnetvm.core.table.ServiceTable;
-import org.jnetvm.core.table.ThreadDescriptor;
 import org.jnetvm.core.table.ThreadTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +61,7 @@ public final class Reclaimer {
         this.meta = pool.newMeta();
         this.cache = pool.newCache();
         this.ownThread = threadIndex;
-        this.router = new Router(nfs, new ServiceTable(region), new ChainTable(region), pool.newMeta(), cache,
-                (port, idx, off, n) -> 0, Owner.ofThread(threadIndex), 0,
-                threads.offset(threadIndex) + ThreadDescriptor.DROPS_OFFSET, -1, BATCH);
+        this.router = Router.ofManagerThread(region, nfs, cache, (port, idx, off, n) -> 0, threadIndex, 0, BATCH);
     }
 
     /**

@@ -5,14 +5,10 @@ import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
-import org.jnetvm.core.route.Owner;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.PortTable;
-import org.jnetvm.core.table.ServiceTable;
-import org.jnetvm.core.table.ThreadDescriptor;
-import org.jnetvm.core.table.ThreadTable;
 import org.jnetvm.manager.Agent;
 import org.jnetvm.manager.port.Port;
 
@@ -46,11 +42,9 @@ public final class RxAgent implements Agent {
         PacketPool pool = new PacketPool(region);
         this.cache = pool.newCache();
         this.meta = pool.newMeta();
-        ThreadTable threads = new ThreadTable(region);
-        long base = threads.offset(threadIndex);
-        this.router = new Router(new NfTable(region), new ServiceTable(region), new ChainTable(region),
-                pool.newMeta(), cache, (port, idx, off, n) -> 0, Owner.ofThread(threadIndex), portCount,
-                base + ThreadDescriptor.DROPS_OFFSET, -1, burstSize);
+        // RX packets never carry OUT (they enter at the head of a chain): no port output.
+        this.router = Router.ofManagerThread(region, new NfTable(region), cache, (port, idx, off, n) -> 0, threadIndex,
+                portCount, burstSize);
         this.burst = new int[burstSize];
     }
 

@@ -7,13 +7,10 @@ import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.ring.SpscRing;
-import org.jnetvm.core.route.Owner;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.stats.Counters;
-import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
-import org.jnetvm.core.table.ServiceTable;
 import org.jnetvm.core.table.ThreadDescriptor;
 import org.jnetvm.core.table.ThreadTable;
 import org.jnetvm.manager.Agent;
@@ -61,9 +58,7 @@ public final class TxAgent implements Agent {
         this.cache = pool.newCache();
         this.meta = pool.newMeta();
         this.threadBase = new ThreadTable(region).offset(threadIndex);
-        this.router = new Router(nfs, new ServiceTable(region), new ChainTable(region), pool.newMeta(), cache,
-                this::transmit, Owner.ofThread(threadIndex), ports.length,
-                threadBase + ThreadDescriptor.DROPS_OFFSET, -1, burstSize);
+        this.router = Router.ofManagerThread(region, nfs, cache, this::transmit, threadIndex, ports.length, burstSize);
         this.generations = new int[nfs.slots()];
         this.burst = new int[burstSize];
     }
