@@ -187,8 +187,12 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
             return error(ControlError.NOT_REGISTERED, "this connection has no live NF");
         }
         switch (state.state()) {
-            case RUNNING -> nfs.compareAndSetState(nf.slot, NfState.STARTING, NfState.RUNNING);
-            case PAUSED -> nfs.state(nf.slot, NfState.PAUSED);
+            case RUNNING -> {
+                if (!nfs.compareAndSetState(nf.slot, NfState.STARTING, NfState.RUNNING)) {
+                    nfs.compareAndSetState(nf.slot, NfState.PAUSED, NfState.RUNNING);
+                }
+            }
+            case PAUSED -> nfs.compareAndSetState(nf.slot, NfState.RUNNING, NfState.PAUSED);
             case STOPPING -> {
                 synchronized (lock) {
                     services.removeInstance(nf.serviceId, nf.slot);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.jnetvm.core.region.RegionDescriptor;
+import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.core.stats.StatsSnapshot;
 import org.jnetvm.manager.Manager;
 import org.jnetvm.nf.control.ControlClient;
@@ -61,6 +62,40 @@ class InstancesTest {
                 assertThat((double) n / viaTwo).as("share of one instance").isBetween(0.35, 0.65);
             }
         }
+    }
+
+    static final String PAUSE = """
+            region: {name: ${name}, directory: /dev/shm, buffers: 8192}
+            control: {socket: /tmp/${name}.sock}
+            ports:
+              - {name: gen0, kind: generator, rate: 20000, size: 64, flows: 16}
+            services:
+              - {id: 1, name: out}
+            chains:
+              default: [out]
+            nfs:
+              - {nf: bridge, service: out}
+            """;
+
+    @Test
+    void a_paused_nf_keeps_its_packets_queued_and_drains_them_when_resumed() throws Exception {
+        try (Manager manager = TestManagers.start("pause", PAUSE)) {
+            TestManagers.await("traffic", Duration.ofSeconds(20), () -> manager.stats().ports().getFirst().txPackets() > 100);
+            int slot = manager.registry().nfs().getFirst().slot();
+            assertThat(manager.registry().pause(slot, true)).isTrue();
+            TestManagers.await("state paused", Duration.ofSeconds(5), () -> state(manager).equals("paused"));
+            long rxPaused = manager.stats().nfs().getFirst().rxPackets();
+            TestManagers.await("packets queue up", Duration.ofSeconds(5), () -> manager.stats().nfs().getFirst().rxQueue() > 200);
+            assertThat(manager.stats().nfs().getFirst().rxPackets()).as("a paused NF takes nothing").isEqualTo(rxPaused);
+            assertThat(manager.registry().pause(slot, false)).isTrue();
+            TestManagers.await("state running", Duration.ofSeconds(5), () -> state(manager).equals("running"));
+            TestManagers.await("queue drained", Duration.ofSeconds(5), () -> manager.stats().nfs().getFirst().rxQueue() < 100);
+            assertThat(manager.stats().drops().get(DropReason.RING_FULL)).isZero();
+        }
+    }
+
+    private static String state(Manager manager) {
+        return manager.stats().nfs().getFirst().state();
     }
 
     static final String EMPTY = """

@@ -48,6 +48,7 @@ public final class NfSession implements AutoCloseable {
      */
     public static NfSession open(NetworkFunction nf, Settings settings) throws IOException {
         NfRuntime[] runtime = new NfRuntime[1];
+        ControlClient[] self = new ControlClient[1];
         ControlClient client = ControlClient.connect(settings.socket(), message -> {
             NfRuntime r = runtime[0];
             if (r == null) {
@@ -55,11 +56,18 @@ public final class NfSession implements AutoCloseable {
             }
             switch (message) {
                 case ControlMessage.Stop s -> r.requestStop();
-                case ControlMessage.Pause p -> r.paused(true);
-                case ControlMessage.Resume p -> r.paused(false);
+                case ControlMessage.Pause p -> {
+                    r.paused(true);
+                    report(self[0], ControlMessage.NfState.PAUSED);
+                }
+                case ControlMessage.Resume p -> {
+                    r.paused(false);
+                    report(self[0], ControlMessage.NfState.RUNNING);
+                }
                 default -> LOG.warn("unexpected control message from the manager: {}", message);
             }
         });
+        self[0] = client;
         Region region = null;
         try {
             Registered registered = client.register(settings.service(), settings.instance(), settings.kind(),
@@ -76,6 +84,15 @@ public final class NfSession implements AutoCloseable {
                 region.close();
             }
             throw e;
+        }
+    }
+
+    // Tells the manager the state the NF is in now (after a pause or resume it asked for).
+    private static void report(ControlClient client, ControlMessage.NfState state) {
+        try {
+            client.send(new ControlMessage.State(state));
+        } catch (IOException e) {
+            LOG.debug("state {} not sent: {}", state, e.toString());
         }
     }
 
