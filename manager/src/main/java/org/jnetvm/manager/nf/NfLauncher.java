@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jnetvm.nf.runtime.NfCatalog;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * native-access flag as the manager, main class {@link NfMain}), or inside the manager's JVM
  * on a platform thread of their own. Either way the NF registers over the control socket like
  * any other, so the manager treats both alike.
+ *
+ * <p>NF processes use the JDK's AOT cache when one matches this build and their flags
+ * ({@link AotCache}; {@code jnetvm nf-cache} makes it): they then start in about half the time.
  *
  * <p>Process output goes to {@code <logDirectory>/<service>-<n>.log}.
  */
@@ -41,14 +45,47 @@ public final class NfLauncher implements AutoCloseable {
         this.logDirectory = logDirectory;
     }
 
-    /** The command line that starts {@code nf} as a process (also what tests and benches launch). */
+    /** JVM flags of every NF process (the AOT cache's name depends on them). */
+    public static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+            "-Xms64m", "-Xmx256m");
+
+    /**
+     * The command line that starts {@code nf} as a process (also what tests and benches
+     * launch): with {@code -XX:AOTCache} when a cache for this build and these flags exists
+     * (see {@link AotCache}).
+     */
     public List<String> command(String nf, String service, List<String> args) {
+        return command(nf, service, args, true);
+    }
+
+    /** As {@link #command(String, String, List)}; {@code useAotCache} false leaves the cache out (to compare). */
+    public List<String> command(String nf, String service, List<String> args, boolean useAotCache) {
+        List<String> jvmFlags = new ArrayList<>();
+        if (useAotCache) {
+            aotCache().filter(AotCache::exists).ifPresent(c -> jvmFlags.addAll(c.useFlags()));
+        }
+        return command(jvmFlags, nf, service, args);
+    }
+
+    /** The command of a training run that writes an AOT cache for NF processes to {@code output}. */
+    public List<String> trainingCommand(AotCache cache, Path output, String nf, String service, List<String> args) {
+        return command(cache.trainingFlags(output), nf, service, args);
+    }
+
+    /** The AOT cache NF processes started by this launcher use (the file may not exist yet), or empty if none applies. */
+    public static Optional<AotCache> aotCache() {
+        return AotCache.find(java(), JVM_FLAGS, System.getProperty("java.class.path"));
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private List<String> command(List<String> extraJvmFlags, String nf, String service, List<String> args) {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Xms64m");
-        command.add("-Xmx256m");
+        command.add(java());
+        command.addAll(JVM_FLAGS);
+        command.addAll(extraJvmFlags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(NfMain.class.getName());
