@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 ManagerCommand.class,
                 NfCommand.class,
+                NfCacheCommand.class,
                 BenchCommand.class,
                 RegionCommand.class,
                 CommandLine.HelpCommand.class
