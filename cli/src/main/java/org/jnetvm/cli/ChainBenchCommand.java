@@ -42,7 +42,7 @@ final class ChainBenchCommand implements Callable<Integer> {
             description = "direct, manager or both (default ${DEFAULT-VALUE}).")
     HopChoice hop;
 
-    @Option(names = "--quick", description = "0.5 s warm-up and one 1 s window per run instead of 1 s and 3 x 1 s.")
+    @Option(names = "--quick", description = "0.4 s warm-up and one 1 s window per run instead of 1 s and 3 x 1 s.")
     boolean quick;
 
     @Option(names = "--no-ports", description = "Skip the run-to-completion / six-process comparison.")

@@ -44,7 +44,7 @@ public final class ChainBench {
         }
 
         public static Options quick(int max, List<String> hops, String command) {
-            return new Options(max, hops, new CircleBench.Timing(500, 1, 1000), true, 1, command);
+            return new Options(max, hops, new CircleBench.Timing(400, 1, 1000), true, 1, command);
         }
 
         /** A rough duration, for the progress line. */
