@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
                         + " run-to-completion (pipeline) and as six processes; generated and delivered Mpps, drop %.",
                 "Anchors printed beside: OpenNetVM 73.9 Mpps self-loop (13.5 ns/hop), ~62 M hops/s with 8192 in"
                         + " flight and ~7 M hops/s with 128 for chains sharing cores.",
-                "About 3.5 minutes (--quick: about 80 s). NF processes start from the AOT cache when it exists"
+                "About 3 minutes (--quick: about 80 s). NF processes start from the AOT cache when it exists"
                         + " (bin/jnetvm nf-cache)."
         },
         footer = {"", "Example: bin/jnetvm bench chain --quick --json"})
@@ -42,7 +42,8 @@ final class ChainBenchCommand implements Callable<Integer> {
             description = "direct, manager or both (default ${DEFAULT-VALUE}).")
     HopChoice hop;
 
-    @Option(names = "--quick", description = "0.4 s warm-up and one 1 s window per run instead of 1 s and 3 x 1 s.")
+    @Option(names = "--quick", description = "0.4 s warm-up and one 1 s window per circle instead of 2 s and 3 x 1 s"
+            + " (and 1.5 s and one window instead of 3 s and three for the six-NF comparison): noisier.")
     boolean quick;
 
     @Option(names = "--no-ports", description = "Skip the run-to-completion / six-process comparison.")
@@ -64,7 +65,7 @@ final class ChainBenchCommand implements Callable<Integer> {
                 : ChainBench.Options.standard(max, hops, command);
         if (noPorts) {
             options = new ChainBench.Options(options.max(), options.hops(), options.timing(), false,
-                    options.portWindows(), command);
+                    options.portWarmupMillis(), options.portWindows(), command);
         }
         ChainReport report = ChainBench.run(options, System.err);
         System.out.print(report.table());

@@ -26,10 +26,11 @@ public final class ChainBench {
      *
      * @param hops        hop modes to measure ("direct", "manager"), the first one the default design
      * @param portRuns    whether to run the run-to-completion / six-process comparison
+     * @param portWarmupMillis warm-up for it: six NF JVMs compiling on 2 vCPUs take ~3 s to reach speed
      * @param portWindows windows of {@code timing.windowMillis()} for it
      */
-    public record Options(int max, List<String> hops, CircleBench.Timing timing, boolean portRuns, int portWindows,
-                          String command) {
+    public record Options(int max, List<String> hops, CircleBench.Timing timing, boolean portRuns,
+                          long portWarmupMillis, int portWindows, String command) {
         public Options {
             if (max < 1 || max > 12) {
                 throw new IllegalArgumentException("--max must be 1..12, got " + max);
@@ -40,18 +41,18 @@ public final class ChainBench {
         }
 
         public static Options standard(int max, List<String> hops, String command) {
-            return new Options(max, hops, new CircleBench.Timing(1000, 3, 1000), true, 3, command);
+            return new Options(max, hops, new CircleBench.Timing(2000, 3, 1000), true, 3000, 3, command);
         }
 
         public static Options quick(int max, List<String> hops, String command) {
-            return new Options(max, hops, new CircleBench.Timing(400, 1, 1000), true, 1, command);
+            return new Options(max, hops, new CircleBench.Timing(400, 1, 1000), true, 1500, 1, command);
         }
 
         /** A rough duration, for the progress line. */
         long estimatedSeconds() {
             long perInFlight = timing.warmupMillis() + timing.windows() * timing.windowMillis() + 800;
             long circles = (long) max * hops.size() * (IN_FLIGHT.size() * perInFlight + 1500);
-            long ports = portRuns ? 2 * (timing.warmupMillis() + portWindows * timing.windowMillis() + 2000) : 0;
+            long ports = portRuns ? 2 * (portWarmupMillis + portWindows * timing.windowMillis() + 2000) : 0;
             return (circles + ports) / 1000;
         }
     }
@@ -80,6 +81,7 @@ public final class ChainBench {
     public static ChainReport run(Options options, PrintStream progress) {
         long start = System.nanoTime();
         String loadStart = ChainReport.loadAverage();
+        CpuShare.Sample cpuStart = CpuShare.now();
         String aot = aotCache(progress);
         progress.printf(Locale.ROOT, "jnetvm bench chain: L = 1..%d, hop %s, in flight %s, %d x %d ms windows after %d ms"
                         + " warm-up; NF AOT cache %s; about %d s%n", options.max(), String.join("+", options.hops()),
@@ -100,11 +102,12 @@ public final class ChainBench {
         PortChainBench.Result six = null;
         if (options.portRuns()) {
             progress.println("jnetvm bench chain: six NFs (5 x basic_monitor, bridge) behind a generator port at full speed");
-            rtc = PortChainBench.run(PortChainBench.Mode.RUN_TO_COMPLETION, options.timing().warmupMillis(),
+            rtc = PortChainBench.run(PortChainBench.Mode.RUN_TO_COMPLETION, options.portWarmupMillis(),
                     options.portWindows(), options.timing().windowMillis(), progress);
-            six = PortChainBench.run(PortChainBench.Mode.SIX_PROCESSES, options.timing().warmupMillis(),
+            six = PortChainBench.run(PortChainBench.Mode.SIX_PROCESSES, options.portWarmupMillis(),
                     options.portWindows(), options.timing().windowMillis(), progress);
         }
-        return new ChainReport(options, circles, rtc, six, aot, (System.nanoTime() - start) / 1e9, loadStart);
+        return new ChainReport(options, circles, rtc, six, aot, (System.nanoTime() - start) / 1e9, loadStart,
+                CpuShare.between(cpuStart, CpuShare.now()));
     }
 }

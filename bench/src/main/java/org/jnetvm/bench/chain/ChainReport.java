@@ -31,10 +31,13 @@ public final class ChainReport {
     private final double seconds;
     private final String cpuModel = cpuModel();
     private final String loadStart;
+    private final Map<String, Double> cpu;
 
     public ChainReport(ChainBench.Options options, List<CircleBench.Result> circles, PortChainBench.Result rtc,
-                       PortChainBench.Result six, String aotCache, double seconds, String loadStart) {
+                       PortChainBench.Result six, String aotCache, double seconds, String loadStart,
+                       Map<String, Double> cpu) {
         this.loadStart = loadStart;
+        this.cpu = Map.copyOf(cpu);
         this.options = options;
         this.circles = List.copyOf(circles);
         this.rtc = rtc;
@@ -144,7 +147,7 @@ public final class ChainReport {
         if (rtc != null || six != null) {
             sb.append(String.format(Locale.ROOT, "%nSix NFs (5 x basic_monitor, bridge) behind a generator port at full"
                             + " speed (64 B), hop direct, %d x %d ms after %d ms warm-up:%n", options.portWindows(),
-                    options.timing().windowMillis(), options.timing().warmupMillis()));
+                    options.timing().windowMillis(), options.portWarmupMillis()));
             sb.append(String.format(Locale.ROOT, "  %-46s %9s %9s %7s  %s%n", "", "gen Mpps", "out Mpps", "drop %",
                     "windows gen/out (Mpps); drops by reason"));
             for (PortChainBench.Result r : new PortChainBench.Result[] {rtc, six}) {
@@ -164,9 +167,8 @@ public final class ChainReport {
                         r.error() == null ? "" : "  (" + r.error() + ")"));
             }
         }
-        sb.append(String.format(Locale.ROOT, "%nNF AOT cache: %s. Flagged runs: %d. Load average at start %s, at end %s"
-                + " (2 vCPUs: anything above ~0.5 at start means another program was busy).%n", aotCache, flaggedRuns(),
-                loadStart, loadAverage()));
+        sb.append(String.format(Locale.ROOT, "%nNF AOT cache: %s. Flagged runs: %d.%n%s; load average at start %s,"
+                + " at end %s.%n", aotCache, flaggedRuns(), CpuShare.describe(cpu), loadStart, loadAverage()));
         return sb.toString();
     }
 
@@ -281,6 +283,7 @@ public final class ChainReport {
         settings.put("warmup_ms", options.timing().warmupMillis());
         settings.put("windows", options.timing().windows());
         settings.put("window_ms", options.timing().windowMillis());
+        settings.put("port_warmup_ms", options.portWarmupMillis());
         settings.put("port_windows", options.portWindows());
         settings.put("nf_aot_cache", aotCache);
         root.put("settings", settings);
@@ -288,6 +291,7 @@ public final class ChainReport {
         machine.put("nproc", Runtime.getRuntime().availableProcessors());
         machine.put("cpu_model", cpuModel);
         machine.put("java", System.getProperty("java.vm.version"));
+        machine.put("cpu_share", cpu);
         machine.put("loadavg_start", loadStart);
         machine.put("loadavg_end", loadAverage());
         root.put("machine", machine);

@@ -88,6 +88,7 @@ public final class NfStartBench {
     public static NfStartReport run(Options options, PrintStream progress) throws IOException, InterruptedException {
         long start = System.nanoTime();
         String loadStart = org.jnetvm.bench.chain.ChainReport.loadAverage();
+        org.jnetvm.bench.chain.CpuShare.Sample cpuStart = org.jnetvm.bench.chain.CpuShare.now();
         Optional<AotCache> cache = NfLauncher.aotCache();
         AotTraining.Result training = null;
         String cacheNote;
@@ -136,7 +137,8 @@ public final class NfStartBench {
         BenchManager.Cleanup cleanup = bm.cleanup();
         return new NfStartReport(options, samples, withAot ? "aot" : "plain",
                 cache.map(c -> c.file().toString()).orElse(null), cacheNote, training,
-                (System.nanoTime() - start) / 1e9, cleanup, loadStart);
+                (System.nanoTime() - start) / 1e9, cleanup, loadStart,
+                org.jnetvm.bench.chain.CpuShare.between(cpuStart, org.jnetvm.bench.chain.CpuShare.now()));
     }
 
     private static Sample once(BenchManager bm, String config, int run) throws IOException, InterruptedException {

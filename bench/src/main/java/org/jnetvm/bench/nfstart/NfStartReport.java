@@ -25,11 +25,13 @@ public final class NfStartReport {
     private final double seconds;
     private final BenchManager.Cleanup cleanup;
     private final String loadStart;
+    private final Map<String, Double> cpu;
 
     NfStartReport(NfStartBench.Options options, List<NfStartBench.Sample> samples, String used, String cacheFile,
                   String cacheNote, AotTraining.Result training, double seconds, BenchManager.Cleanup cleanup,
-                  String loadStart) {
+                  String loadStart, Map<String, Double> cpu) {
         this.loadStart = loadStart;
+        this.cpu = Map.copyOf(cpu);
         this.options = options;
         this.samples = List.copyOf(samples);
         this.used = used;
@@ -86,8 +88,8 @@ public final class NfStartReport {
                     .append(samples.stream().filter(s -> !s.jvmWarnings().isEmpty()).findFirst().orElseThrow()
                             .jvmWarnings().getFirst()).append('\n');
         }
-        sb.append(String.format(Locale.ROOT, "  load average at start %s, at end %s%n", loadStart,
-                org.jnetvm.bench.chain.ChainReport.loadAverage()));
+        sb.append(String.format(Locale.ROOT, "  %s; load average at start %s, at end %s%n",
+                org.jnetvm.bench.chain.CpuShare.describe(cpu), loadStart, org.jnetvm.bench.chain.ChainReport.loadAverage()));
         if (cleanup != null && !cleanup.clean()) {
             sb.append("  NOT CLEANED UP: ").append(cleanup).append('\n');
         }
@@ -130,6 +132,7 @@ public final class NfStartReport {
         machine.put("nproc", Runtime.getRuntime().availableProcessors());
         machine.put("cpu_model", org.jnetvm.bench.chain.ChainReport.cpuModel());
         machine.put("java", System.getProperty("java.vm.version"));
+        machine.put("cpu_share", cpu);
         machine.put("loadavg_start", loadStart);
         machine.put("loadavg_end", org.jnetvm.bench.chain.ChainReport.loadAverage());
         root.put("machine", machine);

@@ -16,7 +16,7 @@ class ChainReportTest {
 
     private static ChainReport report() {
         ChainBench.Options options = new ChainBench.Options(2, List.of("direct", "manager"),
-                new CircleBench.Timing(1000, 3, 1000), true, 3, "bin/jnetvm bench chain --max 2");
+                new CircleBench.Timing(1000, 3, 1000), true, 3000, 3, "bin/jnetvm bench chain --max 2");
         List<CircleBench.Result> circles = new ArrayList<>();
         for (String hop : List.of("direct", "manager")) {
             double scale = hop.equals("direct") ? 1 : 0.5;
@@ -28,7 +28,8 @@ class ChainReportTest {
         }
         PortChainBench.Result rtc = new PortChainBench.Result(PortChainBench.Mode.RUN_TO_COMPLETION, 2, 20_000_000,
                 4_000_000, 16_000_000, Map.of("ring_full", 16_000_000L), List.of(new double[] {10, 2, 8}), null);
-        return new ChainReport(options, circles, rtc, null, "absent", 12.5, "0.10 0.20 0.30");
+        return new ChainReport(options, circles, rtc, null, "absent", 12.5, "0.10 0.20 0.30",
+                Map.of("own_pct", 90.0, "other_pct", 5.0, "steal_pct", 1.0));
     }
 
     @Test
@@ -57,6 +58,7 @@ class ChainReportTest {
         assertThat(json.at("/machine/cpu_model").asText()).isNotEmpty();
         assertThat(json.get("command").asText()).isEqualTo("bin/jnetvm bench chain --max 2");
         assertThat(json.at("/anchors/onvm_self_loop_mpps").asDouble()).isEqualTo(73.9);
+        assertThat(json.at("/machine/cpu_share/other_pct").asDouble()).isEqualTo(5.0);
     }
 
     @Test
@@ -65,7 +67,7 @@ class ChainReportTest {
         String table = report.table();
 
         assertThat(table).contains("[50.00 40.00 60.00]", "[10.00 30.00 20.00] ~", "FAILED: the NF in slot 1",
-                "OpenNetVM 73.9 Mpps", "run-to-completion", "2.00x");
+                "OpenNetVM 73.9 Mpps", "run-to-completion", "2.00x", "other programs 5 %");
         assertThat(report.flaggedRuns()).isEqualTo(4);
         assertThat(report.failedRuns()).isEqualTo(2);
     }
