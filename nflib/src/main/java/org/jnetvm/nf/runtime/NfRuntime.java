@@ -60,7 +60,13 @@ public final class NfRuntime implements Runnable {
     }
 
     private final NetworkFunction nf;
+    /** How long a stopping NF waits for the manager to take it off its service before draining. */
+    static final long HAND_OVER_TIMEOUT_NANOS = 200_000_000L;
+
     private final int slot;
+    private final int serviceId;
+    private final ServiceTable services;
+    private volatile Runnable onStopping = () -> { };
     private final Options options;
     private final NfTable nfs;
     private final MpmcRing rx;
@@ -83,6 +89,8 @@ public final class NfRuntime implements Runnable {
         this.segment = region.segment();
         PacketPool pool = new PacketPool(region);
         ServiceTable services = new ServiceTable(region);
+        this.services = services;
+        this.serviceId = serviceId;
         PortTable ports = new PortTable(region);
         this.rx = nfs.rxRing(slot);
         this.tx = nfs.txRing(slot);
@@ -101,6 +109,27 @@ public final class NfRuntime implements Runnable {
 
     public NfContext context() {
         return context;
+    }
+
+    /**
+     * What to do when the loop has been asked to stop, before it drains: tell the manager
+     * (state STOPPING), which takes this NF off its service's instances. Set before {@link #run}.
+     */
+    public void onStopping(Runnable action) {
+        this.onStopping = action;
+    }
+
+    // Whether this NF is still one of its service's instances in the shared table.
+    private boolean listed() {
+        if (!services.valid(serviceId)) {
+            return false;
+        }
+        for (int k = 0, n = services.instanceCount(serviceId); k < n; k++) {
+            if (services.slot(serviceId, k) == slot) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Asks the loop to end after it has drained its ring. Any thread. */
@@ -143,9 +172,29 @@ public final class NfRuntime implements Runnable {
                     idle.idle(n);
                 }
             }
-            // Drain what is already queued: producers stop feeding a stopping NF, so this ends.
+            // Hand the service over before draining: once the manager has taken this slot off the
+            // service's instances, producers stop feeding it, so the drain below ends and leaves
+            // nothing behind for the reclaimer (until then, keep handling what arrives).
+            onStopping.run();
+            long handOver = System.nanoTime() + HAND_OVER_TIMEOUT_NANOS;
+            while (listed() && System.nanoTime() < handOver) {
+                nfs.loopCount(slot, ++loops);
+                nfs.heartbeat(slot, System.nanoTime());
+                if (poll() == 0) {
+                    Thread.onSpinWait();
+                }
+            }
             for (int i = 0; i < 1024 && poll() > 0; i++) {
                 nfs.loopCount(slot, ++loops);
+            }
+            // What this NF put in its tx ring belongs to a manager TX thread only while the NF
+            // lives: give it the time to take it all before saying bye (after that, the
+            // reclaimer would free what is left as nf_dead).
+            long txDrain = System.nanoTime() + HAND_OVER_TIMEOUT_NANOS;
+            while (tx.size() > 0 && System.nanoTime() < txDrain) {
+                nfs.loopCount(slot, ++loops);
+                nfs.heartbeat(slot, System.nanoTime());
+                Thread.yield();
             }
         } finally {
             nf.stop(context);

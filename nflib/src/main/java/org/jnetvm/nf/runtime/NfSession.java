@@ -77,6 +77,7 @@ public final class NfSession implements AutoCloseable {
             runtime[0] = new NfRuntime(nf, region, registered.slot(), registered.serviceId(), registered.instanceId(),
                     new NfRuntime.Options(settings.burst(), hop, NfRuntime.Options.defaults().sleepTimeoutNanos()));
             client.disconnected().thenRun(runtime[0]::requestStop);
+            runtime[0].onStopping(() -> report(client, ControlMessage.NfState.STOPPING));
             return new NfSession(client, region, runtime[0], registered);
         } catch (IOException | RuntimeException e) {
             client.close();
