@@ -13,6 +13,8 @@ import org.jnetvm.core.region.RegionSpec;
 import org.jnetvm.core.stats.StatsReader;
 import org.jnetvm.core.stats.StatsSnapshot;
 import org.jnetvm.core.table.ChainTable;
+import org.jnetvm.core.table.NfState;
+import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.PortTable;
 import org.jnetvm.core.table.ServiceTable;
 import org.jnetvm.core.table.ThreadDescriptor;
@@ -208,13 +210,19 @@ public final class Manager implements AutoCloseable {
             }
         }
         long deadline = System.nanoTime() + NF_START_TIMEOUT_NANOS;
-        while (registry.nfs().size() < expected && System.nanoTime() < deadline && launcher.allAlive()) {
-            LockSupport.parkNanos(10_000_000);
+        while (runningNfs() < expected && System.nanoTime() < deadline && launcher.allAlive()) {
+            LockSupport.parkNanos(5_000_000);
         }
-        if (registry.nfs().size() < expected) {
-            LOG.warn("{} of {} NFs registered within {} s; receiving anyway (see the NF logs in {})",
-                    registry.nfs().size(), expected, NF_START_TIMEOUT_NANOS / 1_000_000_000L, logDirectory(config.region().name()));
+        if (runningNfs() < expected) {
+            LOG.warn("{} of {} NFs running within {} s; receiving anyway (see the NF logs in {})",
+                    runningNfs(), expected, NF_START_TIMEOUT_NANOS / 1_000_000_000L, logDirectory(config.region().name()));
         }
+    }
+
+    // Registered NFs past their init hook (state RUNNING): ready for packets.
+    private int runningNfs() {
+        NfTable nfs = new NfTable(region);
+        return (int) registry.nfs().stream().filter(nf -> nfs.state(nf.slot()) == NfState.RUNNING.code).count();
     }
 
     public ManagerConfig config() {

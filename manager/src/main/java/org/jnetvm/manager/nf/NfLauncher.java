@@ -173,6 +173,40 @@ public final class NfLauncher implements AutoCloseable {
                 return;
             }
         }
+        removeCleanLogs();
         launched.clear();
+    }
+
+    // The log of an NF that ended with exit code 0 says nothing anyone needs: remove it, and the
+    // directory once empty. Logs of NFs that failed or were killed stay, and are named.
+    private void removeCleanLogs() {
+        List<Path> kept = new ArrayList<>();
+        for (Launched l : launched) {
+            if (l.inProcess() || l.log() == null) {
+                continue;
+            }
+            try {
+                if (!l.process().isAlive() && l.process().exitValue() == 0) {
+                    Files.deleteIfExists(l.log());
+                } else {
+                    kept.add(l.log());
+                }
+            } catch (IOException e) {
+                kept.add(l.log());
+            }
+        }
+        try {
+            Files.deleteIfExists(logDirectory);
+        } catch (IOException notEmpty) {
+            // logs of other runs, or of NFs that did not end cleanly
+        }
+        if (!kept.isEmpty()) {
+            LOG.info("logs of NFs that did not exit cleanly: {}", kept);
+        }
+    }
+
+    /** Where NF processes' output goes. */
+    public Path logDirectory() {
+        return logDirectory;
     }
 }

@@ -35,7 +35,8 @@ class NfDeathTest {
 
     @Test
     void kill_minus_nine_twenty_times_loses_no_buffer_and_traffic_resumes() throws Exception {
-        try (Manager manager = TestManagers.start("kill", CONFIG)) {
+        Manager started = TestManagers.start("kill", CONFIG);
+        try (Manager manager = started) {
             NfRegistry registry = manager.registry();
             long reclaimedFromRings = 0;
             for (int round = 1; round <= 20; round++) {
@@ -76,12 +77,15 @@ class NfDeathTest {
             assertThat(s.pool().inFlight()).isZero();
             System.out.printf("kill -9 x20: %d generated, %d sent, drops %s, reclaimed buffers %d%n",
                     port.rxPackets(), port.txPackets(), s.drops(), registry.reclaimedBuffers());
+        } finally {
+            TestManagers.removeLogs(started);
         }
     }
 
     @Test
     void a_hung_nf_is_found_by_its_heartbeat_killed_and_its_buffers_returned() throws Exception {
-        try (Manager manager = TestManagers.start("hung", CONFIG)) {
+        Manager started = TestManagers.start("hung", CONFIG);
+        try (Manager manager = started) {
             NfRegistry registry = manager.registry();
             NfRegistry.Nf victim = nfOf(registry, "victim");
             long sentBefore = portTx(manager);
@@ -100,6 +104,8 @@ class NfDeathTest {
             assertThat(manager.awaitDrained()).isTrue();
             StatsSnapshot s = manager.stats();
             assertThat(s.ports().getFirst().txPackets() + s.totalDrops()).isEqualTo(s.ports().getFirst().rxPackets());
+        } finally {
+            TestManagers.removeLogs(started);
         }
     }
 

@@ -29,6 +29,19 @@ final class TestManagers {
         return Manager.start(ConfigLoader.parse(text, purpose + ".yaml"));
     }
 
+    /** Removes the NF logs a test left on purpose (NFs it killed), after the manager closed. */
+    static void removeLogs(Manager manager) throws java.io.IOException {
+        java.nio.file.Path dir = manager.launcher().logDirectory();
+        if (java.nio.file.Files.isDirectory(dir)) {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path f : files.toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
     /** Waits until {@code condition} holds, polling every millisecond; fails after {@code timeout}. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

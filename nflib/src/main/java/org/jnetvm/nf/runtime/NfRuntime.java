@@ -67,6 +67,7 @@ public final class NfRuntime implements Runnable {
     private final int serviceId;
     private final ServiceTable services;
     private volatile Runnable onStopping = () -> { };
+    private volatile Runnable onRunning = () -> { };
     private final Options options;
     private final NfTable nfs;
     private final MpmcRing rx;
@@ -111,6 +112,11 @@ public final class NfRuntime implements Runnable {
         return context;
     }
 
+    /** What to do once the NF's init hook has run: tell the manager (state RUNNING). Set before {@link #run}. */
+    public void onRunning(Runnable action) {
+        this.onRunning = action;
+    }
+
     /**
      * What to do when the loop has been asked to stop, before it drains: tell the manager
      * (state STOPPING), which takes this NF off its service's instances. Set before {@link #run}.
@@ -145,6 +151,7 @@ public final class NfRuntime implements Runnable {
     @Override
     public void run() {
         nf.init(context);
+        onRunning.run(); // after init: the manager starts its ports only once every NF is ready
         long loops = 0;
         long started = System.nanoTime();
         boolean warm = false;

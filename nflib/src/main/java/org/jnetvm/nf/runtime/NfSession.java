@@ -107,7 +107,7 @@ public final class NfSession implements AutoCloseable {
 
     /** Runs the NF's loop on the calling thread until it is asked to stop; then says bye. */
     public void run() throws IOException {
-        client.send(new ControlMessage.State(ControlMessage.NfState.RUNNING));
+        runtime.onRunning(() -> report(client, ControlMessage.NfState.RUNNING));
         try {
             runtime.run();
         } finally {
