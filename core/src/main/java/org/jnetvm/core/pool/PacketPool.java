@@ -106,11 +106,30 @@ public final class PacketPool {
         return freeRing.dequeueBulk(dst, offset, count);
     }
 
-    /** Frees buffers straight into the free ring. */
+    /**
+     * Frees buffers straight into the free ring.
+     *
+     * <p>The ring has exactly one slot per buffer, so it cannot overflow unless a buffer is freed
+     * twice. It can still refuse a bulk for a moment: a consumer that has claimed slots of the
+     * previous lap marks them free only after copying their values out (Vyukov's algorithm), and
+     * a producer that reaches such a slot must wait. So a refusal is retried while the ring holds
+     * fewer than all the buffers, and reported as a double free only when it would hold more.
+     */
     public void free(int[] src, int offset, int count) {
-        if (freeRing.enqueueBulk(src, offset, count) != count) {
-            throw new IllegalStateException("free ring of region " + region.name()
-                    + " is full: a buffer was freed twice");
+        if (freeRing.enqueueBulk(src, offset, count) == count) {
+            return;
+        }
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (freeRing.enqueueBulk(src, offset, count) != count) {
+            if (freeRing.size() + count > layout.bufferCount()) {
+                throw new IllegalStateException("free ring of region " + region.name()
+                        + " is full: a buffer was freed twice");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("free ring of region " + region.name() + " refused " + count
+                        + " buffers for 1 s with room for them: a consumer died between claiming and releasing slots");
+            }
+            Thread.onSpinWait();
         }
     }
 

@@ -128,6 +128,40 @@ class PacketPoolTest {
         }
     }
 
+    /**
+     * The free ring has one slot per buffer, so when nearly every buffer is free a producer
+     * often reaches a slot that a consumer has claimed but not yet released: a moment's wait,
+     * not a double free.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aNearlyFullFreeRingIsNotMistakenForADoubleFree() throws Exception {
+        try (Region region = Region.create(TestRegions.small("nearfull").bufferCount(64).build())) {
+            PacketPool pool = new PacketPool(region);
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    int[] burst = new int[8];
+                    try {
+                        for (int i = 0; i < 300_000; i++) {
+                            if (pool.allocBulk(burst, 0, burst.length) == burst.length) {
+                                pool.free(burst, 0, burst.length);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(pool.audit()).isEqualTo(new PoolAudit(64, 64, 0, 0));
+        }
+    }
+
     @Test
     void cachesOfADeadOwnerAreReclaimed() {
         try (Region region = Region.create(TestRegions.small("reclaim").bufferCount(512).build())) {

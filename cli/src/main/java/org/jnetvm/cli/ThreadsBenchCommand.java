@@ -1,0 +1,45 @@
+package org.jnetvm.cli;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jnetvm.bench.threads.ThreadsBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jnetvm bench threads}: the manager's throughput with 1 RX + 1 TX thread against 2 + 2. */
+@Command(name = "threads", mixinStandardHelpOptions = true,
+        description = {"Two generator ports at full speed, one service of two bridge NFs, manager-hop mode (every packet",
+                "passes an RX and a TX thread): packets sent per second with threads 1+1, then 2+2, and the ratio.",
+                "More threads help only while cores are idle: the report gives the CPU count and who used the CPUs."},
+        footer = {"", "Example: bin/jnetvm bench threads --json"})
+final class ThreadsBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the result as one JSON object on the last line of output.")
+    boolean json;
+
+    @Option(names = "--warmup", defaultValue = "3000", paramLabel = "MS", description = "Warm-up per configuration (default ${DEFAULT-VALUE} ms).")
+    long warmup;
+
+    @Option(names = "--windows", defaultValue = "3", paramLabel = "N", description = "1-second measuring windows (default ${DEFAULT-VALUE}).")
+    int windows;
+
+    @Override
+    public Integer call() {
+        BenchSupport.quiet();
+        System.out.printf(Locale.ROOT, "bench threads: %d CPUs%n", Runtime.getRuntime().availableProcessors());
+        ThreadsBench.Result one = ThreadsBench.run(1, 1, warmup, windows, System.out);
+        ThreadsBench.Result two = ThreadsBench.run(2, 2, warmup, windows, System.out);
+        if (one.mppsOut() > 0) {
+            System.out.printf(Locale.ROOT, "2+2 / 1+1 = %.2f%n", two.mppsOut() / one.mppsOut());
+        }
+        if (json) {
+            System.out.println(ThreadsBench.json(one, two, BenchSupport.commandLine(spec)));
+        }
+        return one.error() == null && two.error() == null ? 0 : 1;
+    }
+}
