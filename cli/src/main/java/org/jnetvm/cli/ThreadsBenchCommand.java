@@ -32,14 +32,17 @@ final class ThreadsBenchCommand implements Callable<Integer> {
     public Integer call() {
         BenchSupport.quiet();
         System.out.printf(Locale.ROOT, "bench threads: %d CPUs%n", Runtime.getRuntime().availableProcessors());
-        ThreadsBench.Result one = ThreadsBench.run(1, 1, warmup, windows, System.out);
-        ThreadsBench.Result two = ThreadsBench.run(2, 2, warmup, windows, System.out);
-        if (one.mppsOut() > 0) {
-            System.out.printf(Locale.ROOT, "2+2 / 1+1 = %.2f%n", two.mppsOut() / one.mppsOut());
-        }
+        System.out.println("whole path: 2 generator ports -> 2 bridge NF processes -> ports, hop manager");
+        ThreadsBench.Result one = ThreadsBench.run(1, 1, false, warmup, windows, System.out);
+        ThreadsBench.Result two = ThreadsBench.run(2, 2, false, warmup, windows, System.out);
+        System.out.printf(Locale.ROOT, "  2+2 / 1+1 = %.2f%n", ThreadsBench.ratio(one, two));
+        System.out.println("RX path alone: 2 generator ports, no chain (packets made, classified, dropped as no_chain)");
+        ThreadsBench.Result rxOne = ThreadsBench.run(1, 1, true, warmup / 3, windows, System.out);
+        ThreadsBench.Result rxTwo = ThreadsBench.run(2, 1, true, warmup / 3, windows, System.out);
+        System.out.printf(Locale.ROOT, "  2 rx / 1 rx = %.2f%n", ThreadsBench.ratio(rxOne, rxTwo));
         if (json) {
-            System.out.println(ThreadsBench.json(one, two, BenchSupport.commandLine(spec)));
+            System.out.println(ThreadsBench.json(one, two, rxOne, rxTwo, BenchSupport.commandLine(spec)));
         }
-        return one.error() == null && two.error() == null ? 0 : 1;
+        return java.util.stream.Stream.of(one, two, rxOne, rxTwo).allMatch(r -> r.error() == null) ? 0 : 1;
     }
 }

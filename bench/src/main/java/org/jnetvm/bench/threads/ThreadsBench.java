@@ -27,7 +27,17 @@ public final class ThreadsBench {
     private ThreadsBench() {
     }
 
-    static String config(String name, int rx, int tx) {
+    static String config(String name, int rx, int tx, boolean rxOnly) {
+        if (rxOnly) {
+            // No chain: each RX thread makes packets and drops them (no_chain) — the RX path alone.
+            return """
+                    region: {name: %s, buffers: 32768, nfSlots: 16, maxServices: 4, maxChains: 2}
+                    threads: {rx: %d, tx: %d}
+                    ports:
+                      - {name: gen0, kind: generator, rate: 0, size: 64, flows: 256}
+                      - {name: gen1, kind: generator, rate: 0, size: 64, flows: 256}
+                    """.formatted(name, rx, tx);
+        }
         return """
                 region: {name: %s, buffers: 32768, ringCapacity: 8192, nfSlots: 16, maxServices: 4, maxChains: 2}
                 threads: {rx: %d, tx: %d}
@@ -46,9 +56,9 @@ public final class ThreadsBench {
     }
 
     /** Runs one configuration; never throws for a failed run. */
-    public static Result run(int rx, int tx, long warmupMillis, int windows, PrintStream progress) {
+    public static Result run(int rx, int tx, boolean rxOnly, long warmupMillis, int windows, PrintStream progress) {
         String name = BenchManager.uniqueName("threads-" + rx + "x" + tx);
-        try (BenchManager m = BenchManager.start(name, config(name, rx, tx))) {
+        try (BenchManager m = BenchManager.start(name, config(name, rx, tx, rxOnly))) {
             m.checkAlive();
             Thread.sleep(warmupMillis);
             CpuShare.Sample cpuBefore = CpuShare.now();
@@ -58,7 +68,8 @@ public final class ThreadsBench {
             for (int w = 0; w < windows; w++) {
                 Thread.sleep(1000);
                 StatsSnapshot after = m.manager().stats();
-                out.add((sent(after) - sent(before)) / ((after.nanos() - before.nanos()) / 1e9) / 1e6);
+                long moved = rxOnly ? generated(after) - generated(before) : sent(after) - sent(before);
+                out.add(moved / ((after.nanos() - before.nanos()) / 1e9) / 1e6);
                 before = after;
             }
             Map<String, Double> share = CpuShare.between(cpuBefore, CpuShare.now());
@@ -67,8 +78,8 @@ public final class ThreadsBench {
             long in = generated(before) - generated(first);
             long sent = sent(before) - sent(first);
             long dropped = before.totalDrops() - first.totalDrops();
-            Result r = new Result(rx, tx, in / seconds / 1e6, sent / seconds / 1e6, in == 0 ? 0 : 100.0 * dropped / in,
-                    out, share, null);
+            Result r = new Result(rx, tx, in / seconds / 1e6, (rxOnly ? in : sent) / seconds / 1e6,
+                    in == 0 ? 0 : 100.0 * dropped / in, out, share, null);
             progress.println(line(r));
             return r;
         } catch (Exception e) {
@@ -90,20 +101,24 @@ public final class ThreadsBench {
         if (r.error() != null) {
             return String.format(Locale.ROOT, "  %d rx + %d tx: FAILED: %s", r.rx(), r.tx(), r.error());
         }
-        return String.format(Locale.ROOT, "  %d rx + %d tx: sent %6.2f Mpps (generated %6.2f, dropped %5.1f %%)  windows %s  cpu %s",
+        return String.format(Locale.ROOT, "  %d rx + %d tx: moved %6.2f Mpps (generated %6.2f, dropped %5.1f %%)  windows %s  cpu %s",
                 r.rx(), r.tx(), r.mppsOut(), r.mppsIn(), r.dropPct(),
                 r.windowsOut().stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList(), CpuShare.describe(r.cpuShare()));
     }
 
-    /** The JSON object of a comparison. */
-    public static String json(Result one, Result two, String command) {
-        double ratio = one.mppsOut() > 0 ? two.mppsOut() / one.mppsOut() : 0;
+    /** The JSON object of a comparison: the whole path (with NFs) and the RX path alone. */
+    public static String json(Result one, Result two, Result rxOne, Result rxTwo, String command) {
         return String.format(Locale.ROOT,
                 "{\"bench\":\"threads\",\"mpps_1x1\":%.3f,\"mpps_2x2\":%.3f,\"ratio\":%.3f,\"drop_pct_1x1\":%.2f,"
-                        + "\"drop_pct_2x2\":%.2f,\"nproc\":%d,\"errors\":[%s],\"command\":\"%s\"}",
-                one.mppsOut(), two.mppsOut(), ratio, one.dropPct(), two.dropPct(),
-                Runtime.getRuntime().availableProcessors(),
-                String.join(",", java.util.stream.Stream.of(one.error(), two.error()).filter(java.util.Objects::nonNull)
-                        .map(e -> "\"" + e.replace("\"", "'") + "\"").toList()), command);
+                        + "\"drop_pct_2x2\":%.2f,\"rx_only_mpps_1\":%.3f,\"rx_only_mpps_2\":%.3f,\"rx_only_ratio\":%.3f,"
+                        + "\"nproc\":%d,\"errors\":[%s],\"command\":\"%s\"}",
+                one.mppsOut(), two.mppsOut(), ratio(one, two), one.dropPct(), two.dropPct(), rxOne.mppsOut(),
+                rxTwo.mppsOut(), ratio(rxOne, rxTwo), Runtime.getRuntime().availableProcessors(),
+                String.join(",", java.util.stream.Stream.of(one, two, rxOne, rxTwo).map(Result::error)
+                        .filter(java.util.Objects::nonNull).map(e -> "\"" + e.replace("\"", "'") + "\"").toList()), command);
+    }
+
+    public static double ratio(Result one, Result two) {
+        return one.mppsOut() > 0 ? two.mppsOut() / one.mppsOut() : 0;
     }
 }
