@@ -49,6 +49,10 @@ final class ChainBenchCommand implements Callable<Integer> {
     @Option(names = "--no-ports", description = "Skip the run-to-completion / six-process comparison.")
     boolean noPorts;
 
+    @Option(names = "--port-rate", defaultValue = "2000000", paramLabel = "PPS",
+            description = "Packets/s the generator offers in the six-NF comparison; 0 = full speed (default ${DEFAULT-VALUE}).")
+    long portRate;
+
     @Option(names = "--json", description = "Print the result as one JSON object on the last line of output.")
     boolean json;
 
@@ -63,10 +67,8 @@ final class ChainBenchCommand implements Callable<Integer> {
         String command = BenchSupport.commandLine(spec);
         ChainBench.Options options = quick ? ChainBench.Options.quick(max, hops, command)
                 : ChainBench.Options.standard(max, hops, command);
-        if (noPorts) {
-            options = new ChainBench.Options(options.max(), options.hops(), options.timing(), false,
-                    options.portWarmupMillis(), options.portWindows(), command);
-        }
+        options = new ChainBench.Options(options.max(), options.hops(), options.timing(), !noPorts,
+                options.portWarmupMillis(), options.portWindows(), portRate, command);
         ChainReport report = ChainBench.run(options, System.err);
         System.out.print(report.table());
         if (json) {

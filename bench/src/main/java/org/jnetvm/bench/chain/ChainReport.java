@@ -145,9 +145,10 @@ public final class ChainReport {
                     options.hops().getFirst(), n, row));
         }
         if (rtc != null || six != null) {
-            sb.append(String.format(Locale.ROOT, "%nSix NFs (5 x basic_monitor, bridge) behind a generator port at full"
-                            + " speed (64 B), hop direct, %d x %d ms after %d ms warm-up:%n", options.portWindows(),
-                    options.timing().windowMillis(), options.portWarmupMillis()));
+            sb.append(String.format(Locale.ROOT, "%nSix NFs (5 x basic_monitor, bridge) behind a generator port offering %s"
+                            + " (64 B), hop direct, %d x %d ms after %d ms warm-up:%n",
+                    options.portRate() == 0 ? "full speed" : String.format(Locale.ROOT, "%.1f Mpps", options.portRate() / 1e6),
+                    options.portWindows(), options.timing().windowMillis(), options.portWarmupMillis()));
             sb.append(String.format(Locale.ROOT, "  %-46s %9s %9s %7s  %s%n", "", "gen Mpps", "out Mpps", "drop %",
                     "windows gen/out (Mpps); drops by reason"));
             for (PortChainBench.Result r : new PortChainBench.Result[] {rtc, six}) {
@@ -266,6 +267,7 @@ public final class ChainReport {
             samples.add(s);
         }
         root.put("samples", samples);
+        root.put("port_rate_pps", options.portRate());
         root.put("run_to_completion", port(rtc));
         root.put("six_processes", port(six));
         root.put("flagged_runs", flaggedRuns());

@@ -59,7 +59,7 @@ public final class PortChainBench {
     }
 
     /** The manager's config for {@code mode}. */
-    public static String config(String name, Mode mode) {
+    public static String config(String name, Mode mode, long rate) {
         String services;
         String chain;
         String nfs;
@@ -102,23 +102,23 @@ public final class PortChainBench {
                 ports:
                   - name: gen0
                     kind: generator
-                    rate: 0
+                    rate: %d
                     size: 64
                     flows: 256
                 services:
                 %schains:
                   default: %s
                 nfs:
-                %s""".formatted(name, services, chain, nfs);
+                %s""".formatted(name, rate, services, chain, nfs);
     }
 
     /** Runs one mode; never throws for a failed run. */
-    public static Result run(Mode mode, long warmupMillis, int windows, long windowMillis, PrintStream progress) {
+    public static Result run(Mode mode, long rate, long warmupMillis, int windows, long windowMillis, PrintStream progress) {
         String name = BenchManager.uniqueName(mode == Mode.RUN_TO_COMPLETION ? "chain-rtc" : "chain-6p");
         Result result;
         BenchManager bm = null;
         try {
-            bm = BenchManager.start(name, config(name, mode));
+            bm = BenchManager.start(name, config(name, mode, rate));
             try (BenchManager m = bm) {
                 m.checkAlive();
                 Thread.sleep(warmupMillis);

@@ -16,7 +16,7 @@ class ChainReportTest {
 
     private static ChainReport report() {
         ChainBench.Options options = new ChainBench.Options(2, List.of("direct", "manager"),
-                new CircleBench.Timing(1000, 3, 1000), true, 3000, 3, "bin/jnetvm bench chain --max 2");
+                new CircleBench.Timing(1000, 3, 1000), true, 3000, 3, 2_000_000, "bin/jnetvm bench chain --max 2");
         List<CircleBench.Result> circles = new ArrayList<>();
         for (String hop : List.of("direct", "manager")) {
             double scale = hop.equals("direct") ? 1 : 0.5;
