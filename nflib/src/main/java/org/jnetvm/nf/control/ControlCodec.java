@@ -1,22 +1,18 @@
 package org.jnetvm.nf.control;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.InjectableValues;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
@@ -24,9 +20,16 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jnetvm.nf.control.ControlMessage.Bye;
+import org.jnetvm.nf.control.ControlMessage.NfState;
+import org.jnetvm.nf.control.ControlMessage.Pause;
+import org.jnetvm.nf.control.ControlMessage.Register;
+import org.jnetvm.nf.control.ControlMessage.Registered;
+import org.jnetvm.nf.control.ControlMessage.Resume;
+import org.jnetvm.nf.control.ControlMessage.State;
+import org.jnetvm.nf.control.ControlMessage.Stop;
 
 /**
  * The wire format of the control protocol: a frame is a 4-byte big-endian unsigned length
@@ -57,23 +60,16 @@ public final class ControlCodec {
     /** Wire type name of each message class, from the one list in {@link ControlMessage}. */
     private static final Map<Class<?>, String> TYPE_NAMES = typeNames();
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
+    /**
+     * Jackson's streaming API only (no ObjectMapper: no introspection, so an NF's first
+     * registration does not pay for setting one up); duplicate keys are parse errors.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .withCoercionConfig(LogicalType.Textual, c -> c
-                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-            // Bye, Stop, Pause and Resume have no fields: their JSON is just v and type.
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .injectableValues(new InjectableValues.Std()
-                    .addValue(ControlMessage.Register.ANY_INSTANCE_KEY, ControlMessage.Register.ANY_INSTANCE))
             .build();
+
+    private static final SerializedString V = new SerializedString("v");
+    private static final SerializedString TYPE = new SerializedString("type");
 
     private ControlCodec() {
     }
@@ -142,15 +138,40 @@ public final class ControlCodec {
      *                                  path or message string of about 64 KiB)
      */
     public static byte[] encode(ControlMessage message) {
-        ObjectNode json = MAPPER.createObjectNode();
-        json.put("v", VERSION);
-        json.setAll((ObjectNode) MAPPER.valueToTree(message));
-        byte[] body;
-        try {
-            body = MAPPER.writeValueAsBytes(json);
-        } catch (JacksonException e) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName(V);
+            g.writeNumber(VERSION);
+            g.writeFieldName(TYPE);
+            g.writeString(typeName(message.getClass()));
+            switch (message) {
+                case Register r -> {
+                    g.writeStringField("service", r.service());
+                    g.writeNumberField("instance", r.instance());
+                    g.writeNumberField("pid", r.pid());
+                    g.writeStringField("nf", r.nf());
+                    g.writeNumberField("layoutVersion", r.layoutVersion());
+                }
+                case State st -> g.writeStringField("state", wireName(st.state()));
+                case Registered r -> {
+                    g.writeNumberField("slot", r.slot());
+                    g.writeNumberField("serviceId", r.serviceId());
+                    g.writeNumberField("instanceId", r.instanceId());
+                    g.writeStringField("regionPath", r.regionPath());
+                    g.writeNumberField("layoutVersion", r.layoutVersion());
+                }
+                case ControlMessage.Error e -> {
+                    g.writeStringField("code", wireName(e.code()));
+                    g.writeStringField("message", e.message());
+                }
+                case Bye _, Stop _, Pause _, Resume _ -> { }
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot write " + message + " as JSON", e);
         }
+        byte[] body = out.toByteArray();
         if (body.length > MAX_FRAME) {
             throw new IllegalArgumentException(typeName(message.getClass()) + " message of " + body.length
                     + " bytes exceeds the frame limit of " + MAX_FRAME + ": shorten its strings");
@@ -165,49 +186,216 @@ public final class ControlCodec {
      *                                  field or value was wrong
      */
     public static ControlMessage decode(byte[] body) {
-        JsonNode tree;
-        try {
-            tree = MAPPER.readTree(body);
-        } catch (IOException e) {
-            String detail = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
-            throw malformed("frame is not JSON: " + firstLine(detail));
-        }
-        if (tree == null || tree.isMissingNode()) {
-            throw malformed("frame holds no JSON value, only white space");
-        }
-        if (!(tree instanceof ObjectNode json)) {
-            throw malformed("frame holds a JSON " + kind(tree) + ", not an object: a message is one JSON object");
-        }
-        JsonNode v = json.remove("v");
+        Map<String, Value> json = parse(body);
+        Value v = json.remove("v");
         if (v == null) {
             throw malformed("missing field 'v' (the protocol version, " + VERSION + ")");
         }
-        if (!v.isIntegralNumber()) {
+        if (v.token() != JsonToken.VALUE_NUMBER_INT) {
             throw malformed("field 'v' must be the integer " + VERSION + ", got " + show(v));
         }
-        if (!v.canConvertToInt() || v.intValue() != VERSION) {
+        if (!(v.number() instanceof Integer i) || i != VERSION) {
             throw new ControlProtocolException(ControlError.WRONG_VERSION, "protocol version " + show(v)
                     + " is not supported: this side speaks version " + VERSION + "; run a manager and NFs of one release");
         }
-        JsonNode type = json.get("type");
+        Value type = json.remove("type");
         if (type == null) {
             throw malformed("missing field 'type' (one of " + knownTypes() + ")");
         }
-        if (!type.isTextual()) {
+        if (type.token() != JsonToken.VALUE_STRING) {
             throw malformed("field 'type' must be a string, got " + show(type));
         }
-        String typeName = type.textValue();
+        String typeName = type.text();
         if (!TYPE_NAMES.containsValue(typeName)) {
             throw new ControlProtocolException(ControlError.UNKNOWN_TYPE,
                     "unknown message type " + show(type) + " (known: " + knownTypes() + ")");
         }
+        Fields f = new Fields(typeName, json);
         try {
-            return MAPPER.treeToValue(json, ControlMessage.class);
-        } catch (JacksonException e) {
-            throw malformed(describe(typeName, json, e));
-        } catch (IllegalArgumentException e) {
-            // Jackson may hand a record constructor's complaint through unwrapped.
+            return switch (typeName) {
+                case "register" -> {
+                    f.only("service", "instance", "pid", "nf", "layoutVersion");
+                    yield new Register(f.string("service"), f.optionalInt("instance", Register.ANY_INSTANCE),
+                            f.int64("pid"), f.string("nf"), f.int32("layoutVersion"));
+                }
+                case "state" -> {
+                    f.only("state");
+                    yield new State(f.enumValue("state", NfState.class));
+                }
+                case "registered" -> {
+                    f.only("slot", "serviceId", "instanceId", "regionPath", "layoutVersion");
+                    yield new Registered(f.int32("slot"), f.int32("serviceId"), f.int32("instanceId"),
+                            f.string("regionPath"), f.int32("layoutVersion"));
+                }
+                case "error" -> {
+                    f.only("code", "message");
+                    yield new ControlMessage.Error(f.enumValue("code", ControlError.class), f.string("message"));
+                }
+                case "bye" -> f.none(new Bye());
+                case "stop" -> f.none(new Stop());
+                case "pause" -> f.none(new Pause());
+                case "resume" -> f.none(new Resume());
+                default -> throw new IllegalStateException("no decoder for message type " + typeName);
+            };
+        } catch (NullPointerException | IllegalArgumentException e) {
+            // A record constructor's complaint (a null string, a bad value): its own words name the message and value.
             throw malformed(e.getMessage());
+        }
+    }
+
+    /** One top-level field's value: its token, its text if a string, its number if integral, and its JSON text. */
+    private record Value(JsonToken token, String text, Number number, String json) {
+    }
+
+    /**
+     * Reads the body into its top-level fields, in order; anything but exactly one JSON object
+     * (with no duplicate keys and nothing after it) is malformed.
+     */
+    private static Map<String, Value> parse(byte[] body) {
+        try (JsonParser p = JSON.createParser(body)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw malformed("frame holds no JSON value, only white space");
+            }
+            Map<String, Value> fields = new LinkedHashMap<>();
+            if (first == JsonToken.START_OBJECT) {
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                    String name = p.currentName();
+                    fields.put(name, value(p, p.nextToken()));
+                }
+            } else {
+                p.skipChildren();
+            }
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                throw malformed("frame is not JSON: trailing token (" + trailing.asString()
+                        + ") after the first value: a frame holds one JSON object");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw malformed("frame holds a JSON " + kind(first) + ", not an object: a message is one JSON object");
+            }
+            return fields;
+        } catch (JacksonException e) {
+            throw malformed("frame is not JSON: " + firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw malformed("frame is not JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static Value value(JsonParser p, JsonToken token) throws IOException {
+        return switch (token) {
+            case VALUE_STRING -> {
+                String text = p.getText();
+                yield new Value(token, text, null, null);
+            }
+            case VALUE_NUMBER_INT -> new Value(token, null, p.getNumberValue(), p.getText());
+            case START_OBJECT, START_ARRAY -> {
+                // Kept as compact JSON for error messages only (no message has a structured field).
+                StringWriter text = new StringWriter();
+                try (JsonGenerator g = JSON.createGenerator(text)) {
+                    g.copyCurrentStructure(p);
+                }
+                yield new Value(token, null, null, text.toString());
+            }
+            default -> new Value(token, null, null, p.getText());
+        };
+    }
+
+    /** The fields of one message after v and type, taken out one by one with the checks and messages of the protocol. */
+    private static final class Fields {
+        private final String type;
+        private final Map<String, Value> json;
+
+        Fields(String type, Map<String, Value> json) {
+            this.type = type;
+            this.json = json;
+        }
+
+        /** Refuses a field not among {@code known}. */
+        void only(String... known) {
+            List<String> names = List.of(known);
+            for (String field : json.keySet()) {
+                if (!names.contains(field)) {
+                    throw malformed("unknown field " + quote(field) + " in " + type + " (known: "
+                            + names.stream().sorted().collect(Collectors.joining(", ")) + ")");
+                }
+            }
+        }
+
+        /** A message without fields: refuses any field. */
+        ControlMessage none(ControlMessage message) {
+            for (String field : json.keySet()) {
+                throw malformed("unknown field " + quote(field) + " in " + type + " (known: none besides v and type)");
+            }
+            return message;
+        }
+
+        private Value required(String field) {
+            Value value = json.get(field);
+            if (value == null) {
+                throw malformed("missing field " + quote(field) + " in " + type);
+            }
+            return value;
+        }
+
+        private ControlProtocolException wrong(String field, Value value, String expected) {
+            return malformed("field " + quote(field) + " in " + type + " is " + show(value) + ", expected " + expected);
+        }
+
+        int int32(String field) {
+            Value value = required(field);
+            if (value.token() != JsonToken.VALUE_NUMBER_INT || !(value.number() instanceof Integer i)) {
+                throw wrong(field, value, "a 32-bit integer");
+            }
+            return i;
+        }
+
+        int optionalInt(String field, int absent) {
+            return json.containsKey(field) ? int32(field) : absent;
+        }
+
+        long int64(String field) {
+            Value value = required(field);
+            if (value.token() != JsonToken.VALUE_NUMBER_INT || value.number() instanceof BigInteger) {
+                throw wrong(field, value, "a 64-bit integer");
+            }
+            return value.number().longValue();
+        }
+
+        /** A string, or null for JSON null (the record then says what it needs). */
+        String string(String field) {
+            Value value = required(field);
+            return switch (value.token()) {
+                case VALUE_STRING -> value.text();
+                case VALUE_NULL -> null;
+                default -> throw wrong(field, value, "a string");
+            };
+        }
+
+        <E extends Enum<E>> E enumValue(String field, Class<E> enumType) {
+            Value value = required(field);
+            if (value.token() == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            if (value.token() == JsonToken.VALUE_STRING) {
+                for (E constant : enumType.getEnumConstants()) {
+                    if (wireName(constant).equals(value.text())) {
+                        return constant;
+                    }
+                }
+            }
+            throw wrong(field, value, "one of " + Arrays.stream(enumType.getEnumConstants())
+                    .map(c -> "\"" + wireName(c) + "\"").collect(Collectors.joining(", ")));
+        }
+    }
+
+    /** An enum constant's name on the wire: its {@link JsonProperty} value, else its name. */
+    private static String wireName(Enum<?> constant) {
+        try {
+            JsonProperty property = constant.getDeclaringClass().getField(constant.name()).getAnnotation(JsonProperty.class);
+            return property != null && !property.value().isEmpty() ? property.value() : constant.name();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -229,75 +417,33 @@ public final class ControlCodec {
         }
     }
 
-    /** Turns Jackson's complaint about a field into one that names the field, the value and what was expected. */
-    private static String describe(String type, ObjectNode json, JacksonException e) {
-        if (e instanceof UnrecognizedPropertyException u) {
-            List<String> known = u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
-            return "unknown field " + quote(u.getPropertyName()) + " in " + type + " (known: "
-                    + (known.isEmpty() ? "none besides v and type" : String.join(", ", known)) + ")";
-        }
-        if (e instanceof ValueInstantiationException && e.getCause() != null) {
-            return e.getCause().getMessage(); // the record's own words, which name the message and value
-        }
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            JsonMappingException.Reference ref = m.getPath().getLast();
-            String field = ref.getFieldName();
-            if (field != null) {
-                if (!json.has(field)) {
-                    return "missing field " + quote(field) + " in " + type;
-                }
-                String expected = expectation(ref.getFrom(), field);
-                return "field " + quote(field) + " in " + type + " is " + show(json.get(field))
-                        + (expected == null ? ": " + firstLine(m.getOriginalMessage()) : ", expected " + expected);
-            }
-        }
-        return "invalid " + type + ": " + firstLine(e.getOriginalMessage());
-    }
-
-    /** What a record component accepts, in words, or null if the path does not lead to one. */
-    private static String expectation(Object from, String field) {
-        if (!(from instanceof Class<?> record) || !record.isRecord()) {
-            return null;
-        }
-        for (var component : record.getRecordComponents()) {
-            if (component.getName().equals(field)) {
-                Class<?> t = component.getType();
-                if (t == int.class) {
-                    return "a 32-bit integer";
-                }
-                if (t == long.class) {
-                    return "a 64-bit integer";
-                }
-                if (t == String.class) {
-                    return "a string";
-                }
-                if (t.isEnum()) {
-                    return "one of " + Arrays.stream(t.getEnumConstants())
-                            .map(c -> MAPPER.valueToTree(c).toString()).collect(Collectors.joining(", "));
-                }
-            }
-        }
-        return null;
-    }
-
     private static ControlProtocolException malformed(String message) {
         return new ControlProtocolException(ControlError.MALFORMED, message);
     }
 
-    private static String kind(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case ARRAY -> "array";
-            case STRING -> "string";
-            case NUMBER -> "number";
-            case BOOLEAN -> "boolean";
-            case NULL -> "null";
-            default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
+    private static String kind(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name().toLowerCase(java.util.Locale.ROOT);
         };
     }
 
     /** A JSON value as it appeared, cut to a length that keeps an error message readable and small. */
-    private static String show(JsonNode value) {
-        return cut(value.toString());
+    private static String show(Value value) {
+        if (value.token() == JsonToken.VALUE_STRING) {
+            StringWriter text = new StringWriter();
+            try (JsonGenerator g = JSON.createGenerator(text)) {
+                g.writeString(value.text());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return cut(text.toString());
+        }
+        return cut(value.json());
     }
 
     private static String quote(String s) {
