@@ -31,4 +31,43 @@ class HybridIdleTest {
             assertThat(idle.pollBudget()).isEqualTo(HybridIdle.MIN_BUDGET);
         }
     }
+
+    @Test
+    void work_found_right_after_arming_skips_the_sleep() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment word = arena.allocate(Doorbell.LENGTH, 128);
+            Doorbell.format(word, 0);
+            AtomicBoolean work = new AtomicBoolean(true);
+            HybridIdle idle = new HybridIdle(new Doorbell(word, 0), work::get, 1_000_000_000L);
+            for (int i = 0; i < 3 * idle.pollBudget(); i++) {
+                assertThat(idle.idle(0)).as("work appeared while arming: no sleep").isFalse();
+            }
+            assertThat(idle.sleeps()).isZero();
+            assertThat(word.get(java.lang.foreign.ValueLayout.JAVA_INT, Doorbell.STATE_OFFSET))
+                    .as("the doorbell is left awake").isEqualTo(Doorbell.AWAKE);
+        }
+    }
+
+    @Test
+    void short_sleeps_grow_the_budget_long_ones_shrink_it_within_bounds() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment word = arena.allocate(Doorbell.LENGTH, 128);
+            HybridIdle idle = new HybridIdle(new Doorbell(word, 0), () -> false, 1_000_000);
+            int budget = idle.pollBudget();
+            idle.adapt(10_000);          // woken after 10 µs: polling longer would have caught it
+            assertThat(idle.pollBudget()).isEqualTo(budget * 2);
+            idle.adapt(200_000);         // in between: keep
+            assertThat(idle.pollBudget()).isEqualTo(budget * 2);
+            idle.adapt(5_000_000);       // 5 ms of silence: sleep sooner next time
+            assertThat(idle.pollBudget()).isEqualTo(budget);
+            for (int i = 0; i < 40; i++) {
+                idle.adapt(1_000);
+            }
+            assertThat(idle.pollBudget()).isEqualTo(HybridIdle.MAX_BUDGET);
+            for (int i = 0; i < 40; i++) {
+                idle.adapt(50_000_000);
+            }
+            assertThat(idle.pollBudget()).isEqualTo(HybridIdle.MIN_BUDGET);
+        }
+    }
 }
