@@ -3,6 +3,7 @@ package org.jnetvm.core.region;
 import static org.jnetvm.core.region.RegionDescriptor.AREA_ALIGNMENT;
 import static org.jnetvm.core.region.RegionDescriptor.HEADER_LENGTH;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import org.jnetvm.core.buffer.PacketBufferDescriptor;
@@ -35,7 +36,8 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
     }
 
     public RegionLayout {
-        areas = Map.copyOf(areas);
+        // An EnumMap: area() is an array index, and the tables call it on hot paths.
+        areas = Collections.unmodifiableMap(new EnumMap<>(areas));
     }
 
     /** Computes the layout the creator of {@code spec} writes. */

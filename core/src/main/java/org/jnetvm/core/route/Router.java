@@ -63,6 +63,11 @@ public final class Router {
     private final long[] drops = new long[DropReason.SLOTS];
     private long wakeups;
     private int handOffOwner;
+    private int cachedService;
+    private int cachedCount;
+    private int cachedSingleSlot;
+    private int cachedChain;
+    private int cachedChainLength;
     private final PacketMeta stampOwner;
     // Stamps the next holder once its ring slot is claimed, before it is published: see Owner.
     private final HandOff handOff;
@@ -106,6 +111,8 @@ public final class Router {
     /** Routes {@code count} packets from {@code indices[0 ..]} by their actions. */
     public void route(int[] indices, int count) {
         int[] k = keys;
+        cachedService = -1; // the tables are read once per burst (see pick)
+        cachedChain = -1;
         for (int i = 0; i < count; i++) {
             k[i] = classify(indices[i]);
         }
@@ -175,7 +182,11 @@ public final class Router {
         switch (m.action()) {
             case Action.NEXT -> {
                 int chain = m.chainId();
-                int length = chains.length(chain);
+                if (chain != cachedChain) {
+                    cachedChain = chain;
+                    cachedChainLength = chains.length(chain);
+                }
+                int length = cachedChainLength;
                 if (length == 0) {
                     return dropKey(DropReason.NO_CHAIN);
                 }
@@ -203,12 +214,28 @@ public final class Router {
                 return dropKey(DropReason.BAD_ACTION);
             }
         }
-        int slot = services.pick(service, m.flowHash());
+        int slot = pick(service, m);
         if (slot < 0) {
             return dropKey(DropReason.NO_INSTANCE);
         }
         m.action(Action.NEXT);
         return slot;
+    }
+
+    // The instance for the packet's flow. A service's instance count (and its only slot, the
+    // common case) is read once per burst, not per packet: a burst sees one version of the
+    // table, and a slot removed meanwhile is caught by deliver's state check.
+    private int pick(int service, PacketMeta m) {
+        if (service != cachedService) {
+            cachedService = service;
+            cachedCount = services.instanceCount(service);
+            cachedSingleSlot = cachedCount == 1 ? services.slot(service, 0) : -1;
+        }
+        int n = cachedCount;
+        if (n == 1) {
+            return cachedSingleSlot;
+        }
+        return n <= 0 ? -1 : services.slot(service, ServiceTable.instanceFor(m.flowHash(), n));
     }
 
     private static int dropKey(DropReason reason) {

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
 
@@ -19,10 +20,21 @@ public final class ChainTable {
 
     private final MemorySegment segment;
     private final RegionLayout layout;
+    private final long base;
+    private final long stride;
 
     public ChainTable(Region region) {
         this.segment = region.segment();
         this.layout = region.layout();
+        this.base = layout.area(AreaKind.CHAINS).offset();
+        this.stride = layout.chainStride();
+    }
+
+    private long entry(int id) {
+        if (id < 0 || id >= layout.chainCount()) {
+            throw new IndexOutOfBoundsException("chain " + id + " of " + layout.chainCount());
+        }
+        return base + id * stride;
     }
 
     public int chainCount() {
@@ -34,16 +46,16 @@ public final class ChainTable {
         if (id < 0 || id >= layout.chainCount()) {
             return 0;
         }
-        return (int) INT.getAcquire(segment, layout.chainOffset(id) + ChainDescriptor.LENGTH_OFFSET);
+        return (int) INT.getAcquire(segment, entry(id) + ChainDescriptor.LENGTH_OFFSET);
     }
 
     /** Service id at position {@code position} of chain {@code id}; position < length. */
     public int service(int id, int position) {
-        return segment.get(JAVA_INT, layout.chainOffset(id) + ChainDescriptor.SERVICES_OFFSET + 4L * position);
+        return segment.get(JAVA_INT, entry(id) + ChainDescriptor.SERVICES_OFFSET + 4L * position);
     }
 
     public String name(int id) {
-        return Ascii.read(segment, layout.chainOffset(id) + ChainDescriptor.NAME_OFFSET, ChainDescriptor.NAME_LENGTH);
+        return Ascii.read(segment, entry(id) + ChainDescriptor.NAME_OFFSET, ChainDescriptor.NAME_LENGTH);
     }
 
     /** Manager only: sets chain {@code id} to {@code services}, publishing the length last. */
@@ -52,7 +64,7 @@ public final class ChainTable {
             throw new IllegalArgumentException("chain " + name + " has " + services.length
                     + " services; the region allows " + layout.maxChainLength() + " (raise region.maxChainLength)");
         }
-        long base = layout.chainOffset(id);
+        long base = entry(id);
         INT.setRelease(segment, base + ChainDescriptor.LENGTH_OFFSET, 0);
         Ascii.write(segment, base + ChainDescriptor.NAME_OFFSET, ChainDescriptor.NAME_LENGTH, name);
         for (int i = 0; i < services.length; i++) {

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import org.jnetvm.core.idle.Doorbell;
+import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
 import org.jnetvm.core.ring.MpmcRing;
@@ -30,6 +31,7 @@ public final class NfTable {
     private final MemorySegment segment;
     private final RegionLayout layout;
     private final int slots;
+    private final long slotBase;
     private final MpmcRing[] rxRings;
     private final SpscRing[] txRings;
 
@@ -37,6 +39,7 @@ public final class NfTable {
         this.segment = region.segment();
         this.layout = region.layout();
         this.slots = layout.nfSlots();
+        this.slotBase = layout.area(AreaKind.NF_TABLE).offset();
         this.rxRings = new MpmcRing[slots];
         this.txRings = new SpscRing[slots];
     }
@@ -46,7 +49,10 @@ public final class NfTable {
     }
 
     public long offset(int slot) {
-        return layout.nfSlotOffset(slot);
+        if (slot < 0 || slot >= slots) {
+            throw new IndexOutOfBoundsException("NF slot " + slot + " of " + slots);
+        }
+        return slotBase + (long) slot * NfSlotDescriptor.STRIDE;
     }
 
     public int state(int slot) {

@@ -16,7 +16,7 @@ import org.jnetvm.core.util.Align;
  *   64  slots int[maxInstances]   NF slot of instance k, for k < count
  * </pre>
  *
- * A packet's instance is {@code slots[fastRange(flowHash, count)]}, so a flow keeps its
+ * A packet's instance is {@code slots[ServiceTable.instanceFor(flowHash, count)]}, so a flow keeps its
  * instance while the count stays the same.
  */
 public final class ServiceDescriptor {

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
 
@@ -20,10 +21,22 @@ public final class ServiceTable {
 
     private final MemorySegment segment;
     private final RegionLayout layout;
+    private final long base;
+    private final long stride;
 
     public ServiceTable(Region region) {
         this.segment = region.segment();
         this.layout = region.layout();
+        this.base = layout.area(AreaKind.SERVICES).offset();
+        this.stride = layout.serviceStride();
+    }
+
+    // Offset of entry id; callers pass valid ids (1..serviceCount) or 0.
+    private long entry(int id) {
+        if (id < 0 || id > layout.serviceCount()) {
+            throw new IndexOutOfBoundsException("service id " + id + " of 1.." + layout.serviceCount());
+        }
+        return base + id * stride;
     }
 
     /** Highest service id. */
@@ -36,26 +49,20 @@ public final class ServiceTable {
     }
 
     public int instanceCount(int id) {
-        return (int) INT.getAcquire(segment, layout.serviceOffset(id) + ServiceDescriptor.COUNT_OFFSET);
+        return (int) INT.getAcquire(segment, entry(id) + ServiceDescriptor.COUNT_OFFSET);
     }
 
     /** The NF slot of instance position {@code k} (0 ≤ k < count). */
     public int slot(int id, int k) {
-        return segment.get(JAVA_INT, layout.serviceOffset(id) + ServiceDescriptor.SLOTS_OFFSET + 4L * k);
+        return segment.get(JAVA_INT, entry(id) + ServiceDescriptor.SLOTS_OFFSET + 4L * k);
     }
 
     /**
-     * The NF slot that serves the flow with {@code flowHash}, or -1 when the service has no
-     * instance. Lemire's multiply-shift maps the hash onto [0, count) without a division.
+     * Which of {@code count} instances serves a flow with {@code flowHash}: Lemire's
+     * multiply-shift maps the hash onto [0, count) without a division.
      */
-    public int pick(int id, int flowHash) {
-        long base = layout.serviceOffset(id);
-        int count = (int) INT.getAcquire(segment, base + ServiceDescriptor.COUNT_OFFSET);
-        if (count <= 0) {
-            return -1;
-        }
-        int k = (int) (((flowHash & 0xFFFF_FFFFL) * count) >>> 32);
-        return segment.get(JAVA_INT, base + ServiceDescriptor.SLOTS_OFFSET + 4L * k);
+    public static int instanceFor(int flowHash, int count) {
+        return (int) (((flowHash & 0xFFFF_FFFFL) * count) >>> 32);
     }
 
     /**
@@ -76,23 +83,23 @@ public final class ServiceTable {
     }
 
     public boolean defined(int id) {
-        return segment.get(JAVA_INT, layout.serviceOffset(id) + ServiceDescriptor.DEFINED_OFFSET) != 0;
+        return segment.get(JAVA_INT, entry(id) + ServiceDescriptor.DEFINED_OFFSET) != 0;
     }
 
     public String name(int id) {
-        return Ascii.read(segment, layout.serviceOffset(id) + ServiceDescriptor.NAME_OFFSET, ServiceDescriptor.NAME_LENGTH);
+        return Ascii.read(segment, entry(id) + ServiceDescriptor.NAME_OFFSET, ServiceDescriptor.NAME_LENGTH);
     }
 
     /** Manager only: names service {@code id}. */
     public void define(int id, String name) {
-        long base = layout.serviceOffset(id);
+        long base = entry(id);
         Ascii.write(segment, base + ServiceDescriptor.NAME_OFFSET, ServiceDescriptor.NAME_LENGTH, name);
         INT.setRelease(segment, base + ServiceDescriptor.DEFINED_OFFSET, 1);
     }
 
     /** Manager only: appends {@code slot} to the service's instances. */
     public void addInstance(int id, int slot) {
-        long base = layout.serviceOffset(id);
+        long base = entry(id);
         int count = instanceCount(id);
         if (count >= layout.maxInstances()) {
             throw new IllegalStateException("service " + id + " already has " + count
@@ -105,7 +112,7 @@ public final class ServiceTable {
 
     /** Manager only: removes {@code slot} from the service's instances; returns whether it was there. */
     public boolean removeInstance(int id, int slot) {
-        long base = layout.serviceOffset(id);
+        long base = entry(id);
         int count = instanceCount(id);
         for (int k = 0; k < count; k++) {
             if (slot(id, k) == slot) {
