@@ -151,7 +151,9 @@ public final class MpmcRing implements IndexRing {
 
     /**
      * {@link #enqueueBurst(int[], int, int)} that calls {@code handOff} for each entry between
-     * claiming its slot and publishing it.
+     * claiming its slot and publishing it. Only for a ring with exactly one consumer (an NF's
+     * rx ring): it then checks just the last slot of the burst for room, because a single
+     * consumer frees slots in position order.
      */
     public int enqueueBurst(int[] src, int offset, int count, HandOff handOff) {
         return enqueue(src, offset, count, false, handOff);
@@ -175,6 +177,12 @@ public final class MpmcRing implements IndexRing {
             final int position = (int) INT.getAcquire(segment, producerPositionAddress);
             int free = 0;
             int lag = 0;
+            if (handOff != null && sequence((long) LONG.getAcquire(segment, slotAddress(position + count - 1)))
+                    == position + count - 1) {
+                // Hand-off rings have one consumer, which frees slots in position order with
+                // release: if the burst's last slot is free, every slot before it is too.
+                free = count;
+            }
             while (free < count) {
                 long word = (long) LONG.getAcquire(segment, slotAddress(position + free));
                 lag = sequence(word) - (position + free);

@@ -61,6 +61,7 @@ public final class Router {
     private final long txCounterAddress;
     private final int[] keys;
     private final long[] drops = new long[DropReason.SLOTS];
+    private boolean dropped; // any drop since the last flush: most bursts have none
     private long wakeups;
     private int handOffOwner;
     private int cachedService;
@@ -155,17 +156,19 @@ public final class Router {
     public void drop(int[] indices, int offset, int count, DropReason reason) {
         free(indices, offset, count);
         drops[reason.code] += count;
+        dropped = true;
     }
 
     /** Writes the drop counts gathered since the last flush to shared memory. */
     public void flushCounters(long sent) {
-        for (int r = 0; r < DropReason.SLOTS; r++) {
+        for (int r = 0; dropped && r < DropReason.SLOTS; r++) {
             long n = drops[r];
             if (n != 0) {
                 Counters.add(segment, dropCountersAddress + (long) r * Long.BYTES, n);
                 drops[r] = 0;
             }
         }
+        dropped = false;
         if (sent != 0 && txCounterAddress >= 0) {
             Counters.add(segment, txCounterAddress, sent);
         }

@@ -133,6 +133,56 @@ class RingConcurrencyTest {
         }
     }
 
+    /** NF rx rings: several producers with hand-off, one consumer (the fast room check relies on that). */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void handOffEnqueueWithManyProducersAndOneConsumerDeliversEachValueOnceInProducerOrder() throws Exception {
+        final int producers = 3;
+        final int perProducer = 2_000_000;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment segment = arena.allocate(RingDescriptor.byteSize(RingDescriptor.KIND_MPMC, 64), 128);
+            MpmcRing ring = MpmcRing.format(segment, 0, 64, Integer.MAX_VALUE - 5_000);
+            java.util.concurrent.atomic.AtomicLongArray handedOff = new java.util.concurrent.atomic.AtomicLongArray(producers);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < producers; t++) {
+                final int id = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    int[] burst = new int[32];
+                    java.util.SplittableRandom random = new java.util.SplittableRandom(id);
+                    HandOff count = value -> handedOff.incrementAndGet(value >>> 24);
+                    int next = 0;
+                    while (next < perProducer) {
+                        int n = Math.min(1 + random.nextInt(32), perProducer - next);
+                        for (int k = 0; k < n; k++) {
+                            burst[k] = id << 24 | (next + k);
+                        }
+                        next += ring.enqueueBurst(burst, 0, n, count);
+                    }
+                }));
+            }
+            int[] expected = new int[producers];
+            int[] burst = new int[32];
+            long received = 0;
+            while (received < (long) producers * perProducer) {
+                int n = ring.dequeueBurst(burst, 0, 1 + (int) (received % 32));
+                for (int k = 0; k < n; k++) {
+                    int producer = burst[k] >>> 24;
+                    int seq = burst[k] & 0xFF_FFFF;
+                    assertThat(seq).as("producer %d's next value", producer).isEqualTo(expected[producer]);
+                    expected[producer]++;
+                }
+                received += n;
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            for (int t = 0; t < producers; t++) {
+                assertThat(handedOff.get(t)).as("hand-offs of producer %d", t).isEqualTo(perProducer);
+            }
+            assertThat(ring.size()).isZero();
+        }
+    }
+
     @Test
     void unblockLetsConsumersStepOverSlotsADeadProducerClaimed() {
         try (Arena arena = Arena.ofConfined()) {

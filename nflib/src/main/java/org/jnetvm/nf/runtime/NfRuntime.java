@@ -33,7 +33,7 @@ import org.jnetvm.nf.PacketBurst;
  *
  * <p>Liveness: every loop stores its loop count (release), which the manager's reclaimer reads
  * to know that this NF has finished any enqueue it began before a given moment; a heartbeat
- * (nanoTime) on every loop tells the manager it is not hung. The
+ * (nanoTime) on every idle loop and every 16th busy one tells the manager it is not hung. The
  * NF marks itself warm after its first burst (or a second of looping): the manager holds a
  * missed heartbeat against it only then, because a cold JVM's first burst (class loading,
  * interpreted code) can take longer than the heartbeat timeout on a busy machine.
@@ -175,7 +175,9 @@ public final class NfRuntime implements Runnable {
                         Counters.add(segment, base + NfSlotDescriptor.SLEEPS, 1);
                     }
                 } else {
-                    nfs.heartbeat(slot, System.nanoTime());
+                    if ((loops & 15) == 0) { // a busy loop takes well under a millisecond: every 16th is often enough
+                        nfs.heartbeat(slot, System.nanoTime());
+                    }
                     idle.idle(n);
                 }
             }
