@@ -242,7 +242,6 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         if (!nf.dead.compareAndSet(false, true)) {
             return;
         }
-        deaths.incrementAndGet();
         synchronized (lock) {
             nfs.state(nf.slot, NfState.DEAD);
             services.removeInstance(nf.serviceId, nf.slot);
@@ -255,7 +254,7 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
                 nf.instanceId, nf.slot, nf.pid, why);
         nf.connection.close();
         reclaims.execute(() -> {
-            boolean processGone = nf.pid != ownPid && ProcessHandle.of(nf.pid).map(h -> !h.isAlive()).orElse(true);
+            boolean processGone = nf.pid != ownPid && processEnded(nf.pid);
             Reclaimer.Result result = reclaimer.reclaim(nf.slot, processGone ? nf.pid : 0);
             reclaimedBuffers.addAndGet(result.buffers() + result.cached());
             synchronized (lock) {
@@ -264,6 +263,30 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
                 publishActive();
             }
         });
+        // Counted once its reclaim is queued, so that awaitReclaims() after seeing a death waits for it.
+        deaths.incrementAndGet();
+    }
+
+    // Whether the NF's process has ended, waiting a little for one whose connection closed
+    // first (a crashing process closes its socket a moment before it is gone): only then is
+    // its pool cache safe to take back.
+    private static boolean processEnded(long pid) {
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        if (handle.isEmpty() || !handle.get().isAlive()) {
+            return true;
+        }
+        try {
+            handle.get().onExit().get(2, TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("NF pid {} closed its control connection but still runs; its pool cache stays with it", pid);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
     }
 
     private void checkHeartbeats() {
