@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
  * sends packets back out of the port), and a live view once a second.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start a manager with a generator port and a chain of three example NFs as separate processes",
-                "(basic_monitor -> simple_forward -> bridge), and show per-NF rates, drops and queues once a second.",
+        description = {"Start a manager, a generator port and a chain of three NF processes; show live figures.",
+                "The chain is basic_monitor -> simple_forward -> bridge, each NF its own JVM process; the view shows",
+                "per-NF rates, drops by reason, queue occupancy and the pool audit, once a second.",
                 "Ctrl-C stops it cleanly."})
 final class DemoCommand implements Callable<Integer> {
     static final String CONFIG = "/org/jnetvm/cli/demo.yaml";

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code jnetvm manager}: runs a manager until Ctrl-C (or --duration). */
 @Command(name = "manager", mixinStandardHelpOptions = true,
-        description = {"Run a manager: create the shared-memory region, open the ports, start the RX/TX threads,",
+        description = {"Run a manager (region, ports, RX/TX threads, control socket, the NFs its config lists).",
+                "It creates the shared-memory region, opens the ports, starts the RX/TX threads,",
                 "listen for NFs on the control socket, and start the NFs the config lists.",
                 "Without --config: one generator port and an empty default chain."},
         footer = {"", "An example config with every field explained: manager/src/main/resources/org/jnetvm/manager/config/example.yaml"})

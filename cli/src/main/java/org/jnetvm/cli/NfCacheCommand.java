@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code jnetvm nf-cache}: makes the AOT cache NF processes start from (a training run). */
 @Command(name = "nf-cache", mixinStandardHelpOptions = true,
-        description = {"Make the JDK AOT cache that NF processes started by a manager use (about half the start time):",
+        description = {"Make the JDK AOT cache that NF processes start from (about half the start time).",
+                "How:",
                 "a training run of one NF process against a throwaway manager; the JVM writes the cache when the NF exits.",
                 "The cache's file name carries a hash of the class path jars and the JVM flags, so a rebuild needs a new",
                 "one (bin/jnetvm makes it after each build). It lives in cli/target/aot/."})

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code jnetvm bench threads}: the manager's throughput with 1 RX + 1 TX thread against 2 + 2. */
 @Command(name = "threads", mixinStandardHelpOptions = true,
-        description = {"Two generator ports at full speed, one service of two bridge NFs, manager-hop mode (every packet",
+        description = {"Compare the manager with 1 RX + 1 TX thread against 2 + 2.",
+                "Two generator ports at full speed, one service of two bridge NFs, manager-hop mode (every packet",
                 "passes an RX and a TX thread): packets sent per second with threads 1+1, then 2+2, and the ratio.",
                 "More threads help only while cores are idle: the report gives the CPU count and who used the CPUs."},
         footer = {"", "Example: bin/jnetvm bench threads --json"})
