@@ -28,6 +28,8 @@ import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.ThreadDescriptor;
 import org.jnetvm.core.table.ThreadTable;
 import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.manager.Manager;
+import org.jnetvm.manager.config.ConfigLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -240,6 +242,54 @@ class AfPacketPortTest {
         sender.destroyForcibly();
         assertThat(ended).as("the sender in the namespace ended").isTrue();
         assertThat(sender.exitValue()).as("sender exit status; output: %s", out).isZero();
+    }
+
+    @Test
+    void aManagerBridgesFramesFromTheNamespaceBackIntoIt(@TempDir Path dir) throws Exception {
+        int n = 50;
+        String name = "test-afpm-" + PID;
+        String yaml = """
+                region: {name: %s, directory: /dev/shm, buffers: 4096}
+                control: {socket: /tmp/%s.sock}
+                ports:
+                  - {name: wire0, kind: af_packet, interface: %s}
+                chains:
+                  default: [bridge]
+                nfs:
+                  - {nf: bridge, service: bridge, inProcess: true}
+                """.formatted(name, name, HOST_IF);
+        Path capture = dir.resolve("back.pcap");
+        // Only what comes into the namespace: the datagrams the bridge sent back out of the port.
+        Process tcpdump = start("ip", "netns", "exec", NS, "tcpdump", "-i", NS_IF, "-n", "-U", "-Q", "in",
+                "-c", String.valueOf(n), "-w", capture.toString(), "udp", "port", "9999");
+        try (Manager manager = Manager.start(ConfigLoader.parse(yaml, "afpacket.yaml"))) {
+            awaitListening(tcpdump);
+            assertThat(manager.port(0).kind()).isEqualTo("af_packet");
+            Process sender = start("ip", "netns", "exec", NS, "bash", "-c",
+                    "for i in $(seq 1 " + n + "); do echo hi > /dev/udp/10.77.0.1/9999; done");
+            assertSent(sender);
+            assertThat(tcpdump.waitFor(10, TimeUnit.SECONDS)).as("tcpdump saw %d frames come back", n).isTrue();
+            assertThat(pcapRecords(capture)).isEqualTo(n);
+            var wire = manager.stats().ports().get(0);
+            assertThat(wire.name()).isEqualTo("wire0");
+            assertThat(wire.rxPackets()).isGreaterThanOrEqualTo(n);
+        } finally {
+            tcpdump.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aManagerWithAMissingInterfaceFailsAtStartNamingThePort() {
+        String name = "test-afpx-" + PID;
+        String yaml = """
+                region: {name: %s, directory: /dev/shm, buffers: 1024}
+                control: {socket: /tmp/%s.sock}
+                ports:
+                  - {name: wire9, kind: af_packet, interface: jnv-nope0}
+                """.formatted(name, name);
+        assertThatThrownBy(() -> Manager.start(ConfigLoader.parse(yaml, "afpacket.yaml")).close())
+                .hasMessageContaining("port wire9: no such interface 'jnv-nope0'");
+        assertThat(Path.of("/dev/shm", name)).doesNotExist();
     }
 
     /** Waits (bounded) for tcpdump's "listening on" line, so that nothing is sent before it captures. */
