@@ -292,6 +292,21 @@ class AfPacketPortTest {
         assertThat(Path.of("/dev/shm", name)).doesNotExist();
     }
 
+    @Test
+    void withoutCapNetRawTheRefusalSaysWhatIsNeeded() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Root without CAP_NET_RAW: setpriv drops it from the bounding set before exec.
+        Process probe = start("setpriv", "--bounding-set", "-net_raw", "--inh-caps", "-net_raw", "--", java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                AfPacketOpenProbe.class.getName(), HOST_IF);
+        boolean ended = probe.waitFor(30, TimeUnit.SECONDS);
+        String out = ended ? new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8) : "";
+        probe.destroyForcibly();
+        assertThat(ended).as("the probe JVM ended").isTrue();
+        assertThat(out).contains("port wire0: opening an AF_PACKET socket on " + HOST_IF
+                + " was refused (errno 1): the port needs CAP_NET_RAW; run as root");
+    }
+
     /** Waits (bounded) for tcpdump's "listening on" line, so that nothing is sent before it captures. */
     private static void awaitListening(Process tcpdump) throws Exception {
         var reader = new BufferedReader(new InputStreamReader(tcpdump.getInputStream(), StandardCharsets.UTF_8));
