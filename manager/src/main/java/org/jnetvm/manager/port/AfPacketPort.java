@@ -42,6 +42,7 @@ public final class AfPacketPort implements Port {
     private static final int PACKET_VERSION = 10;
     private static final int PACKET_TX_RING = 13;
     private static final int PACKET_IGNORE_OUTGOING = 23;
+    private static final int PACKET_STATISTICS = 6;
     private static final int PACKET_MR_PROMISC = 1;
     private static final int TPACKET_V3 = 2;
     private static final int PACKET_OUTGOING = 4;
@@ -96,6 +97,7 @@ public final class AfPacketPort implements Port {
     private static final MethodHandle CLOSE;
     private static final MethodHandle IF_NAMETOINDEX;
     private static final MethodHandle SENDTO;
+    private static final MethodHandle GETSOCKOPT;
     private static final long ERRNO_OFFSET;
 
     static {
@@ -118,6 +120,8 @@ public final class AfPacketPort implements Port {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS), errno);
         SENDTO = linker.downcallHandle(lookup.find("sendto").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errno);
+        GETSOCKOPT = linker.downcallHandle(lookup.find("getsockopt").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         ERRNO_OFFSET = Linker.Option.captureStateLayout().byteOffset(MemoryLayout.PathElement.groupElement("errno"));
     }
 
@@ -152,6 +156,12 @@ public final class AfPacketPort implements Port {
 
     private boolean closed;
 
+    // kernel statistics, summed (PACKET_STATISTICS resets on each read); under the monitor
+    private final MemorySegment statsBuffer; // struct tpacket_stats_v3 + its socklen_t
+    private long kernelPackets;
+    private long kernelDrops;
+    private long kernelFreezes;
+
     /**
      * Opens the socket, sets up and maps both rings, binds to {@code iface} and turns on
      * promiscuous mode.
@@ -171,6 +181,7 @@ public final class AfPacketPort implements Port {
         this.dataRoom = dataRoom;
         this.txMeta = meta.duplicate();
         this.txState = arena.allocate(Linker.Option.captureStateLayout());
+        this.statsBuffer = arena.allocate(16, 4);
         int txFrame = Integer.highestOneBit(dataRoom + TX_DATA_OFFSET - 1) << 1; // power of two >= room + header
         this.txFrameSize = Math.max(2048, txFrame);
         int txBlock = Math.max(TX_BLOCK_SIZE, txFrameSize);
@@ -333,6 +344,32 @@ public final class AfPacketPort implements Port {
     /** Transmit slots the kernel refused as malformed (TP_STATUS_WRONG_FORMAT). */
     public synchronized long txWrongFormat() {
         return txWrongFormat;
+    }
+
+    /**
+     * The kernel's counts for this socket since it opened: frames it saw, frames it dropped
+     * (ring full or frozen: the reader fell behind), and times the ring froze. One
+     * getsockopt(PACKET_STATISTICS) per call: for stats readers, not the packet path.
+     *
+     * @return {packets, drops, freezes}
+     */
+    public synchronized long[] kernelStatistics() {
+        if (!closed) {
+            // struct tpacket_stats_v3 { unsigned int tp_packets, tp_drops, tp_freeze_q_cnt; }, then socklen_t
+            statsBuffer.set(JAVA_INT, 12, 12);
+            try {
+                int rc = (int) GETSOCKOPT.invokeExact(fd, SOL_PACKET, PACKET_STATISTICS, statsBuffer,
+                        statsBuffer.asSlice(12, 4));
+                if (rc == 0) {
+                    kernelPackets += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, 0));
+                    kernelDrops += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, 4));
+                    kernelFreezes += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, 8));
+                }
+            } catch (Throwable t) {
+                throw new IllegalStateException("getsockopt PACKET_STATISTICS on port " + name + " failed", t);
+            }
+        }
+        return new long[] {kernelPackets, kernelDrops, kernelFreezes};
     }
 
     @Override

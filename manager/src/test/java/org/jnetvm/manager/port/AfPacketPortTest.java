@@ -137,6 +137,9 @@ class AfPacketPortTest {
         assertThat(udp).as("UDP datagrams to port 9999 among %d frames received", frames).isEqualTo(n);
         assertThat(port.received()).isEqualTo(frames);
         assertThat(port.oversized()).isZero();
+        long[] kernel = port.kernelStatistics();
+        assertThat(kernel[0]).as("kernel's packet count").isGreaterThanOrEqualTo(n);
+        assertThat(kernel[1]).as("kernel's drops").isZero();
     }
 
     @Test
