@@ -28,6 +28,7 @@ import org.jnetvm.manager.control.ControlServer;
 import org.jnetvm.manager.nf.NfLauncher;
 import org.jnetvm.manager.nf.NfRegistry;
 import org.jnetvm.manager.nf.Reclaimer;
+import org.jnetvm.manager.port.AfPacketPort;
 import org.jnetvm.manager.port.GeneratorPort;
 import org.jnetvm.manager.port.Port;
 import org.jnetvm.manager.port.SinkPort;
@@ -165,6 +166,8 @@ public final class Manager implements AutoCloseable {
             case GENERATOR -> new GeneratorPort(pc.name(), id, pc.rate(), pc.size(), pc.flows(), pc.count(),
                     region.segment(), pool.newMeta());
             case SINK -> new SinkPort(pc.name());
+            case AF_PACKET -> new AfPacketPort(pc.name(), pc.iface(), id, region.segment(), pool.newMeta(),
+                    pool.dataRoom());
         };
     }
 

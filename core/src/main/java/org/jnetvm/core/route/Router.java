@@ -159,6 +159,15 @@ public final class Router {
         dropped = true;
     }
 
+    /**
+     * Counts {@code count} drops under {@code reason} for packets that never got a buffer (a port
+     * refusing a frame before copying it, for example an AF_PACKET frame larger than the data room).
+     */
+    public void countDrops(DropReason reason, int count) {
+        drops[reason.code] += count;
+        dropped = true;
+    }
+
     /** Writes the drop counts gathered since the last flush to shared memory. */
     public void flushCounters(long sent) {
         for (int r = 0; dropped && r < DropReason.SLOTS; r++) {

@@ -142,11 +142,34 @@ final class ConfigResolver {
                         + "' is already used by " + first + "; give each port its own name");
             }
             checkAll(at, port, PORT);
+            checkInterface(at, port);
             if (port.kind() == PortKind.GENERATOR && port.size() > region.dataRoom()) {
                 throw new ConfigException(FieldPath.key(at, "size"), "frame size " + port.size()
                         + " is larger than region.dataRoom " + region.dataRoom()
                         + "; lower the size or raise region.dataRoom to at least " + port.size());
             }
+        }
+    }
+
+    /** Linux's IFNAMSIZ is 16 with the terminating NUL: at most 15 bytes, no '/', no whitespace, not "." or "..". */
+    private static final Pattern INTERFACE_NAME = Pattern.compile("[^/\\s:]{1,15}");
+
+    private static void checkInterface(String at, PortConfig port) {
+        String field = FieldPath.key(at, "interface");
+        if (port.kind() == PortKind.AF_PACKET) {
+            if (port.iface() == null) {
+                throw new ConfigException(field, "missing; an af_packet port needs the Linux interface to bind to,"
+                        + " for example interface: eth0 (see `ip link`)");
+            }
+            if (!INTERFACE_NAME.matcher(port.iface()).matches() || port.iface().equals(".")
+                    || port.iface().equals("..")
+                    || port.iface().getBytes(StandardCharsets.UTF_8).length > 15) {
+                throw new ConfigException(field, "'" + port.iface() + "' is not a Linux interface name (1 to 15"
+                        + " bytes, no '/', ':' or whitespace); give the name `ip link` shows");
+            }
+        } else if (port.iface() != null) {
+            throw new ConfigException(field, "a " + port.kind().key() + " port has no interface; remove the key,"
+                    + " or use kind: af_packet");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.jnetvm.manager.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Objects;
 
 /**
@@ -12,14 +13,22 @@ import java.util.Objects;
  * @param size  frame bytes a generator sends
  * @param flows distinct UDP flows a generator cycles through
  * @param count packets a generator sends in all, 0 for no end (tests and benchmarks set it)
+ * @param iface the Linux interface an {@code af_packet} port binds to ({@code interface:} in the file); null for
+ *              other kinds
  */
-public record PortConfig(String name, PortKind kind, int rate, int size, int flows, int count) {
+public record PortConfig(String name, PortKind kind, int rate, int size, int flows, int count,
+                         @JsonProperty("interface") String iface) {
 
     /** The port a config without {@code ports:} gets, and what an absent key of a port entry means. */
-    static final PortConfig DEFAULTS = new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256, 0);
+    static final PortConfig DEFAULTS = new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256, 0, null);
 
     public PortConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
+    }
+
+    /** A port of a kind that names no interface. */
+    public PortConfig(String name, PortKind kind, int rate, int size, int flows, int count) {
+        this(name, kind, rate, size, flows, count, null);
     }
 }

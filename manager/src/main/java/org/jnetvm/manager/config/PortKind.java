@@ -8,5 +8,7 @@ public enum PortKind implements ConfigWord {
     /** In-memory traffic generator: UDP frames of a fixed size over a fixed number of flows, at a given rate. */
     GENERATOR,
     /** Counts and frees every packet sent to it. */
-    SINK
+    SINK,
+    /** A Linux network interface through an AF_PACKET socket with memory-mapped rings ({@code interface: NAME}). */
+    AF_PACKET
 }

@@ -229,7 +229,7 @@ class ConfigLoaderTest {
         ConfigException hop = refused("hop: sideways\n");
 
         assertThat(kind.getMessage())
-                .isEqualTo("demo.yaml:3:11: ports[0].kind: 'tap' is not one of generator, sink; use one of them");
+                .isEqualTo("demo.yaml:3:11: ports[0].kind: 'tap' is not one of generator, sink, af_packet; use one of them");
         assertThat(hop.getMessage())
                 .isEqualTo("demo.yaml:1:6: hop: 'sideways' is not one of direct, manager; use one of them");
     }
@@ -466,6 +466,58 @@ class ConfigLoaderTest {
         assertLocated(e, 3, "services[1].name");
         assertThat(e.detail())
                 .isEqualTo("service name 'monitor' is already used by services[0]; give each service its own name");
+    }
+
+    @Test
+    void anAfPacketPortNamesItsInterface() {
+        ManagerConfig config = ConfigLoader.parse("""
+                ports:
+                  - {name: wire0, kind: af_packet, interface: veth-a}
+                """, FILE);
+
+        assertThat(config.ports()).containsExactly(
+                new PortConfig("wire0", PortKind.AF_PACKET, 100_000, 64, 256, 0, "veth-a"));
+    }
+
+    @Test
+    void anAfPacketPortWithoutInterface() {
+        ConfigException e = refused("""
+                ports:
+                  - name: wire0
+                    kind: af_packet
+                """);
+
+        assertThat(e.field()).isEqualTo("ports[0].interface");
+        assertThat(e.detail()).isEqualTo("missing; an af_packet port needs the Linux interface to bind to,"
+                + " for example interface: eth0 (see `ip link`)");
+    }
+
+    @Test
+    void anInterfaceNameLinuxCannotHave() {
+        ConfigException tooLong = refused("""
+                ports:
+                  - {name: wire0, kind: af_packet, interface: a-name-of-16-chr}
+                """);
+        ConfigException slash = refused("""
+                ports:
+                  - {name: wire0, kind: af_packet, interface: eth/0}
+                """);
+
+        assertLocated(tooLong, 2, "ports[0].interface");
+        assertThat(tooLong.detail()).isEqualTo("'a-name-of-16-chr' is not a Linux interface name (1 to 15 bytes,"
+                + " no '/', ':' or whitespace); give the name `ip link` shows");
+        assertThat(slash.field()).isEqualTo("ports[0].interface");
+    }
+
+    @Test
+    void anInterfaceOnAPortKindWithoutOne() {
+        ConfigException e = refused("""
+                ports:
+                  - {name: gen0, interface: eth0}
+                """);
+
+        assertLocated(e, 2, "ports[0].interface");
+        assertThat(e.detail()).isEqualTo("a generator port has no interface; remove the key, or use kind: af_packet");
     }
 
     @Test

@@ -93,8 +93,10 @@ class ConfigLoaderTestRoundTripTest {
                         Arbitraries.integers().between(0, 1_000_000_000),
                         Arbitraries.integers().between(60, region.dataRoom()),
                         Arbitraries.integers().between(1, 1_048_576),
-                        Arbitraries.integers().between(0, 2_000_000_000))
-                .as(PortConfig::new)
+                        Arbitraries.integers().between(0, 2_000_000_000),
+                        names(15).filter(name -> !name.equals(".") && !name.equals("..")))
+                .as((name, kind, rate, size, flows, count, iface) -> new PortConfig(name, kind, rate, size, flows,
+                        count, kind == PortKind.AF_PACKET ? iface : null))
                 .list().ofMaxSize(4).uniqueElements(PortConfig::name);
     }
 

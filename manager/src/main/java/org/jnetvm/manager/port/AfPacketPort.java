@@ -1,0 +1,517 @@
+package org.jnetvm.manager.port;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.packet.FlowHash;
+import org.jnetvm.core.packet.PacketParser;
+import org.jnetvm.core.route.Router;
+import org.jnetvm.core.stats.DropReason;
+
+/**
+ * A port on a Linux network interface through an AF_PACKET socket with memory-mapped rings, all
+ * through the Foreign Function &amp; Memory API: a TPACKET_V3 receive ring (blocks the kernel fills
+ * and hands over whole) and a TPACKET_V3 transmit ring (fixed slots), both in one mmap.
+ *
+ * <p>Receive walks the blocks the kernel has handed to user space and copies each frame into a
+ * pool buffer; no system call and no allocation per packet. Transmit copies each frame into a
+ * free ring slot and kicks the kernel with one {@code sendto(fd, NULL, 0, MSG_DONTWAIT)} per
+ * burst. Struct offsets are those of {@code <linux/if_packet.h>} on x86-64; see
+ * docs/afpacket-notes.md.
+ */
+public final class AfPacketPort implements Port {
+    // <sys/socket.h>, <linux/if_ether.h>, <linux/if_packet.h>, <sys/mman.h>, <errno.h> (x86-64)
+    private static final int AF_PACKET = 17;
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final short ETH_P_ALL_BE = (short) 0x0300; // htons(ETH_P_ALL = 0x0003)
+    private static final int SOL_PACKET = 263;
+    private static final int PACKET_ADD_MEMBERSHIP = 1;
+    private static final int PACKET_RX_RING = 5;
+    private static final int PACKET_VERSION = 10;
+    private static final int PACKET_TX_RING = 13;
+    private static final int PACKET_IGNORE_OUTGOING = 23;
+    private static final int PACKET_STATISTICS = 6;
+    private static final int PACKET_MR_PROMISC = 1;
+    private static final int TPACKET_V3 = 2;
+    private static final int PACKET_OUTGOING = 4;
+    private static final int PROT_READ_WRITE = 3;
+    private static final int MAP_SHARED = 1;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int EPERM = 1;
+    private static final int ENXIO = 6;
+    private static final int EACCES = 13;
+    private static final int ENODEV = 19;
+
+    // tp_status values
+    private static final int TP_STATUS_KERNEL = 0;
+    private static final int TP_STATUS_USER = 1;
+    private static final int TP_STATUS_AVAILABLE = 0;
+    private static final int TP_STATUS_SEND_REQUEST = 1;
+    private static final int TP_STATUS_WRONG_FORMAT = 4;
+
+    // struct tpacket_block_desc: version u32 @0, offset_to_priv u32 @4, then tpacket_hdr_v1 @8:
+    // block_status @8, num_pkts @12, offset_to_first_pkt @16, blk_len @20, seq_num u64 @24, ...
+    private static final long BLOCK_STATUS = 8;
+    private static final long BLOCK_NUM_PKTS = 12;
+    private static final long BLOCK_FIRST_PKT = 16;
+    // struct tpacket3_hdr (48 bytes): tp_next_offset @0, tp_sec @4, tp_nsec @8, tp_snaplen @12,
+    // tp_len @16, tp_status @20, tp_mac u16 @24, tp_net u16 @26, hv1 @28 (12), tp_padding[8] @40;
+    // struct sockaddr_ll follows at TPACKET_ALIGN(48) = 48: sll_pkttype u8 at +10.
+    private static final long H3_NEXT_OFFSET = 0;
+    private static final long H3_SNAPLEN = 12;
+    private static final long H3_LEN = 16;
+    private static final long H3_STATUS = 20;
+    private static final long H3_MAC = 24;
+    private static final long H3_SLL_PKTTYPE = 48 + 10;
+    /** TX data offset with V3 and no PACKET_TX_HAS_OFF: tp_hdrlen - sizeof(sockaddr_ll) = 68 - 20. */
+    private static final int TX_DATA_OFFSET = 48;
+
+    /** Receive ring geometry: 16 blocks of 256 KiB, blocks retired after 1 ms even if not full. */
+    public static final int RX_BLOCK_SIZE = 1 << 18;
+    public static final int RX_BLOCK_COUNT = 16;
+    public static final int RX_FRAME_SIZE = 2048;
+    public static final int RX_RETIRE_MS = 1;
+    /** Transmit ring geometry: 8 blocks of 128 KiB, slots sized to the data room. */
+    public static final int TX_BLOCK_SIZE = 1 << 17;
+    public static final int TX_BLOCK_COUNT = 8;
+
+    private static final VarHandle INT = JAVA_INT.varHandle();
+
+    private static final MethodHandle SOCKET;
+    private static final MethodHandle SETSOCKOPT;
+    private static final MethodHandle BIND;
+    private static final MethodHandle MMAP;
+    private static final MethodHandle MUNMAP;
+    private static final MethodHandle CLOSE;
+    private static final MethodHandle IF_NAMETOINDEX;
+    private static final MethodHandle SENDTO;
+    private static final MethodHandle GETSOCKOPT;
+    private static final long ERRNO_OFFSET;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        var lookup = linker.defaultLookup();
+        Linker.Option errno = Linker.Option.captureCallState("errno");
+        SOCKET = linker.downcallHandle(lookup.find("socket").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
+        SETSOCKOPT = linker.downcallHandle(lookup.find("setsockopt").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
+        BIND = linker.downcallHandle(lookup.find("bind").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
+        MMAP = linker.downcallHandle(lookup.find("mmap").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), errno);
+        MUNMAP = linker.downcallHandle(lookup.find("munmap").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        CLOSE = linker.downcallHandle(lookup.find("close").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        IF_NAMETOINDEX = linker.downcallHandle(lookup.find("if_nametoindex").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS), errno);
+        SENDTO = linker.downcallHandle(lookup.find("sendto").orElseThrow(),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), errno);
+        GETSOCKOPT = linker.downcallHandle(lookup.find("getsockopt").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        ERRNO_OFFSET = Linker.Option.captureStateLayout().byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    }
+
+    private final String name;
+    private final String iface;
+    private final int portId;
+    private final MemorySegment region;
+    private final PacketMeta meta;
+    private final int dataRoom;
+    private final PacketParser parser = new PacketParser();
+    private final int fd;
+    private final MemorySegment ring; // rx blocks, then tx blocks
+    private final long rxSize;
+    private final int txFrameSize;
+    private final int txFramesPerBlock;
+    private final int txFrameCount;
+    private final MemorySegment txState; // errno capture of the TX thread's sendto
+    private final Arena arena = Arena.ofShared();
+    private final PacketMeta txMeta; // one view for all TX threads (transmit holds the monitor)
+
+    // RX thread only
+    private int rxBlock;
+    private int rxFrameInBlock;
+    private int rxFrameOffset;
+    private long received;
+    private long oversized;
+
+    // TX (under this object's monitor: any TX thread may transmit)
+    private int txNext;
+    private long transmitted;
+    private long txWrongFormat;
+
+    private boolean closed;
+
+    // kernel statistics, summed (PACKET_STATISTICS resets on each read); under the monitor
+    private final MemorySegment statsBuffer; // struct tpacket_stats_v3 + its socklen_t
+    private long kernelPackets;
+    private long kernelDrops;
+    private long kernelFreezes;
+
+    /**
+     * Opens the socket, sets up and maps both rings, binds to {@code iface} and turns on
+     * promiscuous mode.
+     *
+     * @param segment the region's segment (buffers are offsets in it)
+     * @param meta    a metadata view of the pool, owned by this port (used by the RX thread)
+     * @param dataRoom the pool's data room: frames longer than this are dropped as malformed
+     * @throws PortException naming the port and what to do when the interface is missing or the
+     *                       process lacks CAP_NET_RAW, or any other step fails
+     */
+    public AfPacketPort(String name, String iface, int portId, MemorySegment segment, PacketMeta meta, int dataRoom) {
+        this.name = name;
+        this.iface = iface;
+        this.portId = portId;
+        this.region = segment;
+        this.meta = meta;
+        this.dataRoom = dataRoom;
+        this.txMeta = meta.duplicate();
+        this.txState = arena.allocate(Linker.Option.captureStateLayout());
+        this.statsBuffer = arena.allocate(16, 4);
+        int txFrame = Integer.highestOneBit(dataRoom + TX_DATA_OFFSET - 1) << 1; // power of two >= room + header
+        this.txFrameSize = Math.max(2048, txFrame);
+        int txBlock = Math.max(TX_BLOCK_SIZE, txFrameSize);
+        this.txFramesPerBlock = txBlock / txFrameSize;
+        this.txFrameCount = txFramesPerBlock * TX_BLOCK_COUNT;
+        if (dataRoom > RX_BLOCK_SIZE - 256) {
+            throw new PortException(name, "data room " + dataRoom + " does not fit an AF_PACKET ring block of "
+                    + RX_BLOCK_SIZE + " bytes; lower region.dataRoom");
+        }
+        int socket = -1;
+        MemorySegment mapped = null;
+        long rx = (long) RX_BLOCK_SIZE * RX_BLOCK_COUNT;
+        long tx = (long) txBlock * TX_BLOCK_COUNT;
+        try (Arena open = Arena.ofConfined()) {
+            MemorySegment state = open.allocate(Linker.Option.captureStateLayout());
+            int ifindex = ifIndex(open, state);
+            socket = (int) SOCKET.invokeExact(state, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, (int) ETH_P_ALL_BE);
+            if (socket < 0) {
+                int e = errno(state);
+                if (e == EPERM || e == EACCES) {
+                    throw new PortException(name, "opening an AF_PACKET socket on " + iface
+                            + " was refused (errno " + e + "): the port needs CAP_NET_RAW; run as root or grant"
+                            + " the capability (setcap cap_net_raw+ep on the java binary)");
+                }
+                throw new PortException(name, "socket(AF_PACKET) failed: errno " + e);
+            }
+            MemorySegment one = open.allocate(JAVA_INT);
+            one.set(JAVA_INT, 0, TPACKET_V3);
+            setsockopt(socket, PACKET_VERSION, one, 4, "PACKET_VERSION TPACKET_V3", state);
+            one.set(JAVA_INT, 0, 1);
+            // Our own transmissions are not received back (Linux >= 4.20); RX also skips them by type.
+            int rc = (int) SETSOCKOPT.invokeExact(state, socket, SOL_PACKET, PACKET_IGNORE_OUTGOING, one, 4);
+
+            MemorySegment req = open.allocate(28, 4); // struct tpacket_req3: seven u32
+            req.set(JAVA_INT, 0, RX_BLOCK_SIZE);
+            req.set(JAVA_INT, 4, RX_BLOCK_COUNT);
+            req.set(JAVA_INT, 8, RX_FRAME_SIZE);
+            req.set(JAVA_INT, 12, RX_BLOCK_SIZE / RX_FRAME_SIZE * RX_BLOCK_COUNT);
+            req.set(JAVA_INT, 16, RX_RETIRE_MS);
+            req.set(JAVA_INT, 20, 0); // tp_sizeof_priv
+            req.set(JAVA_INT, 24, 0); // tp_feature_req_word
+            setsockopt(socket, PACKET_RX_RING, req, 28, "PACKET_RX_RING", state);
+            req.fill((byte) 0);
+            req.set(JAVA_INT, 0, txBlock);
+            req.set(JAVA_INT, 4, TX_BLOCK_COUNT);
+            req.set(JAVA_INT, 8, txFrameSize);
+            req.set(JAVA_INT, 12, txFrameCount);
+            setsockopt(socket, PACKET_TX_RING, req, 28, "PACKET_TX_RING", state);
+
+            MemorySegment addr = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, rx + tx, PROT_READ_WRITE,
+                    MAP_SHARED, socket, 0L);
+            if (addr.address() == -1L) {
+                throw new PortException(name, "mmap of the packet rings (" + (rx + tx) + " bytes) failed: errno "
+                        + errno(state) + "; check the locked-memory limit (ulimit -l)");
+            }
+            mapped = addr.reinterpret(rx + tx);
+
+            MemorySegment sll = open.allocate(20, 4); // struct sockaddr_ll
+            sll.set(JAVA_SHORT, 0, (short) AF_PACKET);
+            sll.set(JAVA_SHORT, 2, ETH_P_ALL_BE);
+            sll.set(JAVA_INT, 4, ifindex);
+            rc = (int) BIND.invokeExact(state, socket, sll, 20);
+            if (rc != 0) {
+                int e = errno(state);
+                throw new PortException(name, "bind to interface " + iface + " failed: errno " + e
+                        + (e == ENODEV || e == ENXIO ? " (the interface went away or is down)" : ""));
+            }
+            MemorySegment mreq = open.allocate(16, 4); // struct packet_mreq
+            mreq.set(JAVA_INT, 0, ifindex);
+            mreq.set(JAVA_SHORT, 4, (short) PACKET_MR_PROMISC);
+            setsockopt(socket, PACKET_ADD_MEMBERSHIP, mreq, 16, "PACKET_ADD_MEMBERSHIP promiscuous", state);
+        } catch (PortException e) {
+            cleanup(socket, mapped);
+            arena.close();
+            throw e;
+        } catch (Throwable t) {
+            cleanup(socket, mapped);
+            arena.close();
+            throw new PortException(name, "opening AF_PACKET on " + iface + " failed: " + t);
+        }
+        this.fd = socket;
+        this.ring = mapped;
+        this.rxSize = rx;
+    }
+
+    private int ifIndex(Arena open, MemorySegment state) throws Throwable {
+        int index = (int) IF_NAMETOINDEX.invokeExact(state, open.allocateFrom(iface));
+        if (index == 0) {
+            throw new PortException(name, "no such interface '" + iface + "'; `ip link` shows "
+                    + String.join(", ", interfaces()) + "; fix ports[].interface or create the interface");
+        }
+        return index;
+    }
+
+    private static java.util.List<String> interfaces() {
+        try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/sys/class/net"))) {
+            return names.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (java.io.IOException e) {
+            return java.util.List.of("(cannot list /sys/class/net)");
+        }
+    }
+
+    private void setsockopt(int socket, int option, MemorySegment value, int length, String what,
+                            MemorySegment state) throws Throwable {
+        int rc = (int) SETSOCKOPT.invokeExact(state, socket, SOL_PACKET, option, value, length);
+        if (rc != 0) {
+            int e = errno(state);
+            throw new PortException(name, "setsockopt " + what + " on " + iface + " failed: errno " + e
+                    + (e == EPERM || e == EACCES ? "; the port needs CAP_NET_RAW: run as root" : ""));
+        }
+    }
+
+    private static int errno(MemorySegment state) {
+        return state.get(JAVA_INT, ERRNO_OFFSET);
+    }
+
+    private static void cleanup(int socket, MemorySegment mapped) {
+        try {
+            if (mapped != null) {
+                int ignored = (int) MUNMAP.invokeExact(mapped, mapped.byteSize());
+            }
+            if (socket >= 0) {
+                int ignored = (int) CLOSE.invokeExact(socket);
+            }
+        } catch (Throwable ignored) {
+            // closing on an error path: nothing more to do
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String kind() {
+        return "af_packet";
+    }
+
+    /** The Linux interface this port is bound to. */
+    public String interfaceName() {
+        return iface;
+    }
+
+    /** Frames received into pool buffers so far (RX thread's count). */
+    public long received() {
+        return received;
+    }
+
+    /** Frames dropped because they were longer than the data room (or truncated by the ring). */
+    public long oversized() {
+        return oversized;
+    }
+
+    /** Frames placed in the transmit ring so far. */
+    public synchronized long transmitted() {
+        return transmitted;
+    }
+
+    /** Transmit slots the kernel refused as malformed (TP_STATUS_WRONG_FORMAT). */
+    public synchronized long txWrongFormat() {
+        return txWrongFormat;
+    }
+
+    /**
+     * The kernel's counts for this socket since it opened: frames it saw, frames it dropped
+     * (ring full or frozen: the reader fell behind), and times the ring froze. One
+     * getsockopt(PACKET_STATISTICS) per call: for stats readers, not the packet path.
+     *
+     * @return {packets, drops, freezes}
+     */
+    public synchronized long[] kernelStatistics() {
+        if (!closed) {
+            // struct tpacket_stats_v3 { unsigned int tp_packets, tp_drops, tp_freeze_q_cnt; }, then socklen_t
+            statsBuffer.set(JAVA_INT, 12, 12);
+            try {
+                int rc = (int) GETSOCKOPT.invokeExact(fd, SOL_PACKET, PACKET_STATISTICS, statsBuffer,
+                        statsBuffer.asSlice(12, 4));
+                if (rc == 0) {
+                    kernelPackets += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, 0));
+                    kernelDrops += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, 4));
+                    kernelFreezes += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, 8));
+                }
+            } catch (Throwable t) {
+                throw new IllegalStateException("getsockopt PACKET_STATISTICS on port " + name + " failed", t);
+            }
+        }
+        return new long[] {kernelPackets, kernelDrops, kernelFreezes};
+    }
+
+    @Override
+    public int receive(int[] dst, int max, Router router) {
+        int n = 0;
+        while (n < max) {
+            long block = (long) rxBlock * RX_BLOCK_SIZE;
+            int status = (int) INT.getAcquire(ring, block + BLOCK_STATUS);
+            if ((status & TP_STATUS_USER) == 0) {
+                break; // the kernel still fills this block
+            }
+            if (rxFrameOffset == 0) {
+                rxFrameOffset = ring.get(JAVA_INT, block + BLOCK_FIRST_PKT);
+            }
+            int frames = ring.get(JAVA_INT, block + BLOCK_NUM_PKTS);
+            int want = Math.min(max - n, frames - rxFrameInBlock);
+            if (want > 0) {
+                int got = router.alloc(dst, n, want);
+                if (got == 0) {
+                    break; // pool exhausted: the frames wait in the ring (the kernel drops once it is full)
+                }
+                int used = 0;
+                int tooLong = 0;
+                for (int k = 0; k < got; k++) {
+                    long frame = block + rxFrameOffset;
+                    int snap = ring.get(JAVA_INT, frame + H3_SNAPLEN);
+                    int length = ring.get(JAVA_INT, frame + H3_LEN);
+                    int mac = ring.get(JAVA_SHORT, frame + H3_MAC) & 0xFFFF;
+                    int type = ring.get(JAVA_BYTE, frame + H3_SLL_PKTTYPE);
+                    rxFrameOffset += ring.get(JAVA_INT, frame + H3_NEXT_OFFSET);
+                    rxFrameInBlock++;
+                    if (type == PACKET_OUTGOING) {
+                        continue;
+                    }
+                    if (length > dataRoom || snap < length) {
+                        tooLong++;
+                        continue;
+                    }
+                    int index = dst[n + used];
+                    PacketMeta m = meta.wrap(index);
+                    long data = m.dataAddress();
+                    MemorySegment.copy(ring, frame + mac, region, data, snap);
+                    int hash = parser.parse(region, data, snap) == PacketParser.OK ? FlowHash.SYMMETRIC.hash(parser) : 0;
+                    m.dataLength(snap).flowHash(hash).inputPort(portId);
+                    if (hash != 0) {
+                        m.flags(PacketMeta.FLAG_HASH_VALID);
+                    }
+                    used++;
+                }
+                if (used < got) {
+                    router.release(dst, n + used, got - used);
+                }
+                if (tooLong > 0) {
+                    router.countDrops(DropReason.MALFORMED, tooLong);
+                    oversized += tooLong;
+                }
+                n += used;
+                received += used;
+            }
+            if (rxFrameInBlock >= frames) {
+                INT.setRelease(ring, block + BLOCK_STATUS, TP_STATUS_KERNEL);
+                rxBlock = rxBlock + 1 == RX_BLOCK_COUNT ? 0 : rxBlock + 1;
+                rxFrameInBlock = 0;
+                rxFrameOffset = 0;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized int transmit(int[] indices, int offset, int count, Router router) {
+        if (closed) {
+            return 0;
+        }
+        int sent = 0;
+        int refused = 0;
+        PacketMeta m = txMeta;
+        for (; sent < count; sent++) {
+            long slot = txSlot(txNext);
+            int status = (int) INT.getAcquire(ring, slot + H3_STATUS);
+            if (status != TP_STATUS_AVAILABLE) {
+                if (status == TP_STATUS_WRONG_FORMAT) {
+                    txWrongFormat++;
+                } else {
+                    break; // ring full: the kernel has not sent this slot yet
+                }
+            }
+            m.wrap(indices[offset + sent]);
+            int length = m.dataLength();
+            if (length > txFrameSize - TX_DATA_OFFSET || length <= 0) {
+                refused++; // cannot happen for a pool buffer; counted rather than sent
+                continue;
+            }
+            MemorySegment.copy(region, m.dataAddress(), ring, slot + TX_DATA_OFFSET, length);
+            ring.set(JAVA_INT, slot + H3_LEN, length);
+            ring.set(JAVA_INT, slot + H3_SNAPLEN, length);
+            ring.set(JAVA_INT, slot + H3_NEXT_OFFSET, 0);
+            INT.setRelease(ring, slot + H3_STATUS, TP_STATUS_SEND_REQUEST);
+            txNext = txNext + 1 == txFrameCount ? 0 : txNext + 1;
+        }
+        if (sent > 0) {
+            kick();
+            router.release(indices, offset, sent);
+            transmitted += sent - refused;
+        }
+        if (refused > 0) {
+            txWrongFormat += refused;
+        }
+        return sent;
+    }
+
+
+    private long txSlot(int i) {
+        int block = i / txFramesPerBlock;
+        int within = i - block * txFramesPerBlock;
+        return rxSize + (long) block * (txFramesPerBlock * txFrameSize) + (long) within * txFrameSize;
+    }
+
+    private void kick() {
+        try {
+            long ignored = (long) SENDTO.invokeExact(txState, fd, MemorySegment.NULL, 0L, MSG_DONTWAIT,
+                    MemorySegment.NULL, 0);
+            // EAGAIN/ENOBUFS: the slots stay SEND_REQUEST and go with the next kick.
+        } catch (Throwable t) {
+            throw new IllegalStateException("sendto on AF_PACKET port " + name + " failed", t);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        cleanup(fd, ring);
+        arena.close();
+    }
+
+    /** A port that cannot open: the message names the port and what to do. */
+    public static final class PortException extends RuntimeException {
+        public PortException(String port, String message) {
+            super("port " + port + ": " + message);
+        }
+    }
+}
