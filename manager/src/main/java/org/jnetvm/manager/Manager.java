@@ -30,6 +30,8 @@ import org.jnetvm.manager.nf.NfRegistry;
 import org.jnetvm.manager.nf.Reclaimer;
 import org.jnetvm.manager.port.AfPacketPort;
 import org.jnetvm.manager.port.GeneratorPort;
+import org.jnetvm.manager.port.PcapInPort;
+import org.jnetvm.manager.port.PcapOutPort;
 import org.jnetvm.manager.port.Port;
 import org.jnetvm.manager.port.SinkPort;
 import org.jnetvm.manager.rx.RxAgent;
@@ -168,6 +170,10 @@ public final class Manager implements AutoCloseable {
             case SINK -> new SinkPort(pc.name());
             case AF_PACKET -> new AfPacketPort(pc.name(), pc.iface(), id, region.segment(), pool.newMeta(),
                     pool.dataRoom());
+            case PCAP_IN -> new PcapInPort(pc.name(), id, Path.of(pc.file()),
+                    PcapInPort.Pace.valueOf(pc.pace().name()), pc.rate(), pc.loop(), region.segment(),
+                    pool.newMeta(), pool.dataRoom());
+            case PCAP_OUT -> new PcapOutPort(pc.name(), Path.of(pc.file()), region.segment(), pool.newMeta());
         };
     }
 

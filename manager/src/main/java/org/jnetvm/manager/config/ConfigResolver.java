@@ -1,6 +1,7 @@
 package org.jnetvm.manager.config;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,6 +144,7 @@ final class ConfigResolver {
             }
             checkAll(at, port, PORT);
             checkInterface(at, port);
+            checkPcap(at, port);
             if (port.kind() == PortKind.GENERATOR && port.size() > region.dataRoom()) {
                 throw new ConfigException(FieldPath.key(at, "size"), "frame size " + port.size()
                         + " is larger than region.dataRoom " + region.dataRoom()
@@ -170,6 +172,40 @@ final class ConfigResolver {
         } else if (port.iface() != null) {
             throw new ConfigException(field, "a " + port.kind().key() + " port has no interface; remove the key,"
                     + " or use kind: af_packet");
+        }
+    }
+
+    private static void checkPcap(String at, PortConfig port) {
+        String field = FieldPath.key(at, "file");
+        boolean pcap = port.kind() == PortKind.PCAP_IN || port.kind() == PortKind.PCAP_OUT;
+        if (!pcap) {
+            if (port.file() != null) {
+                throw new ConfigException(field, "a " + port.kind().key() + " port has no file; remove the key,"
+                        + " or use kind: pcap_in or pcap_out");
+            }
+            return;
+        }
+        if (port.file() == null) {
+            throw new ConfigException(field, "missing; a " + port.kind().key() + " port needs the pcap file to "
+                    + (port.kind() == PortKind.PCAP_IN ? "read" : "write") + ", for example file: /tmp/in.pcap");
+        }
+        checkPath(field, port.file());
+        Path path = Path.of(port.file());
+        if (port.kind() == PortKind.PCAP_IN) {
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw new ConfigException(field, "'" + port.file() + "' is not a readable file"
+                        + (Files.exists(path) ? "" : " (it does not exist)") + "; give the pcap file to read");
+            }
+            if (port.pace() == PcapPace.RATE && port.rate() == 0) {
+                throw new ConfigException(FieldPath.key(at, "rate"), "pace: rate needs a rate above 0 (frames per"
+                        + " second); give one, or use pace: max for as fast as possible");
+            }
+        } else {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                throw new ConfigException(field, "the directory of '" + port.file() + "' does not exist;"
+                        + " create it or give another path");
+            }
         }
     }
 

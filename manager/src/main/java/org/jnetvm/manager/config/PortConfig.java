@@ -15,16 +15,26 @@ import java.util.Objects;
  * @param count packets a generator sends in all, 0 for no end (tests and benchmarks set it)
  * @param iface the Linux interface an {@code af_packet} port binds to ({@code interface:} in the file); null for
  *              other kinds
+ * @param file  the capture file a {@code pcap_in} port reads or a {@code pcap_out} port writes; null for other kinds
+ * @param pace  how fast a {@code pcap_in} port emits its frames ({@code rate} with {@code pace: rate})
+ * @param loop  whether a {@code pcap_in} port starts its file over at the end
  */
 public record PortConfig(String name, PortKind kind, int rate, int size, int flows, int count,
-                         @JsonProperty("interface") String iface) {
+                         @JsonProperty("interface") String iface, String file, PcapPace pace, boolean loop) {
 
     /** The port a config without {@code ports:} gets, and what an absent key of a port entry means. */
-    static final PortConfig DEFAULTS = new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256, 0, null);
+    static final PortConfig DEFAULTS = new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256, 0, null, null,
+            PcapPace.RECORDED, false);
 
     public PortConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(pace, "pace");
+    }
+
+    /** A port of a kind that names no file. */
+    public PortConfig(String name, PortKind kind, int rate, int size, int flows, int count, String iface) {
+        this(name, kind, rate, size, flows, count, iface, null, PcapPace.RECORDED, false);
     }
 
     /** A port of a kind that names no interface. */

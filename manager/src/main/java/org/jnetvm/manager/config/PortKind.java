@@ -10,5 +10,9 @@ public enum PortKind implements ConfigWord {
     /** Counts and frees every packet sent to it. */
     SINK,
     /** A Linux network interface through an AF_PACKET socket with memory-mapped rings ({@code interface: NAME}). */
-    AF_PACKET
+    AF_PACKET,
+    /** Reads a classic pcap file ({@code file: PATH}, {@code pace: recorded | rate | max}, {@code loop}). */
+    PCAP_IN,
+    /** Writes what it is sent into a classic pcap file ({@code file: PATH}). */
+    PCAP_OUT
 }

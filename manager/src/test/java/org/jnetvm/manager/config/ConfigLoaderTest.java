@@ -229,7 +229,7 @@ class ConfigLoaderTest {
         ConfigException hop = refused("hop: sideways\n");
 
         assertThat(kind.getMessage())
-                .isEqualTo("demo.yaml:3:11: ports[0].kind: 'tap' is not one of generator, sink, af_packet; use one of them");
+                .isEqualTo("demo.yaml:3:11: ports[0].kind: 'tap' is not one of generator, sink, af_packet, pcap_in, pcap_out; use one of them");
         assertThat(hop.getMessage())
                 .isEqualTo("demo.yaml:1:6: hop: 'sideways' is not one of direct, manager; use one of them");
     }
@@ -518,6 +518,88 @@ class ConfigLoaderTest {
 
         assertLocated(e, 2, "ports[0].interface");
         assertThat(e.detail()).isEqualTo("a generator port has no interface; remove the key, or use kind: af_packet");
+    }
+
+    @Test
+    void pcapPortsNameTheirFileAndPace(@TempDir Path dir) throws Exception {
+        Path in = Files.write(dir.resolve("in.pcap"), new byte[24]);
+        ManagerConfig config = ConfigLoader.parse("""
+                ports:
+                  - {name: file0, kind: pcap_in, file: %s, pace: rate, rate: 500, loop: true}
+                  - {name: cap0, kind: pcap_out, file: %s}
+                """.formatted(in, dir.resolve("out.pcap")), FILE);
+
+        assertThat(config.ports()).containsExactly(
+                new PortConfig("file0", PortKind.PCAP_IN, 500, 64, 256, 0, null, in.toString(), PcapPace.RATE, true),
+                new PortConfig("cap0", PortKind.PCAP_OUT, 100_000, 64, 256, 0, null,
+                        dir.resolve("out.pcap").toString(), PcapPace.RECORDED, false));
+    }
+
+    @Test
+    void aPcapPortWithoutFile() {
+        ConfigException in = refused("""
+                ports:
+                  - {name: file0, kind: pcap_in}
+                """);
+        ConfigException out = refused("""
+                ports:
+                  - {name: cap0, kind: pcap_out}
+                """);
+
+        assertLocated(in, 2, "ports[0].file");
+        assertThat(in.detail()).isEqualTo("missing; a pcap_in port needs the pcap file to read,"
+                + " for example file: /tmp/in.pcap");
+        assertThat(out.field()).isEqualTo("ports[0].file");
+        assertThat(out.detail()).isEqualTo("missing; a pcap_out port needs the pcap file to write,"
+                + " for example file: /tmp/in.pcap");
+    }
+
+    @Test
+    void aPcapInFileThatCannotBeRead(@TempDir Path dir) {
+        ConfigException e = refused("""
+                ports:
+                  - {name: file0, kind: pcap_in, file: %s}
+                """.formatted(dir.resolve("nope.pcap")));
+
+        assertLocated(e, 2, "ports[0].file");
+        assertThat(e.detail()).isEqualTo("'" + dir.resolve("nope.pcap")
+                + "' is not a readable file (it does not exist); give the pcap file to read");
+    }
+
+    @Test
+    void aPcapOutFileInADirectoryThatDoesNotExist(@TempDir Path dir) {
+        ConfigException e = refused("""
+                ports:
+                  - {name: cap0, kind: pcap_out, file: %s}
+                """.formatted(dir.resolve("no/such/out.pcap")));
+
+        assertThat(e.field()).isEqualTo("ports[0].file");
+        assertThat(e.detail()).endsWith("does not exist; create it or give another path");
+    }
+
+    @Test
+    void paceRateNeedsARate(@TempDir Path dir) throws Exception {
+        Path in = Files.write(dir.resolve("in.pcap"), new byte[24]);
+        ConfigException e = refused("""
+                ports:
+                  - {name: file0, kind: pcap_in, file: %s, pace: rate, rate: 0}
+                """.formatted(in));
+
+        assertThat(e.field()).isEqualTo("ports[0].rate");
+        assertThat(e.detail()).isEqualTo("pace: rate needs a rate above 0 (frames per second); give one,"
+                + " or use pace: max for as fast as possible");
+    }
+
+    @Test
+    void aFileOnAPortKindWithoutOne() {
+        ConfigException e = refused("""
+                ports:
+                  - {name: gen0, file: /tmp/x.pcap}
+                """);
+
+        assertLocated(e, 2, "ports[0].file");
+        assertThat(e.detail()).isEqualTo("a generator port has no file; remove the key, or use kind: pcap_in"
+                + " or pcap_out");
     }
 
     @Test

@@ -3,6 +3,10 @@ package org.jnetvm.manager.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +98,39 @@ class ConfigLoaderTestRoundTripTest {
                         Arbitraries.integers().between(60, region.dataRoom()),
                         Arbitraries.integers().between(1, 1_048_576),
                         Arbitraries.integers().between(0, 2_000_000_000),
-                        names(15).filter(name -> !name.equals(".") && !name.equals("..")))
-                .as((name, kind, rate, size, flows, count, iface) -> new PortConfig(name, kind, rate, size, flows,
-                        count, kind == PortKind.AF_PACKET ? iface : null))
+                        names(15).filter(name -> !name.equals(".") && !name.equals("..")),
+                        Combinators.combine(Arbitraries.of(PcapPace.class), Arbitraries.of(true, false), names(15))
+                                .as(Pcap::new))
+                .as((name, kind, rate, size, flows, count, iface, pcap) -> new PortConfig(name, kind, rate, size,
+                        flows, count, kind == PortKind.AF_PACKET ? iface : null, pcap.file(kind),
+                        kind == PortKind.PCAP_IN && pcap.pace() == PcapPace.RATE && rate == 0
+                                ? PcapPace.MAX : pcap.pace(),
+                        pcap.loop()))
                 .list().ofMaxSize(4).uniqueElements(PortConfig::name);
+    }
+
+    /** The pcap fields of a port; a pcap_in port reads an existing file, a pcap_out port writes into /tmp. */
+    private record Pcap(PcapPace pace, boolean loop, String outName) {
+        String file(PortKind kind) {
+            return switch (kind) {
+                case PCAP_IN -> READABLE_PCAP;
+                case PCAP_OUT -> System.getProperty("java.io.tmpdir") + "/" + outName + ".pcap";
+                default -> null;
+            };
+        }
+    }
+
+    /** A readable file for pcap_in ports (the config checks only that it can be read). */
+    private static final String READABLE_PCAP = readablePcap();
+
+    private static String readablePcap() {
+        try {
+            Path file = Files.createTempFile("roundtrip", ".pcap");
+            file.toFile().deleteOnExit();
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Declared services, some without an id; at most half of maxServices, so the NFs may define more. */
