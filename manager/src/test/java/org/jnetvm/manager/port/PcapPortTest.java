@@ -124,6 +124,86 @@ class PcapPortTest {
     }
 
     @Test
+    void theRecordedPaceWaitsAsLongAsTheCaptureDidAndLoopStartsOver(@TempDir Path dir) throws Exception {
+        List<byte[]> frames = frames(2);
+        Path file = dir.resolve("paced.pcap");
+        writePcap(file, frames, ByteOrder.LITTLE_ENDIAN, false);
+        byte[] bytes = Files.readAllBytes(file);
+        // The second record 400 ms after the first.
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + 16 + frames.get(0).length + 4, 400_000);
+        Files.write(file, bytes);
+
+        withRouter((region, pool, router) -> {
+            try (var port = new PcapInPort("file0", 0, file, PcapInPort.Pace.RECORDED, 0, true, region.segment(),
+                    pool.newMeta(), pool.dataRoom())) {
+                int[] burst = new int[BURST];
+                long start = System.nanoTime();
+                assertThat(port.receive(burst, BURST, router)).as("the first frame at once").isEqualTo(1);
+                router.release(burst, 0, 1);
+                int second = 0;
+                while (second == 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5)) {
+                    second = port.receive(burst, BURST, router);
+                    if (second == 0) {
+                        Thread.sleep(5);
+                    }
+                }
+                long waited = System.nanoTime() - start;
+                // The second frame, and at once the first again: the loop restarts the recorded pace.
+                assertThat(second).isEqualTo(2);
+                router.release(burst, 0, second);
+                assertThat(waited).as("the second frame came 400 ms after the first")
+                        .isBetween(TimeUnit.MILLISECONDS.toNanos(390), TimeUnit.MILLISECONDS.toNanos(2000));
+                assertThat(port.finished()).as("a looping port never finishes").isFalse();
+                assertThat(port.receive(burst, BURST, router)).as("the second pass waits 400 ms again").isZero();
+                assertThat(port.emitted()).isEqualTo(3);
+            }
+        });
+    }
+
+    @Test
+    void theRatePaceSendsAboutRateFramesPerSecond(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rate.pcap");
+        writePcap(file, frames(10), ByteOrder.LITTLE_ENDIAN, false);
+
+        withRouter((region, pool, router) -> {
+            try (var port = new PcapInPort("file0", 0, file, PcapInPort.Pace.RATE, 200, true, region.segment(),
+                    pool.newMeta(), pool.dataRoom())) {
+                int[] burst = new int[BURST];
+                long start = System.nanoTime();
+                long total = 0;
+                while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500)) {
+                    int n = port.receive(burst, BURST, router);
+                    router.release(burst, 0, n);
+                    total += n;
+                    Thread.sleep(1);
+                }
+                assertThat(total).as("frames in 0.5 s at 200/s, looping over 10").isBetween(60L, 120L);
+            }
+        });
+    }
+
+    interface RouterTest {
+        void run(Region region, PacketPool pool, Router router) throws Exception;
+    }
+
+    private static void withRouter(RouterTest test) throws Exception {
+        RegionSpec spec = RegionSpec.builder("test-pcapr-" + PID + "-" + System.nanoTime())
+                .directory(Path.of("/dev/shm")).bufferCount(1024).dataRoom(2048)
+                .cacheCount(8).cacheCapacity(64).ringCount(0).ringCapacity(512).portCount(1).threadCount(1)
+                .build();
+        try (Region region = Region.create(spec)) {
+            PacketPool pool = new PacketPool(region);
+            PoolCache cache = pool.newCache();
+            try {
+                test.run(region, pool, Router.ofManagerThread(region, new NfTable(region), cache,
+                        (p, idx, off, n) -> 0, 0, 1, BURST));
+            } finally {
+                cache.close();
+            }
+        }
+    }
+
+    @Test
     void aFileThatIsNotAnEthernetClassicPcapIsRefusedNamingTheFileAndTheValue(@TempDir Path dir) throws Exception {
         Path linux = dir.resolve("sll.pcap");
         writePcap(linux, List.of(), ByteOrder.LITTLE_ENDIAN, false);
