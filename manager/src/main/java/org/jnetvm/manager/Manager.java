@@ -32,6 +32,7 @@ import org.jnetvm.manager.port.AfPacketPort;
 import org.jnetvm.manager.port.GeneratorPort;
 import org.jnetvm.manager.port.Port;
 import org.jnetvm.manager.port.SinkPort;
+import org.jnetvm.manager.port.TapPort;
 import org.jnetvm.manager.rx.RxAgent;
 import org.jnetvm.manager.tx.TxAgent;
 import org.slf4j.Logger;
@@ -168,6 +169,7 @@ public final class Manager implements AutoCloseable {
             case SINK -> new SinkPort(pc.name());
             case AF_PACKET -> new AfPacketPort(pc.name(), pc.iface(), id, region.segment(), pool.newMeta(),
                     pool.dataRoom());
+            case TAP -> new TapPort(pc.name(), pc.iface(), id, region.segment(), pool.newMeta(), pool.dataRoom());
         };
     }
 

@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param size  frame bytes a generator sends
  * @param flows distinct UDP flows a generator cycles through
  * @param count packets a generator sends in all, 0 for no end (tests and benchmarks set it)
- * @param iface the Linux interface an {@code af_packet} port binds to ({@code interface:} in the file); null for
- *              other kinds
+ * @param iface the Linux interface an {@code af_packet} port binds to, or the TAP device a {@code tap} port
+ *              creates or attaches to ({@code interface:} in the file); null for other kinds
  */
 public record PortConfig(String name, PortKind kind, int rate, int size, int flows, int count,
                          @JsonProperty("interface") String iface) {

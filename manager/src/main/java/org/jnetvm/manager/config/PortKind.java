@@ -10,5 +10,7 @@ public enum PortKind implements ConfigWord {
     /** Counts and frees every packet sent to it. */
     SINK,
     /** A Linux network interface through an AF_PACKET socket with memory-mapped rings ({@code interface: NAME}). */
-    AF_PACKET
+    AF_PACKET,
+    /** A TAP device, created if missing and attached if it exists ({@code interface: NAME}). */
+    TAP
 }

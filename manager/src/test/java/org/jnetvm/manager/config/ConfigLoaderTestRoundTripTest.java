@@ -96,7 +96,7 @@ class ConfigLoaderTestRoundTripTest {
                         Arbitraries.integers().between(0, 2_000_000_000),
                         names(15).filter(name -> !name.equals(".") && !name.equals("..")))
                 .as((name, kind, rate, size, flows, count, iface) -> new PortConfig(name, kind, rate, size, flows,
-                        count, kind == PortKind.AF_PACKET ? iface : null))
+                        count, kind == PortKind.AF_PACKET || kind == PortKind.TAP ? iface : null))
                 .list().ofMaxSize(4).uniqueElements(PortConfig::name);
     }
 
