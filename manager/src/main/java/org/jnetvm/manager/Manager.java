@@ -34,6 +34,7 @@ import org.jnetvm.manager.port.PcapInPort;
 import org.jnetvm.manager.port.PcapOutPort;
 import org.jnetvm.manager.port.Port;
 import org.jnetvm.manager.port.SinkPort;
+import org.jnetvm.manager.port.TapPort;
 import org.jnetvm.manager.rx.RxAgent;
 import org.jnetvm.manager.tx.TxAgent;
 import org.slf4j.Logger;
@@ -170,6 +171,7 @@ public final class Manager implements AutoCloseable {
             case SINK -> new SinkPort(pc.name());
             case AF_PACKET -> new AfPacketPort(pc.name(), pc.iface(), id, region.segment(), pool.newMeta(),
                     pool.dataRoom());
+            case TAP -> new TapPort(pc.name(), pc.iface(), id, region.segment(), pool.newMeta(), pool.dataRoom());
             case PCAP_IN -> new PcapInPort(pc.name(), id, Path.of(pc.file()),
                     PcapInPort.Pace.valueOf(pc.pace().name()), pc.rate(), pc.loop(), region.segment(),
                     pool.newMeta(), pool.dataRoom());

@@ -158,7 +158,11 @@ final class ConfigResolver {
 
     private static void checkInterface(String at, PortConfig port) {
         String field = FieldPath.key(at, "interface");
-        if (port.kind() == PortKind.AF_PACKET) {
+        if (port.kind() == PortKind.AF_PACKET || port.kind() == PortKind.TAP) {
+            if (port.iface() == null && port.kind() == PortKind.TAP) {
+                throw new ConfigException(field, "missing; a tap port needs the name of the TAP device to create or"
+                        + " attach to, for example interface: tap0");
+            }
             if (port.iface() == null) {
                 throw new ConfigException(field, "missing; an af_packet port needs the Linux interface to bind to,"
                         + " for example interface: eth0 (see `ip link`)");

@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param size  frame bytes a generator sends
  * @param flows distinct UDP flows a generator cycles through
  * @param count packets a generator sends in all, 0 for no end (tests and benchmarks set it)
- * @param iface the Linux interface an {@code af_packet} port binds to ({@code interface:} in the file); null for
- *              other kinds
+ * @param iface the Linux interface an {@code af_packet} port binds to, or the TAP device a {@code tap} port
+ *              creates or attaches to ({@code interface:} in the file); null for other kinds
  * @param file  the capture file a {@code pcap_in} port reads or a {@code pcap_out} port writes; null for other kinds
  * @param pace  how fast a {@code pcap_in} port emits its frames ({@code rate} with {@code pace: rate})
  * @param loop  whether a {@code pcap_in} port starts its file over at the end

@@ -11,6 +11,8 @@ public enum PortKind implements ConfigWord {
     SINK,
     /** A Linux network interface through an AF_PACKET socket with memory-mapped rings ({@code interface: NAME}). */
     AF_PACKET,
+    /** A TAP device, created if missing and attached if it exists ({@code interface: NAME}). */
+    TAP,
     /** Reads a classic pcap file ({@code file: PATH}, {@code pace: recorded | rate | max}, {@code loop}). */
     PCAP_IN,
     /** Writes what it is sent into a classic pcap file ({@code file: PATH}). */

@@ -223,13 +223,13 @@ class ConfigLoaderTest {
     void anInvalidEnumValueListsTheAllowedOnes() {
         ConfigException kind = refused("""
                 ports:
-                  - name: tap0
-                    kind: tap
+                  - name: dpdk0
+                    kind: dpdk
                 """);
         ConfigException hop = refused("hop: sideways\n");
 
         assertThat(kind.getMessage())
-                .isEqualTo("demo.yaml:3:11: ports[0].kind: 'tap' is not one of generator, sink, af_packet, pcap_in, pcap_out; use one of them");
+                .isEqualTo("demo.yaml:3:11: ports[0].kind: 'dpdk' is not one of generator, sink, af_packet, tap, pcap_in, pcap_out; use one of them");
         assertThat(hop.getMessage())
                 .isEqualTo("demo.yaml:1:6: hop: 'sideways' is not one of direct, manager; use one of them");
     }
@@ -490,6 +490,41 @@ class ConfigLoaderTest {
         assertThat(e.field()).isEqualTo("ports[0].interface");
         assertThat(e.detail()).isEqualTo("missing; an af_packet port needs the Linux interface to bind to,"
                 + " for example interface: eth0 (see `ip link`)");
+    }
+
+    @Test
+    void aTapPortNamesItsDevice() {
+        ManagerConfig config = ConfigLoader.parse("""
+                ports:
+                  - {name: host0, kind: tap, interface: jnvtap0}
+                """, FILE);
+
+        assertThat(config.ports()).containsExactly(
+                new PortConfig("host0", PortKind.TAP, 100_000, 64, 256, 0, "jnvtap0"));
+    }
+
+    @Test
+    void aTapPortWithoutInterface() {
+        ConfigException e = refused("""
+                ports:
+                  - name: host0
+                    kind: tap
+                """);
+
+        assertThat(e.field()).isEqualTo("ports[0].interface");
+        assertThat(e.detail()).isEqualTo("missing; a tap port needs the name of the TAP device to create or attach"
+                + " to, for example interface: tap0");
+    }
+
+    @Test
+    void aTapDeviceNameLinuxCannotHave() {
+        ConfigException e = refused("""
+                ports:
+                  - {name: host0, kind: tap, interface: a-name-of-16-chr}
+                """);
+
+        assertLocated(e, 2, "ports[0].interface");
+        assertThat(e.detail()).startsWith("'a-name-of-16-chr' is not a Linux interface name");
     }
 
     @Test

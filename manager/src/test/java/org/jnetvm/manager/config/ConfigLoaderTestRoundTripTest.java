@@ -102,7 +102,7 @@ class ConfigLoaderTestRoundTripTest {
                         Combinators.combine(Arbitraries.of(PcapPace.class), Arbitraries.of(true, false), names(15))
                                 .as(Pcap::new))
                 .as((name, kind, rate, size, flows, count, iface, pcap) -> new PortConfig(name, kind, rate, size,
-                        flows, count, kind == PortKind.AF_PACKET ? iface : null, pcap.file(kind),
+                        flows, count, kind == PortKind.AF_PACKET || kind == PortKind.TAP ? iface : null, pcap.file(kind),
                         kind == PortKind.PCAP_IN && pcap.pace() == PcapPace.RATE && rate == 0
                                 ? PcapPace.MAX : pcap.pace(),
                         pcap.loop()))
