@@ -14,8 +14,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import org.jnetvm.core.buffer.PacketMeta;
-import org.jnetvm.core.packet.FlowHash;
-import org.jnetvm.core.packet.PacketParser;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.stats.DropReason;
 
@@ -127,11 +125,10 @@ public final class AfPacketPort implements Port {
 
     private final String name;
     private final String iface;
-    private final int portId;
     private final MemorySegment region;
     private final PacketMeta meta;
     private final int dataRoom;
-    private final PacketParser parser = new PacketParser();
+    private final ReceivedFrames rxFrames;
     private final int fd;
     private final MemorySegment ring; // rx blocks, then tx blocks
     private final long rxSize;
@@ -175,7 +172,7 @@ public final class AfPacketPort implements Port {
     public AfPacketPort(String name, String iface, int portId, MemorySegment segment, PacketMeta meta, int dataRoom) {
         this.name = name;
         this.iface = iface;
-        this.portId = portId;
+        this.rxFrames = new ReceivedFrames(portId);
         this.region = segment;
         this.meta = meta;
         this.dataRoom = dataRoom;
@@ -412,11 +409,7 @@ public final class AfPacketPort implements Port {
                     PacketMeta m = meta.wrap(index);
                     long data = m.dataAddress();
                     MemorySegment.copy(ring, frame + mac, region, data, snap);
-                    int hash = parser.parse(region, data, snap) == PacketParser.OK ? FlowHash.SYMMETRIC.hash(parser) : 0;
-                    m.dataLength(snap).flowHash(hash).inputPort(portId);
-                    if (hash != 0) {
-                        m.flags(PacketMeta.FLAG_HASH_VALID);
-                    }
+                    rxFrames.describe(m, region, data, snap);
                     used++;
                 }
                 if (used < got) {

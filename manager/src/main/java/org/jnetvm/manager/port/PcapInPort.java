@@ -10,8 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.jnetvm.core.buffer.PacketMeta;
-import org.jnetvm.core.packet.FlowHash;
-import org.jnetvm.core.packet.PacketParser;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.stats.DropReason;
 
@@ -37,14 +35,13 @@ public final class PcapInPort implements Port {
     static final int MAGIC_NANOS = 0xa1b23c4d;
 
     private final String name;
-    private final int portId;
     private final Pace pace;
     private final long rate;
     private final boolean loop;
     private final MemorySegment region;
     private final PacketMeta meta;
     private final int dataRoom;
-    private final PacketParser parser = new PacketParser();
+    private final ReceivedFrames rxFrames;
     private final Arena arena;
     private final MemorySegment file;
     private final ValueLayout.OfInt intLayout;
@@ -68,7 +65,7 @@ public final class PcapInPort implements Port {
     public PcapInPort(String name, int portId, Path path, Pace pace, long rate, boolean loop,
                       MemorySegment region, PacketMeta meta, int dataRoom) {
         this.name = name;
-        this.portId = portId;
+        this.rxFrames = new ReceivedFrames(portId);
         this.pace = pace;
         this.rate = rate;
         this.loop = loop;
@@ -194,8 +191,7 @@ public final class PcapInPort implements Port {
             PacketMeta m = meta.wrap(dst[used]);
             long data = m.dataAddress();
             MemorySegment.copy(file, at + RECORD_HEADER, region, data, caplen);
-            int hash = parser.parse(region, data, caplen) == PacketParser.OK ? FlowHash.SYMMETRIC.hash(parser) : 0;
-            m.dataLength(caplen).flowHash(hash).flags(hash != 0 ? PacketMeta.FLAG_HASH_VALID : 0).inputPort(portId);
+            rxFrames.describe(m, region, data, caplen);
             anyFrame = true;
             used++;
         }

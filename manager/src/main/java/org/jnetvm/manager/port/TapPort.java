@@ -14,8 +14,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import org.jnetvm.core.buffer.PacketMeta;
-import org.jnetvm.core.packet.FlowHash;
-import org.jnetvm.core.packet.PacketParser;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.manager.port.AfPacketPort.PortException;
@@ -97,12 +95,11 @@ public final class TapPort implements Port {
 
     private final String name;
     private final String device;
-    private final int portId;
     private final MemorySegment region;
     private final PacketMeta meta;
     private final PacketMeta txMeta; // one view for all TX threads (transmit holds the monitor)
     private final int dataRoom;
-    private final PacketParser parser = new PacketParser();
+    private final ReceivedFrames rxFrames;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment scratch;
     private final MemorySegment rxState;
@@ -133,7 +130,7 @@ public final class TapPort implements Port {
     public TapPort(String name, String device, int portId, MemorySegment segment, PacketMeta meta, int dataRoom) {
         this.name = name;
         this.device = device;
-        this.portId = portId;
+        this.rxFrames = new ReceivedFrames(portId);
         this.region = segment;
         this.meta = meta;
         this.txMeta = meta.duplicate();
@@ -321,11 +318,7 @@ public final class TapPort implements Port {
                 long data = m.dataAddress();
                 int len = (int) length;
                 MemorySegment.copy(scratch, 0, region, data, len);
-                int hash = parser.parse(region, data, len) == PacketParser.OK ? FlowHash.SYMMETRIC.hash(parser) : 0;
-                m.dataLength(len).flowHash(hash).inputPort(portId);
-                if (hash != 0) {
-                    m.flags(PacketMeta.FLAG_HASH_VALID);
-                }
+                rxFrames.describe(m, region, data, len);
                 n++;
             }
         } catch (Throwable t) {

@@ -1,0 +1,26 @@
+package org.jnetvm.manager.port;
+
+import java.lang.foreign.MemorySegment;
+import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.packet.FlowHash;
+import org.jnetvm.core.packet.PacketParser;
+
+/**
+ * Fills in the metadata of a frame a port has just copied into a pool buffer: length, input
+ * port, and the symmetric flow hash of its 5-tuple (flagged valid only when the frame parsed).
+ * One per port, used by its RX thread only (it keeps a parser).
+ */
+final class ReceivedFrames {
+    private final PacketParser parser = new PacketParser();
+    private final int portId;
+
+    ReceivedFrames(int portId) {
+        this.portId = portId;
+    }
+
+    /** Describes the {@code length}-byte frame at {@code data} of {@code region} in {@code m}. */
+    void describe(PacketMeta m, MemorySegment region, long data, int length) {
+        int hash = parser.parse(region, data, length) == PacketParser.OK ? FlowHash.SYMMETRIC.hash(parser) : 0;
+        m.dataLength(length).flowHash(hash).flags(hash != 0 ? PacketMeta.FLAG_HASH_VALID : 0).inputPort(portId);
+    }
+}
