@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.packet.L4Kind;
 import org.jnetvm.core.packet.PacketParser;
+import org.jnetvm.core.packet.UdpView;
 import org.jnetvm.core.packet.UdpTraffic;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolCache;
@@ -56,16 +57,16 @@ class AfPacketPortTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(isRoot(), "needs root for network namespaces and AF_PACKET");
+        assumeTrue(Shell.isRoot(), "needs root for network namespaces and AF_PACKET");
         removeNetwork();
-        run("ip", "netns", "add", NS);
-        run("ip", "link", "add", HOST_IF, "type", "veth", "peer", "name", NS_IF);
-        run("ip", "link", "set", NS_IF, "netns", NS);
-        run("ip", "addr", "add", "10.77.0.1/24", "dev", HOST_IF);
-        run("ip", "link", "set", HOST_IF, "up");
-        run("ip", "netns", "exec", NS, "ip", "addr", "add", "10.77.0.2/24", "dev", NS_IF);
-        run("ip", "netns", "exec", NS, "ip", "link", "set", NS_IF, "up");
-        run("ip", "netns", "exec", NS, "ip", "link", "set", "lo", "up");
+        Shell.run("ip", "netns", "add", NS);
+        Shell.run("ip", "link", "add", HOST_IF, "type", "veth", "peer", "name", NS_IF);
+        Shell.run("ip", "link", "set", NS_IF, "netns", NS);
+        Shell.run("ip", "addr", "add", "10.77.0.1/24", "dev", HOST_IF);
+        Shell.run("ip", "link", "set", HOST_IF, "up");
+        Shell.run("ip", "netns", "exec", NS, "ip", "addr", "add", "10.77.0.2/24", "dev", NS_IF);
+        Shell.run("ip", "netns", "exec", NS, "ip", "link", "set", NS_IF, "up");
+        Shell.run("ip", "netns", "exec", NS, "ip", "link", "set", "lo", "up");
     }
 
     private void openRegion(int dataRoom) {
@@ -93,7 +94,7 @@ class AfPacketPortTest {
                 region.close();
             }
         } finally {
-            if (isRoot()) {
+            if (Shell.isRoot()) {
                 removeNetwork();
             }
         }
@@ -122,7 +123,7 @@ class AfPacketPortTest {
                 assertThat(meta.inputPort()).isEqualTo(0);
                 int result = parser.parse(region.segment(), meta.dataAddress(), meta.dataLength());
                 if (result == PacketParser.OK && parser.l4Kind() == L4Kind.UDP
-                        && udpDstPort(parser) == 9999) {
+                        && new UdpView().wrap(parser).dstPort() == 9999) {
                     assertThat(meta.flowHash()).isNotZero();
                     assertThat(meta.flags() & PacketMeta.FLAG_HASH_VALID).isNotZero();
                     udp++;
@@ -167,7 +168,7 @@ class AfPacketPortTest {
                 seen.add(meta.dataLength() + ":" + parser.parse(region.segment(), meta.dataAddress(), meta.dataLength())
                         + ":" + Integer.toHexString(parser.etherType()) + ":" + parser.l4Kind());
                 if (parser.parse(region.segment(), meta.dataAddress(), meta.dataLength()) == PacketParser.OK
-                        && parser.l4Kind() == L4Kind.UDP && udpDstPort(parser) == 9998) {
+                        && parser.l4Kind() == L4Kind.UDP && new UdpView().wrap(parser).dstPort() == 9998) {
                     markers++;
                 }
             }
@@ -357,40 +358,10 @@ class AfPacketPortTest {
         return records;
     }
 
-    private static int udpDstPort(PacketParser p) {
-        return Short.toUnsignedInt(p.segment().get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED
-                .withOrder(ByteOrder.BIG_ENDIAN), p.l4Offset() + 2));
-    }
-
-    private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
     private static void removeNetwork() throws Exception {
         // Deleting the host end removes its peer; deleting the namespace removes anything left in it.
         List<String> ignored = new ArrayList<>();
-        ignored.add(runQuiet("ip", "link", "del", HOST_IF));
-        ignored.add(runQuiet("ip", "netns", "del", NS));
-    }
-
-    private static String runQuiet(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        return out;
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in 20 s");
-        }
-        if (p.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed (" + p.exitValue() + "): " + out);
-        }
+        ignored.add(Shell.runQuiet("ip", "link", "del", HOST_IF));
+        ignored.add(Shell.runQuiet("ip", "netns", "del", NS));
     }
 }

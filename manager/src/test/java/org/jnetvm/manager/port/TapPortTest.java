@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.packet.L4Kind;
+import org.jnetvm.core.packet.FrameBuilder;
 import org.jnetvm.core.packet.PacketParser;
+import org.jnetvm.core.packet.UdpView;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
@@ -48,7 +50,7 @@ class TapPortTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(isRoot(), "needs root for TAP devices");
+        assumeTrue(Shell.isRoot(), "needs root for TAP devices");
         removeDevice();
         RegionSpec spec = RegionSpec.builder("test-tap-" + PID + "-" + System.nanoTime())
                 .directory(Path.of("/dev/shm")).bufferCount(1024).dataRoom(2048)
@@ -65,8 +67,8 @@ class TapPortTest {
         assertThat(Path.of("/sys/class/net", TAP)).exists();
         assertThat(Files.readString(Path.of("/sys/class/net", TAP, "flags")).trim())
                 .as("the port brought the link up").matches(f -> (Integer.decode(f) & 1) != 0);
-        run("ip", "addr", "add", "10.88.0.1/24", "dev", TAP);
-        run("ip", "neigh", "replace", "10.88.0.2", "lladdr", "02:00:00:00:00:02", "dev", TAP);
+        Shell.run("ip", "addr", "add", "10.88.0.1/24", "dev", TAP);
+        Shell.run("ip", "neigh", "replace", "10.88.0.2", "lladdr", "02:00:00:00:00:02", "dev", TAP);
     }
 
     @AfterEach
@@ -82,7 +84,7 @@ class TapPortTest {
                 region.close();
             }
         } finally {
-            if (isRoot()) {
+            if (Shell.isRoot()) {
                 removeDevice();
             }
         }
@@ -109,7 +111,7 @@ class TapPortTest {
                 frames++;
                 assertThat(meta.inputPort()).isEqualTo(0);
                 if (parser.parse(region.segment(), meta.dataAddress(), meta.dataLength()) == PacketParser.OK
-                        && parser.l4Kind() == L4Kind.UDP && udpDstPort(parser) == 9999) {
+                        && parser.l4Kind() == L4Kind.UDP && new UdpView().wrap(parser).dstPort() == 9999) {
                     assertThat(meta.flowHash()).isNotZero();
                     assertThat(meta.flags() & PacketMeta.FLAG_HASH_VALID).isNotZero();
                     udp++;
@@ -132,13 +134,20 @@ class TapPortTest {
     @Test
     void aFrameThePortTransmitsReachesAHostSocket() throws Exception {
         openPort();
-        byte[] mac = parseMac(Files.readString(Path.of("/sys/class/net", TAP, "address")).trim());
+        long mac = Long.parseLong(Files.readString(Path.of("/sys/class/net", TAP, "address")).trim().replace(":", ""), 16);
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("10.88.0.1"), 0))) {
             socket.setSoTimeout(10_000);
             int dstPort = socket.getLocalPort();
             byte[] payload = "from the chain".getBytes(StandardCharsets.US_ASCII);
-            byte[] frame = udpFrame(mac, new byte[] {2, 0, 0, 0, 0, 2}, new byte[] {10, 88, 0, 2},
-                    new byte[] {10, 88, 0, 1}, 5555, dstPort, payload);
+            FrameBuilder udp = new FrameBuilder();
+            udp.dstMac = mac;
+            udp.srcMac = 0x02_00_00_00_00_02L;
+            udp.src4 = 0x0A58_0002; // 10.88.0.2
+            udp.dst4 = 0x0A58_0001; // 10.88.0.1
+            udp.srcPort = 5555;
+            udp.dstPort = dstPort;
+            udp.payload = payload;
+            byte[] frame = udp.build();
 
             int[] burst = new int[1];
             assertThat(router.alloc(burst, 0, 1)).isEqualTo(1);
@@ -179,8 +188,8 @@ class TapPortTest {
         int n = 20;
         try (Manager manager = Manager.start(ConfigLoader.parse(yaml, "tap.yaml"))) {
             assertThat(manager.port(0).kind()).isEqualTo("tap");
-            run("ip", "addr", "add", "10.88.0.1/24", "dev", TAP);
-            run("ip", "neigh", "replace", "10.88.0.2", "lladdr", "02:00:00:00:00:02", "dev", TAP);
+            Shell.run("ip", "addr", "add", "10.88.0.1/24", "dev", TAP);
+            Shell.run("ip", "neigh", "replace", "10.88.0.2", "lladdr", "02:00:00:00:00:02", "dev", TAP);
             Process sender = new ProcessBuilder("bash", "-c",
                     "for i in $(seq 1 " + n + "); do echo hi > /dev/udp/10.88.0.2/9999; done")
                     .redirectErrorStream(true).start();
@@ -236,65 +245,9 @@ class TapPortTest {
                 .hasMessageStartingWith("port host9: interface lo exists and is not a TAP device");
     }
 
-    private static int udpDstPort(PacketParser parser) {
-        long l4 = parser.l4Offset();
-        return Short.toUnsignedInt(parser.segment().get(
-                java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), l4 + 2));
-    }
-
-    private static byte[] parseMac(String text) {
-        String[] parts = text.split(":");
-        byte[] mac = new byte[6];
-        for (int i = 0; i < 6; i++) {
-            mac[i] = (byte) Integer.parseInt(parts[i], 16);
-        }
-        return mac;
-    }
-
-    /** An Ethernet + IPv4 (header checksum set) + UDP (checksum 0: none) frame. */
-    private static byte[] udpFrame(byte[] dstMac, byte[] srcMac, byte[] srcIp, byte[] dstIp, int srcPort,
-                                   int dstPort, byte[] payload) {
-        int ipLength = 20 + 8 + payload.length;
-        var b = java.nio.ByteBuffer.allocate(14 + ipLength);
-        b.put(dstMac).put(srcMac).putShort((short) 0x0800);
-        int ip = b.position();
-        b.put((byte) 0x45).put((byte) 0).putShort((short) ipLength).putShort((short) 1).putShort((short) 0x4000)
-                .put((byte) 64).put((byte) 17).putShort((short) 0).put(srcIp).put(dstIp);
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2) {
-            sum += b.getShort(ip + i) & 0xFFFF;
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
-        b.putShort(ip + 10, (short) ~sum);
-        b.putShort((short) srcPort).putShort((short) dstPort).putShort((short) (8 + payload.length))
-                .putShort((short) 0).put(payload);
-        return b.array();
-    }
-
     private static void removeDevice() throws Exception {
         if (Files.exists(Path.of("/sys/class/net", TAP))) {
-            run("ip", "link", "del", TAP);
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            Process p = new ProcessBuilder("id", "-u").start();
-            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().equals("0");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        boolean ended = p.waitFor(10, TimeUnit.SECONDS);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!ended || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+            Shell.run("ip", "link", "del", TAP);
         }
     }
 }
