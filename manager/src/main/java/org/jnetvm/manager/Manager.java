@@ -64,6 +64,7 @@ public final class Manager implements AutoCloseable {
     private final ControlServer control;
     private final NfLauncher launcher;
     private final StatsReader stats;
+    private final NfTable nfs;
 
     private Manager(ManagerConfig config, Region region, Port[] ports, NfRegistry registry, ControlServer control,
                     NfLauncher launcher) {
@@ -74,6 +75,7 @@ public final class Manager implements AutoCloseable {
         this.control = control;
         this.launcher = launcher;
         this.stats = new StatsReader(region);
+        this.nfs = new NfTable(region);
     }
 
     /** Starts a manager; on failure nothing is left running and the region file is gone. */
@@ -232,7 +234,6 @@ public final class Manager implements AutoCloseable {
 
     // Registered NFs past their init hook (state RUNNING): ready for packets.
     private int runningNfs() {
-        NfTable nfs = new NfTable(region);
         return (int) registry.nfs().stream().filter(nf -> nfs.state(nf.slot()) == NfState.RUNNING.code).count();
     }
 

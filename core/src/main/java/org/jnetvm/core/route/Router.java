@@ -62,7 +62,6 @@ public final class Router {
     private final int[] keys;
     private final long[] drops = new long[DropReason.SLOTS];
     private boolean dropped; // any drop since the last flush: most bursts have none
-    private long wakeups;
     private int handOffOwner;
     private int cachedService;
     private int cachedCount;
@@ -183,11 +182,6 @@ public final class Router {
         }
     }
 
-    /** futex-wakes this router made. */
-    public long wakeups() {
-        return wakeups;
-    }
-
     private int classify(int index) {
         PacketMeta m = meta.wrap(index);
         int service;
@@ -264,8 +258,8 @@ public final class Router {
             MpmcRing ring = nfs.rxRing(key);
             handOffOwner = Owner.ofSlot(key);
             int done = ring.enqueueBurst(indices, offset, count, handOff);
-            if (done > 0 && Doorbell.ring(segment, nfs.doorbellOffset(key))) {
-                wakeups++;
+            if (done > 0) {
+                Doorbell.ring(segment, nfs.doorbellOffset(key));
             }
             if (done < count) {
                 drop(indices, offset + done, count - done, DropReason.RING_FULL);

@@ -22,11 +22,6 @@ public final class Counters {
         LONG.setOpaque(segment, address, (long) LONG.getOpaque(segment, address) + n);
     }
 
-    /** Sets the counter at {@code address}; only its one writer may call this. */
-    public static void set(MemorySegment segment, long address, long value) {
-        LONG.setOpaque(segment, address, value);
-    }
-
     /** Reads the counter at {@code address}; any thread, any process. */
     public static long get(MemorySegment segment, long address) {
         return (long) LONG.getOpaque(segment, address);

@@ -22,8 +22,8 @@ import org.jnetvm.core.stats.DropReason;
  *                              until then a slow start (class loading, JIT) is not a hang
  *   256  doorbell (128 B)      futex word the NF sleeps on; producers ring it
  *   384  counters, 48 longs, written by the NF only:
- *        +0 rx packets  +8 tx packets  +16 rx bursts  +24 sleeps  +32 wake-ups sent
- *        +40 busy nanos (time in the handler)
+ *        +0 rx packets  +8 tx packets  +16 rx bursts  +24 sleeps  +32 (reserved)
+ *        +40 (reserved)
  *        +128 drops[16], indexed by {@link DropReason#code}
  *   768  end
  * </pre>
@@ -49,8 +49,6 @@ public final class NfSlotDescriptor {
     public static final int TX_PACKETS = COUNTERS_OFFSET + 8;
     public static final int RX_BURSTS = COUNTERS_OFFSET + 16;
     public static final int SLEEPS = COUNTERS_OFFSET + 24;
-    public static final int WAKEUPS = COUNTERS_OFFSET + 32;
-    public static final int BUSY_NANOS = COUNTERS_OFFSET + 40;
     public static final int DROPS_OFFSET = COUNTERS_OFFSET + 128;
 
     public static final int STRIDE = DROPS_OFFSET + DropReason.SLOTS * Long.BYTES;

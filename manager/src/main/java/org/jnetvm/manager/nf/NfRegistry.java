@@ -84,7 +84,6 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
             Thread.ofPlatform().name("jnetvm-watchdog").daemon(true).factory());
     private final AtomicLong deaths = new AtomicLong();
     private final AtomicLong reclaimedBuffers = new AtomicLong();
-    private final List<Reclaimer.Result> reclaimResults = new ArrayList<>();
     private volatile int[] active = new int[0];
 
     public NfRegistry(Region region, Reclaimer reclaimer, long heartbeatTimeoutNanos) {
@@ -258,7 +257,6 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
             Reclaimer.Result result = reclaimer.reclaim(nf.slot, processGone ? nf.pid : 0);
             reclaimedBuffers.addAndGet(result.buffers() + result.cached());
             synchronized (lock) {
-                reclaimResults.add(result);
                 bySlot.remove(nf.slot);
                 publishActive();
             }
