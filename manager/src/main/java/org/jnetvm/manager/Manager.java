@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import org.jnetvm.core.pcap.PcapWriter;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionDescriptor;
 import org.jnetvm.core.region.RegionSpec;
@@ -29,6 +30,8 @@ import org.jnetvm.manager.nf.NfLauncher;
 import org.jnetvm.manager.nf.NfRegistry;
 import org.jnetvm.manager.nf.Reclaimer;
 import org.jnetvm.manager.port.AfPacketPort;
+import org.jnetvm.manager.port.CapturingPort;
+import org.jnetvm.manager.port.FanoutPort;
 import org.jnetvm.manager.port.GeneratorPort;
 import org.jnetvm.manager.port.PcapInPort;
 import org.jnetvm.manager.port.PcapOutPort;
@@ -166,19 +169,52 @@ public final class Manager implements AutoCloseable {
     }
 
     private static Port openPort(PortConfig pc, int id, Region region) {
+        Port port = openDriver(pc, id, region);
+        if (pc.capture() == null) {
+            return port;
+        }
+        try {
+            var pool = new org.jnetvm.core.pool.PacketPool(region);
+            return new CapturingPort(port, new PcapWriter(Path.of(pc.capture()), region.segment(), pool.newMeta()));
+        } catch (RuntimeException e) {
+            port.close();
+            throw new AfPacketPort.PortException(pc.name(), "capture: " + e.getMessage());
+        }
+    }
+
+    private static Port openDriver(PortConfig pc, int id, Region region) {
         var pool = new org.jnetvm.core.pool.PacketPool(region);
         return switch (pc.kind()) {
             case GENERATOR -> new GeneratorPort(pc.name(), id, pc.rate(), pc.size(), pc.flows(), pc.count(),
                     region.segment(), pool.newMeta());
             case SINK -> new SinkPort(pc.name());
-            case AF_PACKET -> new AfPacketPort(pc.name(), pc.iface(), id, region.segment(), pool.newMeta(),
-                    pool.dataRoom());
+            case AF_PACKET -> pc.queues() == 1
+                    ? new AfPacketPort(pc.name(), pc.iface(), id, region.segment(), pool.newMeta(), pool.dataRoom())
+                    : openQueues(pc, id, region, pool);
             case TAP -> new TapPort(pc.name(), pc.iface(), id, region.segment(), pool.newMeta(), pool.dataRoom());
             case PCAP_IN -> new PcapInPort(pc.name(), id, Path.of(pc.file()),
                     PcapInPort.Pace.valueOf(pc.pace().name()), pc.rate(), pc.loop(), region.segment(),
                     pool.newMeta(), pool.dataRoom());
             case PCAP_OUT -> new PcapOutPort(pc.name(), Path.of(pc.file()), region.segment(), pool.newMeta());
         };
+    }
+
+    // An af_packet port with queues > 1: that many sockets in one fanout group. Group ids are
+    // global to the network namespace; one made of our pid and the port id does not collide
+    // with another manager's, and the kernel refuses a group of another mode.
+    private static Port openQueues(PortConfig pc, int id, Region region, org.jnetvm.core.pool.PacketPool pool) {
+        int group = (int) ((ProcessHandle.current().pid() * 64 + id) % 0xFFFF) + 1;
+        List<AfPacketPort> queues = new ArrayList<>();
+        try {
+            for (int q = 0; q < pc.queues(); q++) {
+                queues.add(new AfPacketPort(pc.name(), pc.iface(), id, region.segment(), pool.newMeta(),
+                        pool.dataRoom(), group));
+            }
+        } catch (RuntimeException e) {
+            queues.forEach(AfPacketPort::close);
+            throw e;
+        }
+        return new FanoutPort(pc.name(), queues);
     }
 
     private void startThreads(int rx, int tx, ThreadTable threads) {
@@ -189,13 +225,22 @@ public final class Manager implements AutoCloseable {
             txRunners.add(new AgentRunner(new TxAgent("tx" + i, region, i, tx, thread, ports, registry::activeSlots, BURST),
                     threads, thread, cpuFor(thread)).start());
         }
+        // What RX threads read: each port, or each queue of a port with several, dealt round-robin.
+        List<Port> receivers = new ArrayList<>();
+        List<Integer> receiverPorts = new ArrayList<>();
+        for (int p = 0; p < ports.length; p++) {
+            for (Port receiver : ports[p].receivers()) {
+                receivers.add(receiver);
+                receiverPorts.add(p);
+            }
+        }
         for (int i = 0; i < rx; i++) {
             List<Integer> mine = new ArrayList<>();
-            for (int p = i; p < ports.length; p += rx) {
-                mine.add(p);
+            for (int r = i; r < receivers.size(); r += rx) {
+                mine.add(r);
             }
-            Port[] theirs = mine.stream().map(p -> ports[p]).toArray(Port[]::new);
-            int[] ids = mine.stream().mapToInt(Integer::intValue).toArray();
+            Port[] theirs = mine.stream().map(receivers::get).toArray(Port[]::new);
+            int[] ids = mine.stream().mapToInt(receiverPorts::get).toArray();
             threads.open(i, ThreadDescriptor.KIND_RX, "rx" + i);
             rxRunners.add(new AgentRunner(new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST), threads, i,
                     cpuFor(i)));

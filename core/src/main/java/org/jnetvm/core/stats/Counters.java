@@ -22,6 +22,14 @@ public final class Counters {
         LONG.setOpaque(segment, address, (long) LONG.getOpaque(segment, address) + n);
     }
 
+    /**
+     * Adds {@code n} atomically, for the few counters with more than one writer: a port that
+     * several RX threads read through PACKET_FANOUT. One atomic add per burst, not per packet.
+     */
+    public static void addShared(MemorySegment segment, long address, long n) {
+        LONG.getAndAdd(segment, address, n);
+    }
+
     /** Reads the counter at {@code address}; any thread, any process. */
     public static long get(MemorySegment segment, long address) {
         return (long) LONG.getOpaque(segment, address);

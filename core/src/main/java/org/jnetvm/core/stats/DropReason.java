@@ -25,7 +25,14 @@ public enum DropReason {
     /** The packet's chain id names no chain, or an empty one. */
     NO_CHAIN(8, "no_chain"),
     /** A port received a frame but the pool had no free buffer for it. */
-    POOL_EMPTY(9, "pool_empty");
+    POOL_EMPTY(9, "pool_empty"),
+    /** A port received a frame longer than a buffer's data room (or one the kernel truncated). */
+    OVERSIZED(10, "oversized"),
+    /**
+     * The kernel dropped a frame meant for a port before the port read it: the port's receive
+     * ring was full because its RX thread fell behind (AF_PACKET's PACKET_STATISTICS tp_drops).
+     */
+    KERNEL_DROP(11, "kernel_drop");
 
     /** Counter slots reserved for reasons in every counter block. */
     public static final int SLOTS = 16;

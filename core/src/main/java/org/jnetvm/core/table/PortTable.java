@@ -61,15 +61,18 @@ public final class PortTable {
         return Counters.get(segment, offset(port) + PortDescriptor.drop(reason));
     }
 
-    /** The port's RX thread only. */
+    /**
+     * The port's RX threads: usually one, several when the port fans out over queues, so the
+     * adds are atomic (once per burst).
+     */
     public void countRx(int port, long packets, long bytes) {
         long base = offset(port);
-        Counters.add(segment, base + PortDescriptor.RX_PACKETS, packets);
-        Counters.add(segment, base + PortDescriptor.RX_BYTES, bytes);
+        Counters.addShared(segment, base + PortDescriptor.RX_PACKETS, packets);
+        Counters.addShared(segment, base + PortDescriptor.RX_BYTES, bytes);
     }
 
-    /** The port's RX thread only. */
+    /** The port's RX threads, as {@link #countRx}. */
     public void countDrop(int port, DropReason reason, long packets) {
-        Counters.add(segment, offset(port) + PortDescriptor.drop(reason), packets);
+        Counters.addShared(segment, offset(port) + PortDescriptor.drop(reason), packets);
     }
 }

@@ -57,7 +57,8 @@ final class ConfigResolver {
             new Bound<>("rate", PortConfig::rate, 0, 1_000_000_000),
             new Bound<>("size", PortConfig::size, 60, 65_535),
             new Bound<>("flows", PortConfig::flows, 1, 1_048_576),
-            new Bound<>("count", PortConfig::count, 0, 2_000_000_000));
+            new Bound<>("count", PortConfig::count, 0, 2_000_000_000),
+            new Bound<>("queues", PortConfig::queues, 1, 64));
 
     private ConfigResolver() {
     }
@@ -145,6 +146,13 @@ final class ConfigResolver {
             checkAll(at, port, PORT);
             checkInterface(at, port);
             checkPcap(at, port);
+            if (port.queues() > 1 && port.kind() != PortKind.AF_PACKET) {
+                throw new ConfigException(FieldPath.key(at, "queues"), "a " + port.kind().key() + " port has one"
+                        + " queue; remove the key (queues fan an af_packet port out over several RX threads)");
+            }
+            if (port.capture() != null) {
+                checkWritable(FieldPath.key(at, "capture"), port.capture());
+            }
             if (port.kind() == PortKind.GENERATOR && port.size() > region.dataRoom()) {
                 throw new ConfigException(FieldPath.key(at, "size"), "frame size " + port.size()
                         + " is larger than region.dataRoom " + region.dataRoom()
@@ -205,11 +213,17 @@ final class ConfigResolver {
                         + " second); give one, or use pace: max for as fast as possible");
             }
         } else {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                throw new ConfigException(field, "the directory of '" + port.file() + "' does not exist;"
-                        + " create it or give another path");
-            }
+            checkWritable(field, port.file());
+        }
+    }
+
+    /** A pcap file to write: a valid path in a directory that exists. */
+    private static void checkWritable(String field, String file) {
+        checkPath(field, file);
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new ConfigException(field, "the directory of '" + file + "' does not exist;"
+                    + " create it or give another path");
         }
     }
 

@@ -18,18 +18,28 @@ import java.util.Objects;
  * @param file  the capture file a {@code pcap_in} port reads or a {@code pcap_out} port writes; null for other kinds
  * @param pace  how fast a {@code pcap_in} port emits its frames ({@code rate} with {@code pace: rate})
  * @param loop  whether a {@code pcap_in} port starts its file over at the end
+ * @param queues  sockets an {@code af_packet} port reads through, in one PACKET_FANOUT group, each read by
+ *                one RX thread (1 for other kinds)
+ * @param capture a pcap file that receives a copy of every frame the port receives and sends, or null
  */
 public record PortConfig(String name, PortKind kind, int rate, int size, int flows, int count,
-                         @JsonProperty("interface") String iface, String file, PcapPace pace, boolean loop) {
+                         @JsonProperty("interface") String iface, String file, PcapPace pace, boolean loop,
+                         int queues, String capture) {
 
     /** The port a config without {@code ports:} gets, and what an absent key of a port entry means. */
     static final PortConfig DEFAULTS = new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256, 0, null, null,
-            PcapPace.RECORDED, false);
+            PcapPace.RECORDED, false, 1, null);
 
     public PortConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(pace, "pace");
+    }
+
+    /** A port with one queue and no capture. */
+    public PortConfig(String name, PortKind kind, int rate, int size, int flows, int count, String iface, String file,
+                      PcapPace pace, boolean loop) {
+        this(name, kind, rate, size, flows, count, iface, file, pace, loop, 1, null);
     }
 
     /** A port of a kind that names no file. */

@@ -16,6 +16,9 @@ import java.lang.invoke.VarHandle;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.table.PortTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A port on a Linux network interface through an AF_PACKET socket with memory-mapped rings, all
@@ -29,6 +32,8 @@ import org.jnetvm.core.stats.DropReason;
  * docs/afpacket-notes.md.
  */
 public final class AfPacketPort implements Port {
+    private static final Logger LOG = LoggerFactory.getLogger(AfPacketPort.class);
+
     // <sys/socket.h>, <linux/if_ether.h>, <linux/if_packet.h>, <sys/mman.h>, <errno.h> (x86-64)
     private static final int AF_PACKET = 17;
     private static final int SOCK_RAW = 3;
@@ -41,6 +46,8 @@ public final class AfPacketPort implements Port {
     private static final int PACKET_TX_RING = 13;
     private static final int PACKET_IGNORE_OUTGOING = 23;
     private static final int PACKET_STATISTICS = 6;
+    private static final int PACKET_FANOUT = 18;
+    private static final int PACKET_FANOUT_HASH = 0;
     private static final int PACKET_MR_PROMISC = 1;
     private static final int TPACKET_V3 = 2;
     private static final int PACKET_OUTGOING = 4;
@@ -55,6 +62,8 @@ public final class AfPacketPort implements Port {
     // tp_status values
     private static final int TP_STATUS_KERNEL = 0;
     private static final int TP_STATUS_USER = 1;
+    /** The frame's L4 checksum is still to be computed (the sender offloaded it). */
+    private static final int TP_STATUS_CSUMNOTREADY = 8;
     private static final int TP_STATUS_AVAILABLE = 0;
     private static final int TP_STATUS_SEND_REQUEST = 1;
     private static final int TP_STATUS_WRONG_FORMAT = 4;
@@ -145,6 +154,8 @@ public final class AfPacketPort implements Port {
     private int rxFrameOffset;
     private long received;
     private long oversized;
+    private long oversizedPublished;
+    private long kernelDropsPublished;
 
     // TX (under this object's monitor: any TX thread may transmit)
     private int txNext;
@@ -165,11 +176,21 @@ public final class AfPacketPort implements Port {
      *
      * @param segment the region's segment (buffers are offsets in it)
      * @param meta    a metadata view of the pool, owned by this port (used by the RX thread)
-     * @param dataRoom the pool's data room: frames longer than this are dropped as malformed
+     * @param dataRoom the pool's data room: frames longer than this are dropped as oversized
      * @throws PortException naming the port and what to do when the interface is missing or the
      *                       process lacks CAP_NET_RAW, or any other step fails
      */
     public AfPacketPort(String name, String iface, int portId, MemorySegment segment, PacketMeta meta, int dataRoom) {
+        this(name, iface, portId, segment, meta, dataRoom, 0);
+    }
+
+    /**
+     * As above, and with {@code fanoutGroup} &gt; 0 joins that PACKET_FANOUT group in hash mode: the
+     * kernel spreads the interface's frames over the group's sockets by flow, so each of several
+     * RX threads reads its own socket and a flow stays on one of them.
+     */
+    public AfPacketPort(String name, String iface, int portId, MemorySegment segment, PacketMeta meta, int dataRoom,
+                        int fanoutGroup) {
         this.name = name;
         this.iface = iface;
         this.rxFrames = new ReceivedFrames(portId);
@@ -250,6 +271,10 @@ public final class AfPacketPort implements Port {
             mreq.set(JAVA_INT, 0, ifindex);
             mreq.set(JAVA_SHORT, 4, (short) PACKET_MR_PROMISC);
             setsockopt(socket, PACKET_ADD_MEMBERSHIP, mreq, 16, "PACKET_ADD_MEMBERSHIP promiscuous", state);
+            if (fanoutGroup > 0) {
+                one.set(JAVA_INT, 0, (fanoutGroup & 0xFFFF) | PACKET_FANOUT_HASH << 16);
+                setsockopt(socket, PACKET_FANOUT, one, 4, "PACKET_FANOUT group " + fanoutGroup, state);
+            }
         } catch (PortException e) {
             cleanup(socket, mapped);
             arena.close();
@@ -395,6 +420,7 @@ public final class AfPacketPort implements Port {
                     int snap = ring.get(JAVA_INT, frame + H3_SNAPLEN);
                     int length = ring.get(JAVA_INT, frame + H3_LEN);
                     int mac = ring.get(JAVA_SHORT, frame + H3_MAC) & 0xFFFF;
+                    int frameStatus = ring.get(JAVA_INT, frame + H3_STATUS);
                     int type = ring.get(JAVA_BYTE, frame + H3_SLL_PKTTYPE);
                     rxFrameOffset += ring.get(JAVA_INT, frame + H3_NEXT_OFFSET);
                     rxFrameInBlock++;
@@ -409,14 +435,16 @@ public final class AfPacketPort implements Port {
                     PacketMeta m = meta.wrap(index);
                     long data = m.dataAddress();
                     MemorySegment.copy(ring, frame + mac, region, data, snap);
-                    rxFrames.describe(m, region, data, snap);
+                    rxFrames.describe(m, region, data, snap, (frameStatus & TP_STATUS_CSUMNOTREADY) != 0);
                     used++;
                 }
                 if (used < got) {
                     router.release(dst, n + used, got - used);
                 }
                 if (tooLong > 0) {
-                    router.countDrops(DropReason.MALFORMED, tooLong);
+                    if (oversized == 0) {
+                        warnOversized();
+                    }
                     oversized += tooLong;
                 }
                 n += used;
@@ -430,6 +458,27 @@ public final class AfPacketPort implements Port {
             }
         }
         return n;
+    }
+
+    /** Once per port, on the first frame too long for a buffer: the usual cause is an offload. */
+    private void warnOversized() {
+        LOG.warn("port {}: a frame on {} is longer than the data room of {} bytes and is dropped (counted as"
+                + " oversized). On a veth or tap this is the sender's segmentation offload: turn it off on the"
+                + " sending end (ethtool -K IF tso off gso off) and receive offload here (ethtool -K {} gro off),"
+                + " or raise region.dataRoom for jumbo frames", name, iface, dataRoom, iface);
+    }
+
+    @Override
+    public void publishCounters(PortTable table, int port) {
+        if (oversized != oversizedPublished) {
+            table.countDrop(port, DropReason.OVERSIZED, oversized - oversizedPublished);
+            oversizedPublished = oversized;
+        }
+        long kernelDrops = kernelStatistics()[1];
+        if (kernelDrops != kernelDropsPublished) {
+            table.countDrop(port, DropReason.KERNEL_DROP, kernelDrops - kernelDropsPublished);
+            kernelDropsPublished = kernelDrops;
+        }
     }
 
     @Override

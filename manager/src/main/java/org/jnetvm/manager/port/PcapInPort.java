@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.pcap.PcapWriter;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.stats.DropReason;
 
@@ -30,9 +31,9 @@ public final class PcapInPort implements Port {
 
     static final int GLOBAL_HEADER = 24;
     static final int RECORD_HEADER = 16;
-    static final int LINKTYPE_ETHERNET = 1;
-    static final int MAGIC_MICROS = 0xa1b2c3d4;
-    static final int MAGIC_NANOS = 0xa1b23c4d;
+    static final int LINKTYPE_ETHERNET = PcapWriter.LINKTYPE_ETHERNET;
+    static final int MAGIC_MICROS = PcapWriter.MAGIC_MICROS;
+    static final int MAGIC_NANOS = PcapWriter.MAGIC_NANOS;
 
     private final String name;
     private final Pace pace;

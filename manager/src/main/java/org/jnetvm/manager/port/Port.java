@@ -1,6 +1,7 @@
 package org.jnetvm.manager.port;
 
 import org.jnetvm.core.route.Router;
+import org.jnetvm.core.table.PortTable;
 
 /**
  * A source and sink of packets the manager owns: the generator now; AF_PACKET, TAP and pcap
@@ -28,6 +29,23 @@ public interface Port extends AutoCloseable {
      * @return how many it accepted, from the front; the caller drops the rest as ring_full
      */
     int transmit(int[] indices, int offset, int count, Router router);
+
+    /**
+     * What RX threads read: the port itself, or its queues when it has several (an af_packet port
+     * with {@code queues: N}), each read by one RX thread. Each element's {@link #receive} fills in
+     * this port's id as the input port.
+     */
+    default Port[] receivers() {
+        return new Port[] {this};
+    }
+
+    /**
+     * RX thread only, every few milliseconds and once at the end (never per packet): adds the
+     * drops the port counted itself since the last call (frames it could not take, frames the
+     * kernel dropped before it read them) to its block in the PORTS area. May make a system call.
+     */
+    default void publishCounters(PortTable table, int port) {
+    }
 
     @Override
     default void close() {

@@ -18,6 +18,9 @@ import org.jnetvm.manager.port.Port;
  * service of its chain through the {@link Router}. Each port is read by exactly one RxAgent.
  */
 public final class RxAgent implements Agent {
+    /** How often the ports' own drop counts (and the kernel's) are published: a system call each. */
+    private static final long PUBLISH_INTERVAL_NANOS = 100_000_000L;
+
     private final String name;
     private final Port[] ports;
     private final int[] portIds;
@@ -26,10 +29,11 @@ public final class RxAgent implements Agent {
     private final Router router;
     private final PacketMeta meta;
     private final int[] burst;
+    private long nextPublish;
 
     /**
      * @param threadIndex  this thread's block in the THREADS area
-     * @param ports        the ports this thread reads
+     * @param ports        the ports (or port queues, see {@link Port#receivers()}) this thread reads
      * @param portIds      their ids (index in the PORTS area)
      * @param portCount    ports configured in all (OUT beyond it is no_port)
      */
@@ -71,11 +75,23 @@ public final class RxAgent implements Agent {
             router.route(burst, n);
             work += n;
         }
+        long now = System.nanoTime(); // vDSO: no system call
+        if (now - nextPublish >= 0) {
+            nextPublish = now + PUBLISH_INTERVAL_NANOS;
+            publishPortCounters();
+        }
         return work;
+    }
+
+    private void publishPortCounters() {
+        for (int p = 0; p < ports.length; p++) {
+            ports[p].publishCounters(portTable, portIds[p]);
+        }
     }
 
     @Override
     public void onClose() {
+        publishPortCounters();
         router.flushCounters(0);
         cache.close();
     }
