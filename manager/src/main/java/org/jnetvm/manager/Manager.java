@@ -139,6 +139,13 @@ public final class Manager implements AutoCloseable {
             NfRegistry registry = new NfRegistry(region, new Reclaimer(region, reclaimerThread),
                     config.heartbeatTimeoutMs() * 1_000_000L);
             opened.add(registry);
+            Map<Integer, String> captures = new java.util.HashMap<>();
+            for (ServiceConfig service : config.services()) {
+                if (service.capture() != null) {
+                    captures.put(service.id(), service.capture());
+                }
+            }
+            registry.captures(captures);
             ControlServer control = ControlServer.start(config.controlSocket(), registry);
             opened.add(control);
             NfLauncher launcher = new NfLauncher(config.controlSocket(), logDirectory(r.name()));

@@ -246,6 +246,9 @@ final class ConfigResolver {
                 throw new ConfigException(FieldPath.key(at, "name"), "missing; give the service a name");
             }
             checkServiceName(FieldPath.key(at, "name"), service.name());
+            if (service.capture() != null) {
+                checkWritable(FieldPath.key(at, "capture"), service.capture());
+            }
             String first = byName.putIfAbsent(service.name(), at);
             if (first != null) {
                 throw new ConfigException(FieldPath.key(at, "name"), "service name '" + service.name()
@@ -267,7 +270,7 @@ final class ConfigResolver {
             services.add(service.id() != 0
                     ? service
                     : new ServiceConfig(ids.takeLowest(FieldPath.index("services", i), service.name()),
-                            service.name()));
+                            service.name(), service.capture()));
         }
         defineImplicitServices(nfs, region, ids, services);
         return services;

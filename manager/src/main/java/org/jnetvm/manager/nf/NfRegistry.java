@@ -85,6 +85,7 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
     private final AtomicLong deaths = new AtomicLong();
     private final AtomicLong reclaimedBuffers = new AtomicLong();
     private volatile int[] active = new int[0];
+    private volatile Map<Integer, String> captures = Map.of();
 
     public NfRegistry(Region region, Reclaimer reclaimer, long heartbeatTimeoutNanos) {
         this.region = region;
@@ -94,6 +95,25 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         this.heartbeatTimeoutNanos = heartbeatTimeoutNanos;
         long period = Math.max(10, heartbeatTimeoutNanos / 1_000_000 / 10);
         watchdog.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The pcap files of services with {@code capture:} in the config, by service id: each NF of
+     * such a service is told to write what it receives there (instance 0 into the file itself,
+     * instance i into FILE with "-i" before its extension, so that instances never share a file).
+     */
+    public void captures(Map<Integer, String> byServiceId) {
+        this.captures = Map.copyOf(byServiceId);
+    }
+
+    /** The capture file of {@code instance} of a service whose capture file is {@code file}. */
+    static String captureFile(String file, int instance) {
+        if (file == null || instance == 0) {
+            return file;
+        }
+        int slash = file.lastIndexOf('/');
+        int dot = file.lastIndexOf('.');
+        return dot > slash + 1 ? file.substring(0, dot) + "-" + instance + file.substring(dot) : file + "-" + instance;
     }
 
     /** NF slots in use now (any state but FREE): what TX threads drain. */
@@ -176,7 +196,7 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         LOG.info("NF {} registered: service {} ({}), instance {}, slot {}, pid {}", nf.kind, serviceId,
                 services.name(serviceId), nf.instanceId, nf.slot, nf.pid);
         return new ControlMessage.Registered(nf.slot, serviceId, nf.instanceId, region.path().toString(),
-                RegionDescriptor.LAYOUT_VERSION);
+                RegionDescriptor.LAYOUT_VERSION, captureFile(captures.get(serviceId), nf.instanceId));
     }
 
     @Override

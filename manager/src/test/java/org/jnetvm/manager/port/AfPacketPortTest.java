@@ -1,5 +1,7 @@
 package org.jnetvm.manager.port;
 
+import org.jnetvm.manager.testbed.Shell;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -160,6 +160,9 @@ public final class ControlCodec {
                     g.writeNumberField("instanceId", r.instanceId());
                     g.writeStringField("regionPath", r.regionPath());
                     g.writeNumberField("layoutVersion", r.layoutVersion());
+                    if (r.capture() != null) {
+                        g.writeStringField("capture", r.capture());
+                    }
                 }
                 case ControlMessage.Error e -> {
                     g.writeStringField("code", wireName(e.code()));
@@ -223,9 +226,9 @@ public final class ControlCodec {
                     yield new State(f.enumValue("state", NfState.class));
                 }
                 case "registered" -> {
-                    f.only("slot", "serviceId", "instanceId", "regionPath", "layoutVersion");
+                    f.only("slot", "serviceId", "instanceId", "regionPath", "layoutVersion", "capture");
                     yield new Registered(f.int32("slot"), f.int32("serviceId"), f.int32("instanceId"),
-                            f.string("regionPath"), f.int32("layoutVersion"));
+                            f.string("regionPath"), f.int32("layoutVersion"), f.optionalString("capture"));
                 }
                 case "error" -> {
                     f.only("code", "message");
@@ -360,6 +363,11 @@ public final class ControlCodec {
                 throw wrong(field, value, "a 64-bit integer");
             }
             return value.number().longValue();
+        }
+
+        /** A string, or null when the field is absent or JSON null. */
+        String optionalString(String field) {
+            return json.containsKey(field) ? string(field) : null;
         }
 
         /** A string, or null for JSON null (the record then says what it needs). */

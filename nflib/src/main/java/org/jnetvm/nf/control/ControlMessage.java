@@ -84,11 +84,18 @@ public sealed interface ControlMessage {
      * @param instanceId    the instance id given (the asked one, or a free one)
      * @param regionPath    the shared-memory region file the NF must map
      * @param layoutVersion the region's layout version
+     * @param capture       a pcap file the NF writes every packet it receives into (the service's
+     *                      {@code capture:} option), or null; absent from the frame when null
      */
-    record Registered(int slot, int serviceId, int instanceId, String regionPath, int layoutVersion)
+    record Registered(int slot, int serviceId, int instanceId, String regionPath, int layoutVersion, String capture)
             implements ControlMessage {
         public Registered {
             Objects.requireNonNull(regionPath, "registered needs the region's path");
+        }
+
+        /** A registration without capture. */
+        public Registered(int slot, int serviceId, int instanceId, String regionPath, int layoutVersion) {
+            this(slot, serviceId, instanceId, regionPath, layoutVersion, null);
         }
     }
 

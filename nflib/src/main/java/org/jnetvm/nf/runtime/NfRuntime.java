@@ -1,9 +1,11 @@
 package org.jnetvm.nf.runtime;
 
+import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.idle.HybridIdle;
+import org.jnetvm.core.pcap.PcapWriter;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
@@ -47,11 +49,15 @@ public final class NfRuntime implements Runnable {
     public enum Hop { DIRECT, MANAGER }
 
     /** Loop settings. */
-    public record Options(int burst, Hop hop, long sleepTimeoutNanos) {
+    public record Options(int burst, Hop hop, long sleepTimeoutNanos, Path capture) {
         public Options {
             if (burst < 1 || burst > 1024) {
                 throw new IllegalArgumentException("burst " + burst + " is out of range 1..1024");
             }
+        }
+
+        public Options(int burst, Hop hop, long sleepTimeoutNanos) {
+            this(burst, hop, sleepTimeoutNanos, null);
         }
 
         public static Options defaults() {
@@ -69,6 +75,8 @@ public final class NfRuntime implements Runnable {
     private volatile Runnable onStopping = () -> { };
     private volatile Runnable onRunning = () -> { };
     private final Options options;
+    /** The service's capture file, written with what the NF receives before it processes it; or null. */
+    private final PcapWriter capture;
     private final NfTable nfs;
     private final MpmcRing rx;
     private final SpscRing tx;
@@ -104,6 +112,8 @@ public final class NfRuntime implements Runnable {
         this.context = new NfContext(slot, serviceId, instanceId, pool, nfs, services, ports, router);
         this.indices = new int[options.burst()];
         this.burst = new PacketBurst(indices, meta, region.segment());
+        this.capture = options.capture() == null ? null
+                : new PcapWriter(options.capture(), region.segment(), pool.newMeta());
         Doorbell doorbell = new Doorbell(region.segment(), nfs.doorbellOffset(slot));
         this.idle = new HybridIdle(doorbell, () -> rx.size() > 0, options.sleepTimeoutNanos());
     }
@@ -209,6 +219,9 @@ public final class NfRuntime implements Runnable {
             nf.stop(context);
             router.flushCounters(0);
             cache.close();
+            if (capture != null) {
+                capture.close();
+            }
             nfs.loopCount(slot, ++loops);
         }
     }
@@ -220,6 +233,9 @@ public final class NfRuntime implements Runnable {
         }
         Counters.add(segment, base + NfSlotDescriptor.RX_PACKETS, n);
         Counters.add(segment, base + NfSlotDescriptor.RX_BURSTS, 1);
+        if (capture != null) {
+            capture.write(indices, 0, n);
+        }
         nf.process(burst.size(n), context);
         if (options.hop() == Hop.DIRECT) {
             router.route(indices, n);

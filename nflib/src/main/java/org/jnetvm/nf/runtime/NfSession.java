@@ -75,7 +75,8 @@ public final class NfSession implements AutoCloseable {
             region = Region.map(Path.of(registered.regionPath()));
             NfRuntime.Hop hop = region.hopMode() == RegionDescriptor.HOP_MANAGER ? NfRuntime.Hop.MANAGER : NfRuntime.Hop.DIRECT;
             runtime[0] = new NfRuntime(nf, region, registered.slot(), registered.serviceId(), registered.instanceId(),
-                    new NfRuntime.Options(settings.burst(), hop, NfRuntime.Options.defaults().sleepTimeoutNanos()));
+                    new NfRuntime.Options(settings.burst(), hop, NfRuntime.Options.defaults().sleepTimeoutNanos(),
+                            registered.capture() == null ? null : Path.of(registered.capture())));
             client.disconnected().thenRun(runtime[0]::requestStop);
             runtime[0].onStopping(() -> report(client, ControlMessage.NfState.STOPPING));
             return new NfSession(client, region, runtime[0], registered);

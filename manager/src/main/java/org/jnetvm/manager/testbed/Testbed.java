@@ -1,0 +1,174 @@
+package org.jnetvm.manager.testbed;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Two hosts for end-to-end tests and benchmarks: network namespaces {@code NAMEa} and
+ * {@code NAMEb}, each with an {@code eth0} (10.S.0.1/24 and 10.S.0.2/24) whose veth peer,
+ * {@code NAMEa0} or {@code NAMEb0}, stays in this namespace for the manager's ports or a Linux
+ * bridge. Traffic between the two hosts crosses whatever joins the two peers.
+ *
+ * <pre>
+ *   [ns NAMEa: eth0 10.S.0.1] ==veth== NAMEa0 --( manager | bridge | testpmd )-- NAMEb0 ==veth== [ns NAMEb: eth0 10.S.0.2]
+ * </pre>
+ *
+ * <p>Segmentation offloads (TSO, GSO, GRO) are off on all four ends: a port copies frames into
+ * buffers of the pool's data room, and a 64 KiB TCP super-frame does not fit one. Checksum
+ * offload stays on unless asked otherwise (the af_packet port completes such checksums).
+ * {@link #close()} removes everything, whatever state a failed test left; {@link #create}
+ * first removes what an earlier run with the same name left behind.
+ */
+public final class Testbed implements AutoCloseable {
+    private final String name;
+    private final int subnet;
+    private boolean bridged;
+
+    private Testbed(String name, int subnet) {
+        this.name = name;
+        this.subnet = subnet;
+    }
+
+    /**
+     * Makes the two namespaces and veth pairs.
+     *
+     * @param name            1..8 characters [a-z0-9], the prefix of the namespaces and interfaces
+     * @param subnet          the S of 10.S.0.0/24, 1..254
+     * @param checksumOffload whether the veths keep checksum offload (true is Linux's default)
+     */
+    public static Testbed create(String name, int subnet, boolean checksumOffload) {
+        if (!name.matches("[a-z0-9]{1,8}")) {
+            throw new IllegalArgumentException("testbed name '" + name + "': 1 to 8 of a-z 0-9");
+        }
+        if (subnet < 1 || subnet > 254) {
+            throw new IllegalArgumentException("testbed subnet " + subnet + ": 1..254");
+        }
+        if (!Shell.isRoot()) {
+            throw new IllegalStateException("a testbed needs root (network namespaces and veth pairs)");
+        }
+        Testbed bed = new Testbed(name, subnet);
+        bed.remove();
+        try {
+            for (int side = 0; side < 2; side++) {
+                String ns = bed.namespace(side);
+                String host = bed.hostInterface(side);
+                Shell.run("ip", "netns", "add", ns);
+                // No IPv6: its autoconfiguration chatter would add frames that tests counting packets did not send.
+                Shell.run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                        "net.ipv6.conf.default.disable_ipv6=1");
+                Shell.run("ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", ns);
+                Shell.run("sysctl", "-qw", "net.ipv6.conf." + host + ".disable_ipv6=1");
+                Shell.run("ip", "-n", ns, "addr", "add", bed.address(side) + "/24", "dev", "eth0");
+                Shell.run("ip", "-n", ns, "link", "set", "lo", "up");
+                Shell.run("ip", "-n", ns, "link", "set", "eth0", "up");
+                Shell.run("ip", "link", "set", host, "up");
+                List<String> off = new ArrayList<>(List.of("tso", "off", "gso", "off", "gro", "off"));
+                if (!checksumOffload) {
+                    off.addAll(List.of("tx", "off", "rx", "off"));
+                }
+                Shell.run(concat(List.of("ip", "netns", "exec", ns, "ethtool", "-K", "eth0"), off));
+                Shell.run(concat(List.of("ethtool", "-K", host), off));
+            }
+        } catch (RuntimeException e) {
+            bed.remove();
+            throw e;
+        }
+        return bed;
+    }
+
+    private static String[] concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all.toArray(String[]::new);
+    }
+
+    /** The namespace of host {@code side} (0 or 1). */
+    public String namespace(int side) {
+        return name + (side == 0 ? "a" : "b");
+    }
+
+    /** The veth end in this namespace that leads to host {@code side}: what a port binds to. */
+    public String hostInterface(int side) {
+        return name + (side == 0 ? "a0" : "b0");
+    }
+
+    /** The IPv4 address of host {@code side}. */
+    public String address(int side) {
+        return "10." + subnet + ".0." + (side + 1);
+    }
+
+    /** The MAC address of host {@code side}'s eth0. */
+    public String mac(int side) {
+        return Shell.run("ip", "netns", "exec", namespace(side), "cat", "/sys/class/net/eth0/address").strip();
+    }
+
+    /** A command to run inside host {@code side}'s namespace. */
+    public ProcessBuilder inHost(int side, String... command) {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", namespace(side)));
+        all.addAll(List.of(command));
+        return new ProcessBuilder(all);
+    }
+
+    /** Runs {@code command} in host {@code side}'s namespace (20 s at most) and returns its output. */
+    public String run(int side, String... command) {
+        return Shell.run(inHost(side, command).command().toArray(String[]::new));
+    }
+
+    /** Joins the two host interfaces with a Linux bridge (the baseline forwarder). */
+    public void bridge() {
+        Shell.run("ip", "link", "add", bridgeName(), "type", "bridge");
+        bridged = true;
+        Shell.run("ip", "link", "set", hostInterface(0), "master", bridgeName());
+        Shell.run("ip", "link", "set", hostInterface(1), "master", bridgeName());
+        Shell.run("ip", "link", "set", bridgeName(), "up");
+    }
+
+    /** Removes the bridge; the host interfaces stay up for the next forwarder. */
+    public void unbridge() {
+        if (bridged) {
+            Shell.runQuiet("ip", "link", "del", bridgeName());
+            bridged = false;
+        }
+    }
+
+    private String bridgeName() {
+        return name + "br";
+    }
+
+    /** Removes the namespaces, veths and bridge. */
+    @Override
+    public void close() {
+        remove();
+    }
+
+    private void remove() {
+        Shell.runQuiet("ip", "link", "del", bridgeName());
+        bridged = false;
+        for (int side = 0; side < 2; side++) {
+            Shell.runQuiet("ip", "link", "del", hostInterface(side));
+            // Processes still inside would keep the namespace's interfaces alive: end them first.
+            String pids = Shell.runQuiet("ip", "netns", "pids", namespace(side)).strip();
+            if (!pids.isEmpty() && pids.chars().allMatch(c -> Character.isDigit(c) || Character.isWhitespace(c))) {
+                for (String pid : pids.split("\\s+")) {
+                    Shell.runQuiet("kill", "-9", pid);
+                }
+            }
+            Shell.runQuiet("ip", "netns", "del", namespace(side));
+        }
+    }
+
+    /** For `ip netns exec` children the caller started: waits for them to end or kills them. */
+    public static void stop(Process process) {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
