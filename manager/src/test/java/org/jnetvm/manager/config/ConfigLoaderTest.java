@@ -571,6 +571,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void queuesAndCaptureAreReadAndChecked(@TempDir Path dir) {
+        ManagerConfig config = ConfigLoader.parse("""
+                ports:
+                  - {name: wire0, kind: af_packet, interface: veth-a, queues: 2, capture: %s}
+                services:
+                  - {name: mon, capture: %s}
+                """.formatted(dir.resolve("w.pcap"), dir.resolve("m.pcap")), FILE);
+        assertThat(config.ports().getFirst().queues()).isEqualTo(2);
+        assertThat(config.ports().getFirst().capture()).isEqualTo(dir.resolve("w.pcap").toString());
+        assertThat(config.services().getFirst().capture()).isEqualTo(dir.resolve("m.pcap").toString());
+        assertThat(ConfigLoader.parse("ports: [{name: g}]", FILE).ports().getFirst().queues()).isEqualTo(1);
+
+        ConfigException tooMany = refused("""
+                ports:
+                  - {name: wire0, kind: af_packet, interface: veth-a, queues: 65}
+                """);
+        assertLocated(tooMany, 2, "ports[0].queues");
+        ConfigException notAfPacket = refused("""
+                ports:
+                  - {name: g, kind: generator, queues: 2}
+                """);
+        assertThat(notAfPacket.field()).isEqualTo("ports[0].queues");
+        assertThat(notAfPacket.detail()).startsWith("a generator port has one queue");
+        ConfigException noDir = refused("""
+                services:
+                  - {name: mon, capture: /nonexistent-dir/m.pcap}
+                """);
+        assertThat(noDir.field()).isEqualTo("services[0].capture");
+        assertThat(noDir.detail()).contains("does not exist");
+    }
+
+    @Test
     void aPcapPortWithoutFile() {
         ConfigException in = refused("""
                 ports:

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An AF_PACKET port on one end of a veth pair whose other end lives in a network namespace: frames
@@ -191,6 +193,58 @@ class AfPacketPortTest {
     }
 
     @Test
+    void twoSocketsInOneFanoutGroupShareTheFlowsAndEachFlowStaysOnOne() throws Exception {
+        openRegion(2048);
+        int flows = 200;
+        int group = (int) (PID % 60_000) + 1;
+        AfPacketPort[] queues = new AfPacketPort[2];
+        try {
+            for (int q = 0; q < 2; q++) {
+                queues[q] = new AfPacketPort("wire0", HOST_IF, 0, region.segment(), pool.newMeta(), pool.dataRoom(),
+                        group);
+            }
+            // Each datagram comes from a new socket, so from a new source port: one flow each.
+            Process sender = start("ip", "netns", "exec", NS, "bash", "-c",
+                    "for i in $(seq 1 " + flows + "); do echo hi > /dev/udp/10.77.0.1/9999; done");
+            int[] burst = new int[BURST];
+            PacketMeta meta = pool.newMeta();
+            PacketParser parser = new PacketParser();
+            java.util.Map<Integer, Integer> queueOfSourcePort = new java.util.HashMap<>();
+            int[] perQueue = new int[2];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (perQueue[0] + perQueue[1] < flows && System.nanoTime() < deadline) {
+                for (int q = 0; q < 2; q++) {
+                    int got = queues[q].receive(burst, BURST, router);
+                    for (int i = 0; i < got; i++) {
+                        meta.wrap(burst[i]);
+                        if (parser.parse(region.segment(), meta.dataAddress(), meta.dataLength()) == PacketParser.OK
+                                && parser.l4Kind() == L4Kind.UDP) {
+                            UdpView udp = new UdpView().wrap(parser);
+                            if (udp.dstPort() == 9999) {
+                                Integer before = queueOfSourcePort.put(udp.srcPort(), q);
+                                assertThat(before).as("source port %d seen on both sockets", udp.srcPort())
+                                        .isIn(null, q);
+                                perQueue[q]++;
+                            }
+                        }
+                    }
+                    router.release(burst, 0, got);
+                }
+            }
+            assertSent(sender);
+            assertThat(perQueue[0] + perQueue[1]).as("datagrams over both sockets").isEqualTo(flows);
+            assertThat(perQueue[0]).as("flows on socket 0 of %d", flows).isGreaterThan(flows / 5);
+            assertThat(perQueue[1]).as("flows on socket 1 of %d", flows).isGreaterThan(flows / 5);
+        } finally {
+            for (AfPacketPort q : queues) {
+                if (q != null) {
+                    q.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void framesTransmittedAreCapturedInTheNamespace(@TempDir Path dir) throws Exception {
         openRegion(2048);
         int n = 200;
@@ -255,20 +309,23 @@ class AfPacketPortTest {
         assertThat(sender.exitValue()).as("sender exit status; output: %s", out).isZero();
     }
 
-    @Test
-    void aManagerBridgesFramesFromTheNamespaceBackIntoIt(@TempDir Path dir) throws Exception {
+    /** With {@code queues} sockets in a fanout group, each read by its own RX thread. */
+    @ParameterizedTest(name = "queues: {0}")
+    @ValueSource(ints = {1, 2})
+    void aManagerBridgesFramesFromTheNamespaceBackIntoIt(int queues, @TempDir Path dir) throws Exception {
         int n = 50;
         String name = "test-afpm-" + PID;
         String yaml = """
                 region: {name: %s, directory: /dev/shm, buffers: 4096}
                 control: {socket: /tmp/%s.sock}
+                threads: {rx: %d}
                 ports:
-                  - {name: wire0, kind: af_packet, interface: %s}
+                  - {name: wire0, kind: af_packet, interface: %s, queues: %d}
                 chains:
                   default: [bridge]
                 nfs:
                   - {nf: bridge, service: bridge, inProcess: true}
-                """.formatted(name, name, HOST_IF);
+                """.formatted(name, name, queues, HOST_IF, queues);
         Path capture = dir.resolve("back.pcap");
         // Only what comes into the namespace: the datagrams the bridge sent back out of the port.
         Process tcpdump = start("ip", "netns", "exec", NS, "tcpdump", "-i", NS_IF, "-n", "-U", "-Q", "in",
@@ -276,6 +333,7 @@ class AfPacketPortTest {
         try (Manager manager = Manager.start(ConfigLoader.parse(yaml, "afpacket.yaml"))) {
             awaitListening(tcpdump);
             assertThat(manager.port(0).kind()).isEqualTo("af_packet");
+            assertThat(manager.port(0).receivers()).hasSize(queues);
             Process sender = start("ip", "netns", "exec", NS, "bash", "-c",
                     "for i in $(seq 1 " + n + "); do echo hi > /dev/udp/10.77.0.1/9999; done");
             assertSent(sender);
