@@ -2,7 +2,6 @@ package org.jnetvm.manager;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.jnetvm.core.idle.BackoffIdleStrategy;
 import org.jnetvm.core.idle.IdleStrategy;
 import org.jnetvm.core.sys.Affinity;
 import org.jnetvm.core.table.ThreadTable;
@@ -38,8 +37,7 @@ public final class AgentRunner implements AutoCloseable {
         this.agent = agent;
         this.threads = threads;
         this.threadIndex = threadIndex;
-        // Data-plane threads stay responsive: short spins, then parks of at most 100 µs.
-        this.idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        this.idle = agent.idleStrategy();
         this.thread = Thread.ofPlatform().name("jnetvm-" + agent.roleName()).daemon(true).unstarted(this::run);
     }
 

@@ -10,8 +10,10 @@ import org.jnetvm.core.util.Align;
  * <pre>
  *   0    in use int   +4 kind int (1 rx, 2 tx, 3 reclaimer)   +8 name 32 B
  *   128  loop count long   +8 heartbeat long (nanoTime)
- *   256  drops[16] long, by {@link DropReason#code}
- *   384  per port p: +16p tx packets long, +16p+8 tx bytes long
+ *   256  doorbell ({@link org.jnetvm.core.idle.Doorbell}, 128 B): a TX thread sleeps on it; NFs
+ *        ring it after putting packets into a tx ring that thread drains
+ *   384  drops[16] long, by {@link DropReason#code}
+ *   512  per port p: +16p tx packets long, +16p+8 tx bytes long
  * </pre>
  */
 public final class ThreadDescriptor {
@@ -21,7 +23,8 @@ public final class ThreadDescriptor {
     public static final int NAME_LENGTH = 32;
     public static final int LOOP_COUNT_OFFSET = 128;
     public static final int HEARTBEAT_OFFSET = 136;
-    public static final int DROPS_OFFSET = 256;
+    public static final int DOORBELL_OFFSET = 256;
+    public static final int DROPS_OFFSET = DOORBELL_OFFSET + org.jnetvm.core.idle.Doorbell.LENGTH;
     public static final int PORT_TX_OFFSET = DROPS_OFFSET + DropReason.SLOTS * Long.BYTES;
 
     public static final int KIND_RX = 1;

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
 import org.jnetvm.core.stats.Counters;
@@ -48,7 +49,22 @@ public final class ThreadTable {
         long base = offset(thread);
         segment.set(JAVA_INT, base + ThreadDescriptor.KIND_OFFSET, kind);
         Ascii.write(segment, base + ThreadDescriptor.NAME_OFFSET, ThreadDescriptor.NAME_LENGTH, name);
+        Doorbell.format(segment, base + ThreadDescriptor.DOORBELL_OFFSET);
         INT.setRelease(segment, base + ThreadDescriptor.IN_USE_OFFSET, 1);
+    }
+
+    /** Offset of thread {@code thread}'s doorbell (see {@link ThreadDescriptor}). */
+    public long doorbellOffset(int thread) {
+        return offset(thread) + ThreadDescriptor.DOORBELL_OFFSET;
+    }
+
+    /**
+     * The TX threads open now, by thread index, in the order the manager numbered them: TX
+     * thread k of n drains the tx rings of the NF slots s with s % n == k.
+     */
+    public int[] txThreads() {
+        return java.util.stream.IntStream.range(0, threadCount())
+                .filter(t -> inUse(t) && kind(t) == ThreadDescriptor.KIND_TX).toArray();
     }
 
     /** Manager only, after the thread stopped. */

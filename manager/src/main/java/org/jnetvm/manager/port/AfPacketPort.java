@@ -22,14 +22,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A port on a Linux network interface through an AF_PACKET socket with memory-mapped rings, all
- * through the Foreign Function &amp; Memory API: a TPACKET_V3 receive ring (blocks the kernel fills
- * and hands over whole) and a TPACKET_V3 transmit ring (fixed slots), both in one mmap.
+ * through the Foreign Function &amp; Memory API: a TPACKET_V2 receive ring and a TPACKET_V2
+ * transmit ring, fixed-size frame slots each, both in one mmap.
  *
- * <p>Receive walks the blocks the kernel has handed to user space and copies each frame into a
- * pool buffer; no system call and no allocation per packet. Transmit copies each frame into a
- * free ring slot and kicks the kernel with one {@code sendto(fd, NULL, 0, MSG_DONTWAIT)} per
- * burst. Struct offsets are those of {@code <linux/if_packet.h>} on x86-64; see
- * docs/afpacket-notes.md.
+ * <p>Receive walks the slots the kernel has handed to user space (status TP_STATUS_USER) and
+ * copies each frame into a pool buffer; no system call and no allocation per packet. Transmit
+ * copies each frame into a free ring slot and kicks the kernel with one
+ * {@code sendto(fd, NULL, 0, MSG_DONTWAIT)} per burst. {@link #pollFd()} lets an idle RX thread
+ * sleep in poll(2) until a frame arrives.
+ *
+ * <p>Why V2 and not V3: a TPACKET_V3 block reaches user space only when it is full or its retire
+ * timer (1 ms at least) fires, so a frame of sparse or latency-bound traffic (TCP's ACKs) waits
+ * up to a millisecond per port; with V2 each frame is visible as soon as it is written. Struct
+ * offsets are those of {@code <linux/if_packet.h>} on x86-64; see docs/afpacket-notes.md.
  */
 public final class AfPacketPort implements Port {
     private static final Logger LOG = LoggerFactory.getLogger(AfPacketPort.class);
@@ -49,7 +54,7 @@ public final class AfPacketPort implements Port {
     private static final int PACKET_FANOUT = 18;
     private static final int PACKET_FANOUT_HASH = 0;
     private static final int PACKET_MR_PROMISC = 1;
-    private static final int TPACKET_V3 = 2;
+    private static final int TPACKET_V2 = 1;
     private static final int PACKET_OUTGOING = 4;
     private static final int PROT_READ_WRITE = 3;
     private static final int MAP_SHARED = 1;
@@ -68,28 +73,31 @@ public final class AfPacketPort implements Port {
     private static final int TP_STATUS_SEND_REQUEST = 1;
     private static final int TP_STATUS_WRONG_FORMAT = 4;
 
-    // struct tpacket_block_desc: version u32 @0, offset_to_priv u32 @4, then tpacket_hdr_v1 @8:
-    // block_status @8, num_pkts @12, offset_to_first_pkt @16, blk_len @20, seq_num u64 @24, ...
-    private static final long BLOCK_STATUS = 8;
-    private static final long BLOCK_NUM_PKTS = 12;
-    private static final long BLOCK_FIRST_PKT = 16;
-    // struct tpacket3_hdr (48 bytes): tp_next_offset @0, tp_sec @4, tp_nsec @8, tp_snaplen @12,
-    // tp_len @16, tp_status @20, tp_mac u16 @24, tp_net u16 @26, hv1 @28 (12), tp_padding[8] @40;
-    // struct sockaddr_ll follows at TPACKET_ALIGN(48) = 48: sll_pkttype u8 at +10.
-    private static final long H3_NEXT_OFFSET = 0;
-    private static final long H3_SNAPLEN = 12;
-    private static final long H3_LEN = 16;
-    private static final long H3_STATUS = 20;
-    private static final long H3_MAC = 24;
-    private static final long H3_SLL_PKTTYPE = 48 + 10;
-    /** TX data offset with V3 and no PACKET_TX_HAS_OFF: tp_hdrlen - sizeof(sockaddr_ll) = 68 - 20. */
-    private static final int TX_DATA_OFFSET = 48;
+    /*
+     * One frame slot of either ring (TPACKET_V2, x86-64):
+     *
+     *   0      tp_status u32     TP_STATUS_KERNEL / _USER (rx), _AVAILABLE / _SEND_REQUEST (tx)
+     *   4      tp_len u32        frame length on the wire
+     *   8      tp_snaplen u32    bytes in the slot (rx: less than tp_len when the slot was too small)
+     *   12     tp_mac u16        offset of the frame from the slot start (rx)
+     *   14     tp_net u16, 16 tp_sec, 20 tp_nsec, 24 vlan tci/tpid, 28 padding
+     *   32     struct sockaddr_ll (rx): sll_pkttype u8 at 32 + 10
+     *   32     frame data (tx, without PACKET_TX_HAS_OFF: tp_hdrlen 52 - sizeof(sockaddr_ll) 20)
+     *
+     * Slots never cross a block; block i holds slots [i * perBlock, (i + 1) * perBlock).
+     */
+    private static final long H2_STATUS = 0;
+    private static final long H2_LEN = 4;
+    private static final long H2_SNAPLEN = 8;
+    private static final long H2_MAC = 12;
+    private static final long H2_SLL_PKTTYPE = 32 + 10;
+    private static final int TX_DATA_OFFSET = 32;
+    /** Where the kernel puts a received frame in its slot: TPACKET_ALIGN(52 + 16) - 14 = 66; we round up. */
+    private static final int RX_FRAME_HEADROOM = 96;
 
-    /** Receive ring geometry: 16 blocks of 256 KiB, blocks retired after 1 ms even if not full. */
-    public static final int RX_BLOCK_SIZE = 1 << 18;
-    public static final int RX_BLOCK_COUNT = 16;
-    public static final int RX_FRAME_SIZE = 2048;
-    public static final int RX_RETIRE_MS = 1;
+    /** Receive ring: blocks of 1 MiB, as many as make about {@link #RX_FRAME_TARGET} slots. */
+    public static final int RX_BLOCK_SIZE = 1 << 20;
+    public static final int RX_FRAME_TARGET = 4096;
     /** Transmit ring geometry: 8 blocks of 128 KiB, slots sized to the data room. */
     public static final int TX_BLOCK_SIZE = 1 << 17;
     public static final int TX_BLOCK_COUNT = 8;
@@ -141,6 +149,9 @@ public final class AfPacketPort implements Port {
     private final int fd;
     private final MemorySegment ring; // rx blocks, then tx blocks
     private final long rxSize;
+    private final int rxFrameSize;
+    private final int rxFramesPerBlock;
+    private final int rxFrameCount;
     private final int txFrameSize;
     private final int txFramesPerBlock;
     private final int txFrameCount;
@@ -149,9 +160,7 @@ public final class AfPacketPort implements Port {
     private final PacketMeta txMeta; // one view for all TX threads (transmit holds the monitor)
 
     // RX thread only
-    private int rxBlock;
-    private int rxFrameInBlock;
-    private int rxFrameOffset;
+    private int rxNext; // the next slot to read
     private long received;
     private long oversized;
     private long oversizedPublished;
@@ -205,13 +214,17 @@ public final class AfPacketPort implements Port {
         int txBlock = Math.max(TX_BLOCK_SIZE, txFrameSize);
         this.txFramesPerBlock = txBlock / txFrameSize;
         this.txFrameCount = txFramesPerBlock * TX_BLOCK_COUNT;
-        if (dataRoom > RX_BLOCK_SIZE - 256) {
+        if (dataRoom > RX_BLOCK_SIZE - RX_FRAME_HEADROOM) {
             throw new PortException(name, "data room " + dataRoom + " does not fit an AF_PACKET ring block of "
                     + RX_BLOCK_SIZE + " bytes; lower region.dataRoom");
         }
+        this.rxFrameSize = (dataRoom + RX_FRAME_HEADROOM + 15) & ~15; // TPACKET_ALIGNMENT
+        this.rxFramesPerBlock = RX_BLOCK_SIZE / rxFrameSize;
+        int rxBlocks = Math.max(2, (RX_FRAME_TARGET + rxFramesPerBlock - 1) / rxFramesPerBlock);
+        this.rxFrameCount = rxFramesPerBlock * rxBlocks;
         int socket = -1;
         MemorySegment mapped = null;
-        long rx = (long) RX_BLOCK_SIZE * RX_BLOCK_COUNT;
+        long rx = (long) RX_BLOCK_SIZE * rxBlocks;
         long tx = (long) txBlock * TX_BLOCK_COUNT;
         try (Arena open = Arena.ofConfined()) {
             MemorySegment state = open.allocate(Linker.Option.captureStateLayout());
@@ -227,27 +240,23 @@ public final class AfPacketPort implements Port {
                 throw new PortException(name, "socket(AF_PACKET) failed: errno " + e);
             }
             MemorySegment one = open.allocate(JAVA_INT);
-            one.set(JAVA_INT, 0, TPACKET_V3);
-            setsockopt(socket, PACKET_VERSION, one, 4, "PACKET_VERSION TPACKET_V3", state);
+            one.set(JAVA_INT, 0, TPACKET_V2);
+            setsockopt(socket, PACKET_VERSION, one, 4, "PACKET_VERSION TPACKET_V2", state);
             one.set(JAVA_INT, 0, 1);
             // Our own transmissions are not received back (Linux >= 4.20); RX also skips them by type.
             int rc = (int) SETSOCKOPT.invokeExact(state, socket, SOL_PACKET, PACKET_IGNORE_OUTGOING, one, 4);
 
-            MemorySegment req = open.allocate(28, 4); // struct tpacket_req3: seven u32
+            MemorySegment req = open.allocate(16, 4); // struct tpacket_req: four u32
             req.set(JAVA_INT, 0, RX_BLOCK_SIZE);
-            req.set(JAVA_INT, 4, RX_BLOCK_COUNT);
-            req.set(JAVA_INT, 8, RX_FRAME_SIZE);
-            req.set(JAVA_INT, 12, RX_BLOCK_SIZE / RX_FRAME_SIZE * RX_BLOCK_COUNT);
-            req.set(JAVA_INT, 16, RX_RETIRE_MS);
-            req.set(JAVA_INT, 20, 0); // tp_sizeof_priv
-            req.set(JAVA_INT, 24, 0); // tp_feature_req_word
-            setsockopt(socket, PACKET_RX_RING, req, 28, "PACKET_RX_RING", state);
-            req.fill((byte) 0);
+            req.set(JAVA_INT, 4, rxBlocks);
+            req.set(JAVA_INT, 8, rxFrameSize);
+            req.set(JAVA_INT, 12, rxFrameCount);
+            setsockopt(socket, PACKET_RX_RING, req, 16, "PACKET_RX_RING", state);
             req.set(JAVA_INT, 0, txBlock);
             req.set(JAVA_INT, 4, TX_BLOCK_COUNT);
             req.set(JAVA_INT, 8, txFrameSize);
             req.set(JAVA_INT, 12, txFrameCount);
-            setsockopt(socket, PACKET_TX_RING, req, 28, "PACKET_TX_RING", state);
+            setsockopt(socket, PACKET_TX_RING, req, 16, "PACKET_TX_RING", state);
 
             MemorySegment addr = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, rx + tx, PROT_READ_WRITE,
                     MAP_SHARED, socket, 0L);
@@ -396,68 +405,71 @@ public final class AfPacketPort implements Port {
 
     @Override
     public int receive(int[] dst, int max, Router router) {
-        int n = 0;
-        while (n < max) {
-            long block = (long) rxBlock * RX_BLOCK_SIZE;
-            int status = (int) INT.getAcquire(ring, block + BLOCK_STATUS);
-            if ((status & TP_STATUS_USER) == 0) {
-                break; // the kernel still fills this block
-            }
-            if (rxFrameOffset == 0) {
-                rxFrameOffset = ring.get(JAVA_INT, block + BLOCK_FIRST_PKT);
-            }
-            int frames = ring.get(JAVA_INT, block + BLOCK_NUM_PKTS);
-            int want = Math.min(max - n, frames - rxFrameInBlock);
-            if (want > 0) {
-                int got = router.alloc(dst, n, want);
-                if (got == 0) {
-                    break; // pool exhausted: the frames wait in the ring (the kernel drops once it is full)
-                }
-                int used = 0;
-                int tooLong = 0;
-                for (int k = 0; k < got; k++) {
-                    long frame = block + rxFrameOffset;
-                    int snap = ring.get(JAVA_INT, frame + H3_SNAPLEN);
-                    int length = ring.get(JAVA_INT, frame + H3_LEN);
-                    int mac = ring.get(JAVA_SHORT, frame + H3_MAC) & 0xFFFF;
-                    int frameStatus = ring.get(JAVA_INT, frame + H3_STATUS);
-                    int type = ring.get(JAVA_BYTE, frame + H3_SLL_PKTTYPE);
-                    rxFrameOffset += ring.get(JAVA_INT, frame + H3_NEXT_OFFSET);
-                    rxFrameInBlock++;
-                    if (type == PACKET_OUTGOING) {
-                        continue;
-                    }
-                    if (length > dataRoom || snap < length) {
-                        tooLong++;
-                        continue;
-                    }
-                    int index = dst[n + used];
+        int ready = readySlots(max);
+        if (ready == 0) {
+            return 0;
+        }
+        int got = router.alloc(dst, 0, ready);
+        if (got == 0) {
+            return 0; // pool exhausted: the frames wait in the ring (the kernel drops once it is full)
+        }
+        int used = 0;
+        int tooLong = 0;
+        for (int k = 0; k < got; k++) {
+            long slot = rxSlot(rxNext);
+            int snap = ring.get(JAVA_INT, slot + H2_SNAPLEN);
+            int length = ring.get(JAVA_INT, slot + H2_LEN);
+            int mac = ring.get(JAVA_SHORT, slot + H2_MAC) & 0xFFFF;
+            int frameStatus = ring.get(JAVA_INT, slot + H2_STATUS);
+            int type = ring.get(JAVA_BYTE, slot + H2_SLL_PKTTYPE);
+            if (type != PACKET_OUTGOING) {
+                if (length > dataRoom || snap < length) {
+                    tooLong++;
+                } else {
+                    int index = dst[used];
                     PacketMeta m = meta.wrap(index);
                     long data = m.dataAddress();
-                    MemorySegment.copy(ring, frame + mac, region, data, snap);
+                    MemorySegment.copy(ring, slot + mac, region, data, snap);
                     rxFrames.describe(m, region, data, snap, (frameStatus & TP_STATUS_CSUMNOTREADY) != 0);
                     used++;
                 }
-                if (used < got) {
-                    router.release(dst, n + used, got - used);
-                }
-                if (tooLong > 0) {
-                    if (oversized == 0) {
-                        warnOversized();
-                    }
-                    oversized += tooLong;
-                }
-                n += used;
-                received += used;
             }
-            if (rxFrameInBlock >= frames) {
-                INT.setRelease(ring, block + BLOCK_STATUS, TP_STATUS_KERNEL);
-                rxBlock = rxBlock + 1 == RX_BLOCK_COUNT ? 0 : rxBlock + 1;
-                rxFrameInBlock = 0;
-                rxFrameOffset = 0;
-            }
+            INT.setRelease(ring, slot + H2_STATUS, TP_STATUS_KERNEL); // the slot goes back to the kernel
+            rxNext = rxNext + 1 == rxFrameCount ? 0 : rxNext + 1;
         }
-        return n;
+        if (used < got) {
+            router.release(dst, used, got - used);
+        }
+        if (tooLong > 0) {
+            if (oversized == 0) {
+                warnOversized();
+            }
+            oversized += tooLong;
+        }
+        received += used;
+        return used;
+    }
+
+    // How many slots from rxNext on (at most max) the kernel has handed over, in order.
+    private int readySlots(int max) {
+        int ready = 0;
+        int i = rxNext;
+        while (ready < max && ((int) INT.getAcquire(ring, rxSlot(i) + H2_STATUS) & TP_STATUS_USER) != 0) {
+            ready++;
+            i = i + 1 == rxFrameCount ? 0 : i + 1;
+        }
+        return ready;
+    }
+
+    private long rxSlot(int i) {
+        int block = i / rxFramesPerBlock;
+        return (long) block * RX_BLOCK_SIZE + (long) (i - block * rxFramesPerBlock) * rxFrameSize;
+    }
+
+    /** The socket: readable (poll POLLIN) when the receive ring holds a frame not yet read. */
+    @Override
+    public int pollFd() {
+        return fd;
     }
 
     /** Once per port, on the first frame too long for a buffer: the usual cause is an offload. */
@@ -491,7 +503,7 @@ public final class AfPacketPort implements Port {
         PacketMeta m = txMeta;
         for (; sent < count; sent++) {
             long slot = txSlot(txNext);
-            int status = (int) INT.getAcquire(ring, slot + H3_STATUS);
+            int status = (int) INT.getAcquire(ring, slot + H2_STATUS);
             if (status != TP_STATUS_AVAILABLE) {
                 if (status == TP_STATUS_WRONG_FORMAT) {
                     txWrongFormat++;
@@ -506,10 +518,9 @@ public final class AfPacketPort implements Port {
                 continue;
             }
             MemorySegment.copy(region, m.dataAddress(), ring, slot + TX_DATA_OFFSET, length);
-            ring.set(JAVA_INT, slot + H3_LEN, length);
-            ring.set(JAVA_INT, slot + H3_SNAPLEN, length);
-            ring.set(JAVA_INT, slot + H3_NEXT_OFFSET, 0);
-            INT.setRelease(ring, slot + H3_STATUS, TP_STATUS_SEND_REQUEST);
+            ring.set(JAVA_INT, slot + H2_LEN, length);
+            ring.set(JAVA_INT, slot + H2_SNAPLEN, length);
+            INT.setRelease(ring, slot + H2_STATUS, TP_STATUS_SEND_REQUEST);
             txNext = txNext + 1 == txFrameCount ? 0 : txNext + 1;
         }
         if (sent > 0) {

@@ -61,6 +61,11 @@ public final class CapturingPort implements Port {
     }
 
     @Override
+    public int pollFd() {
+        return port.pollFd();
+    }
+
+    @Override
     public void publishCounters(PortTable table, int portId) {
         port.publishCounters(table, portId);
     }

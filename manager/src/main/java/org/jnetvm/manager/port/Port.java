@@ -40,6 +40,15 @@ public interface Port extends AutoCloseable {
     }
 
     /**
+     * A file descriptor that poll(2) reports readable (POLLIN) when {@link #receive} has frames to
+     * give, so that an idle RX thread can sleep in the kernel until traffic comes; -1 when the port
+     * has none (a generator is always ready, a pcap file paces itself).
+     */
+    default int pollFd() {
+        return -1;
+    }
+
+    /**
      * RX thread only, every few milliseconds and once at the end (never per packet): adds the
      * drops the port counted itself since the last call (frames it could not take, frames the
      * kernel dropped before it read them) to its block in the PORTS area. May make a system call.

@@ -280,6 +280,12 @@ public final class TapPort implements Port {
      * {@code read(2)} per frame. Buffers are allocated for the rest of the burst once the first
      * frame is there, and the ones not used are released.
      */
+    /** The TAP device's descriptor: readable when the host stack has sent a frame into it. */
+    @Override
+    public int pollFd() {
+        return fd;
+    }
+
     @Override
     public int receive(int[] dst, int max, Router router) {
         if (closed || max <= 0) {

@@ -2,10 +2,13 @@ package org.jnetvm.manager.rx;
 
 import org.jnetvm.core.buffer.Action;
 import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.idle.IdleStrategy;
+import org.jnetvm.core.idle.PollIdleStrategy;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.route.Router;
+import org.jnetvm.core.sys.Poll;
 import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.PortTable;
@@ -20,6 +23,9 @@ import org.jnetvm.manager.port.Port;
 public final class RxAgent implements Agent {
     /** How often the ports' own drop counts (and the kernel's) are published: a system call each. */
     private static final long PUBLISH_INTERVAL_NANOS = 100_000_000L;
+    /** Idle rounds an RX thread of socket ports spins before it sleeps in poll(2), and its longest sleep. */
+    private static final int POLL_SPINS = 64;
+    private static final int POLL_CAP_MILLIS = 10;
 
     private final String name;
     private final Port[] ports;
@@ -30,6 +36,7 @@ public final class RxAgent implements Agent {
     private final PacketMeta meta;
     private final int[] burst;
     private long nextPublish;
+    private Poll poll;
 
     /**
      * @param threadIndex  this thread's block in the THREADS area
@@ -50,6 +57,27 @@ public final class RxAgent implements Agent {
         this.router = Router.ofManagerThread(region, new NfTable(region), cache, (port, idx, off, n) -> 0, threadIndex,
                 portCount, burstSize);
         this.burst = new int[burstSize];
+    }
+
+    /**
+     * When every port of this thread has a socket (af_packet, tap): a few spins, then poll(2) on
+     * the sockets; otherwise (a generator or pcap file is always ready or paces itself) the
+     * default backoff.
+     */
+    @Override
+    public IdleStrategy idleStrategy() {
+        int[] fds = new int[ports.length];
+        for (int p = 0; p < ports.length; p++) {
+            fds[p] = ports[p].pollFd();
+            if (fds[p] < 0) {
+                return Agent.super.idleStrategy();
+            }
+        }
+        if (fds.length == 0) {
+            return Agent.super.idleStrategy();
+        }
+        poll = new Poll(fds);
+        return new PollIdleStrategy(poll, POLL_SPINS, POLL_CAP_MILLIS);
     }
 
     @Override
@@ -94,5 +122,8 @@ public final class RxAgent implements Agent {
         publishPortCounters();
         router.flushCounters(0);
         cache.close();
+        if (poll != null) {
+            poll.close();
+        }
     }
 }

@@ -3,6 +3,9 @@ package org.jnetvm.manager.tx;
 import java.lang.foreign.MemorySegment;
 import java.util.function.Supplier;
 import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.idle.Doorbell;
+import org.jnetvm.core.idle.HybridIdle;
+import org.jnetvm.core.idle.IdleStrategy;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
@@ -22,6 +25,10 @@ import org.jnetvm.manager.port.Port;
  * through a port, NEXT/TONF to the next NF (in manager-hop mode, or for packets an NF sent
  * that way), DROP back to the pool.
  *
+ * <p>When its rings stay empty it sleeps on the doorbell in its thread block (hybrid polling, as
+ * NFs do); an NF rings it after each burst it puts into a tx ring this thread drains, so a
+ * packet on its way out waits for a futex wake-up at worst, not for a park to run out.
+ *
  * <p>Its tx-ring objects are its own (an SPSC consumer caches the producer's position), and
  * are re-attached when a slot is reused by a new NF (its generation changes).
  */
@@ -39,6 +46,9 @@ public final class TxAgent implements Agent {
     private final long threadBase;
     private final int[] generations;
     private final int[] burst;
+    private final Doorbell doorbell;
+    /** Longest sleep on the doorbell: the loop count still moves (the reclaimer's grace period waits for it). */
+    private static final long SLEEP_CAP_NANOS = 10_000_000L;
 
     /**
      * @param index       this agent's number among the TX threads (0-based)
@@ -58,9 +68,35 @@ public final class TxAgent implements Agent {
         this.cache = pool.newCache();
         this.meta = pool.newMeta();
         this.threadBase = new ThreadTable(region).offset(threadIndex);
+        this.doorbell = new Doorbell(segment, new ThreadTable(region).doorbellOffset(threadIndex));
         this.router = Router.ofManagerThread(region, nfs, cache, this::transmit, threadIndex, ports.length, burstSize);
         this.generations = new int[nfs.slots()];
         this.burst = new int[burstSize];
+    }
+
+    @Override
+    public IdleStrategy idleStrategy() {
+        HybridIdle hybrid = new HybridIdle(doorbell, this::hasWork, SLEEP_CAP_NANOS);
+        return new IdleStrategy() {
+            @Override
+            public void idle(int workCount) {
+                hybrid.idle(workCount);
+            }
+
+            @Override
+            public void reset() {
+            }
+        };
+    }
+
+    // Whether a tx ring this thread drains holds packets (checked after the doorbell is armed).
+    private boolean hasWork() {
+        for (int slot : activeSlots.get()) {
+            if (slot % txThreads == index && NfState.accepts(nfs.state(slot)) && nfs.txRing(slot).size() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

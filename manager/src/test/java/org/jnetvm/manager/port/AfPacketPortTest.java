@@ -109,8 +109,7 @@ class AfPacketPortTest {
     void udpDatagramsSentInTheNamespaceArriveParsedWithTheirInputPortAndHash() throws Exception {
         openRegion(2048);
         int n = 100;
-        // Read while the namespace sends, as the RX thread does: a reader that stalls for more than
-        // RX_BLOCK_COUNT retire periods freezes the ring and the kernel drops what follows.
+        // Read while the namespace sends, as the RX thread does.
         Process sender = start("ip", "netns", "exec", NS, "bash", "-c",
                 "for i in $(seq 1 " + n + "); do echo hi > /dev/udp/10.77.0.1/9999; done");
 

@@ -20,6 +20,7 @@ import org.jnetvm.core.table.NfSlotDescriptor;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.PortTable;
 import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.core.table.ThreadTable;
 import org.jnetvm.nf.NetworkFunction;
 import org.jnetvm.nf.NfContext;
 import org.jnetvm.nf.PacketBurst;
@@ -75,6 +76,7 @@ public final class NfRuntime implements Runnable {
     private volatile Runnable onStopping = () -> { };
     private volatile Runnable onRunning = () -> { };
     private final Options options;
+    private final long txDoorbell; // offset of the doorbell of the TX thread draining this NF, or -1
     /** The service's capture file, written with what the NF receives before it processes it; or null. */
     private final PcapWriter capture;
     private final NfTable nfs;
@@ -106,8 +108,13 @@ public final class NfRuntime implements Runnable {
         this.cache = pool.newCache();
         this.base = nfs.offset(slot);
         PacketMeta meta = pool.newMeta();
+        // The TX thread that drains this NF's tx ring sleeps on a doorbell when idle: ring it after
+        // each burst put there (a fence and a load while it is awake, a futex wake when it sleeps).
+        int[] txThreads = new ThreadTable(region).txThreads();
+        this.txDoorbell = txThreads.length == 0 ? -1
+                : new ThreadTable(region).doorbellOffset(txThreads[slot % txThreads.length]);
         this.router = new Router(nfs, services, new ChainTable(region), pool.newMeta(), cache,
-                (port, idx, off, n) -> tx.enqueueBurst(idx, off, n), Owner.ofSlot(slot), ports.portCount(),
+                (port, idx, off, n) -> toTx(idx, off, n), Owner.ofSlot(slot), ports.portCount(),
                 base + NfSlotDescriptor.DROPS_OFFSET, base + NfSlotDescriptor.TX_PACKETS, options.burst());
         this.context = new NfContext(slot, serviceId, instanceId, pool, nfs, services, ports, router);
         this.indices = new int[options.burst()];
@@ -226,6 +233,14 @@ public final class NfRuntime implements Runnable {
         }
     }
 
+    private int toTx(int[] idx, int off, int n) {
+        int done = tx.enqueueBurst(idx, off, n);
+        if (done > 0 && txDoorbell >= 0) {
+            Doorbell.ring(segment, txDoorbell);
+        }
+        return done;
+    }
+
     private int poll() {
         int n = rx.dequeueBurst(indices, 0, indices.length);
         if (n == 0) {
@@ -240,7 +255,7 @@ public final class NfRuntime implements Runnable {
         if (options.hop() == Hop.DIRECT) {
             router.route(indices, n);
         } else {
-            int done = tx.enqueueBurst(indices, 0, n);
+            int done = toTx(indices, 0, n);
             if (done < n) {
                 router.drop(indices, done, n - done, DropReason.RING_FULL);
             }
