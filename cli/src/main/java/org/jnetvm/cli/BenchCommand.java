@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** {@code jnetvm bench ...}: reproducible speed figures, each against a baseline measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and compare it with a baseline measured in the same run.",
-        subcommands = {RingBenchCommand.class, ChainBenchCommand.class, NfStartBenchCommand.class, ThreadsBenchCommand.class})
+        subcommands = {RingBenchCommand.class, ChainBenchCommand.class, NfStartBenchCommand.class, ThreadsBenchCommand.class,
+                ForwardBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

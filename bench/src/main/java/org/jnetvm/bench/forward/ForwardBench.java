@@ -1,0 +1,166 @@
+package org.jnetvm.bench.forward;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import org.jnetvm.bench.chain.BenchManager;
+import org.jnetvm.bench.chain.CpuShare;
+import org.jnetvm.manager.testbed.Testbed;
+
+/**
+ * Forwarding between two real kernel stacks: on the same two veth pairs of a {@link Testbed} and
+ * for the same duration, one after the other, the Linux bridge, dpdk-testpmd (io forwarding over
+ * two net_af_packet devices) and JNetVM (two af_packet ports, a chain of one bridge NF) carry an
+ * iperf3 TCP transfer and a 64-byte UDP flood from host A to host B. Offloads are off on every
+ * veth end for all three (testpmd's AF_PACKET driver cannot carry TSO super-frames, and all three
+ * must see the same interfaces). The figures are TCP Gbit/s, UDP datagrams per second received
+ * and UDP loss, and JNetVM's ratios to the other two.
+ */
+public final class ForwardBench {
+
+    /** What one forwarder did; {@code error} is set (and the figures 0) when its run failed. */
+    public record Figures(String forwarder, double tcpGbps, long tcpRetransmits, double udpPps, double udpLossPct,
+                          Map<String, Double> cpu, String error) {
+        static Figures failed(String forwarder, String error) {
+            return new Figures(forwarder, 0, 0, 0, 0, Map.of(), error);
+        }
+    }
+
+    /**
+     * @param seconds    length of each iperf3 run
+     * @param forwarders which of bridge, testpmd, jnetvm to run
+     * @param inProcess  run the bridge NF inside the manager's JVM instead of as its own process
+     * @param rxThreads  the manager's RX threads (and af_packet queues per port)
+     */
+    public record Options(int seconds, java.util.Set<String> forwarders, boolean inProcess, int rxThreads) {
+        public static final java.util.List<String> ALL = java.util.List.of("bridge", "testpmd", "jnetvm");
+    }
+
+    /** The three runs. */
+    public record Result(Figures bridge, Figures testpmd, Figures jnetvm) {
+    }
+
+    private ForwardBench() {
+    }
+
+    public static Result run(Options options, PrintStream out) {
+        try (Testbed bed = Testbed.create("jnvfw", 97, false)) {
+            out.printf(Locale.ROOT, "testbed: %s (%s) <-> %s <-> %s <-> %s (%s); offloads off; %d s per run%n",
+                    bed.namespace(0), bed.address(0), bed.hostInterface(0), bed.hostInterface(1), bed.namespace(1),
+                    bed.address(1), options.seconds());
+            Figures bridge = !options.forwarders().contains("bridge") ? Figures.failed("bridge", "skipped")
+                    : measure("bridge", bed, options, out, () -> {
+                        bed.bridge();
+                        return bed::unbridge;
+                    });
+            Figures testpmd = !options.forwarders().contains("testpmd") ? Figures.failed("testpmd", "skipped")
+                    : !Testpmd.available() ? Figures.failed("testpmd", "dpdk-testpmd not installed (bin/jnetvm setup)")
+                    : measure("testpmd", bed, options, out, () -> Testpmd.start(bed)::close);
+            Figures jnetvm = !options.forwarders().contains("jnetvm") ? Figures.failed("jnetvm", "skipped")
+                    : measure("jnetvm", bed, options, out, () -> {
+                        String name = BenchManager.uniqueName("forward");
+                        BenchManager m = BenchManager.start(name, config(name, bed, options));
+                        return m::close;
+                    });
+            return new Result(bridge, testpmd, jnetvm);
+        }
+    }
+
+    static String config(String name, Testbed bed, Options options) {
+        int rx = Math.max(1, options.rxThreads());
+        return """
+                region: {name: %s, buffers: 16384}
+                threads: {rx: %d, tx: 1}
+                ports:
+                  - {name: a, kind: af_packet, interface: %s, queues: %d}
+                  - {name: b, kind: af_packet, interface: %s, queues: %d}
+                chains: {default: [fwd]}
+                nfs:
+                  - {nf: bridge, service: fwd, inProcess: %s}
+                """.formatted(name, rx, bed.hostInterface(0), rx, bed.hostInterface(1), rx, options.inProcess());
+    }
+
+    private interface Forwarder {
+        /** Starts the forwarder; returns what stops it. */
+        AutoCloseable start() throws Exception;
+    }
+
+    private static Figures measure(String name, Testbed bed, Options options, PrintStream out, Forwarder forwarder) {
+        out.printf(Locale.ROOT, "%-8s ", name);
+        out.flush();
+        try (AutoCloseable running = forwarder.start()) {
+            CpuShare.Sample before = CpuShare.now();
+            Iperf3.Tcp tcp = Iperf3.tcp(bed, options.seconds());
+            Iperf3.Udp udp = Iperf3.udp64(bed, options.seconds());
+            Map<String, Double> cpu = CpuShare.between(before, CpuShare.now());
+            Figures f = new Figures(name, tcp.gbps(), tcp.retransmits(), udp.pps(), udp.lossPct(), cpu, null);
+            out.printf(Locale.ROOT, "TCP %6.2f Gbit/s (%d retransmits)   UDP 64 B %,10.0f pps received, %5.1f %% lost%n",
+                    f.tcpGbps(), f.tcpRetransmits(), f.udpPps(), f.udpLossPct());
+            return f;
+        } catch (Exception e) {
+            out.println("failed: " + e.getMessage());
+            return Figures.failed(name, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** JNetVM's figure over another's, or NaN when either is missing. */
+    public static double ratio(double jnetvm, double other) {
+        return jnetvm > 0 && other > 0 ? jnetvm / other : Double.NaN;
+    }
+
+    public static void printRatios(Result r, PrintStream out) {
+        out.printf(Locale.ROOT, "JNetVM / testpmd: TCP %.2f, UDP pps %.2f%n", ratio(r.jnetvm().tcpGbps(),
+                r.testpmd().tcpGbps()), ratio(r.jnetvm().udpPps(), r.testpmd().udpPps()));
+        out.printf(Locale.ROOT, "JNetVM / bridge:  TCP %.2f, UDP pps %.2f%n", ratio(r.jnetvm().tcpGbps(),
+                r.bridge().tcpGbps()), ratio(r.jnetvm().udpPps(), r.bridge().udpPps()));
+    }
+
+    /** The one-line JSON report: keys bridge, testpmd, jnetvm, ratio_vs_testpmd, ratio_vs_bridge. */
+    public static String json(Result r, Options options, String command) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("bench", "forward");
+        root.put("seconds", options.seconds());
+        root.put("cpus", Runtime.getRuntime().availableProcessors());
+        for (Figures f : new Figures[] {r.bridge(), r.testpmd(), r.jnetvm()}) {
+            ObjectNode n = root.putObject(f.forwarder());
+            n.put("tcp_gbps", round(f.tcpGbps()));
+            n.put("tcp_retransmits", f.tcpRetransmits());
+            n.put("udp64_pps", Math.round(f.udpPps()));
+            n.put("udp64_loss_pct", round(f.udpLossPct()));
+            n.set("cpu", json.valueToTree(f.cpu()));
+            if (f.error() != null) {
+                n.put("error", f.error());
+            }
+        }
+        root.set("ratio_vs_testpmd", ratios(json, r.jnetvm(), r.testpmd()));
+        root.set("ratio_vs_bridge", ratios(json, r.jnetvm(), r.bridge()));
+        root.put("jnetvm_nf", options.inProcess() ? "in-process" : "process");
+        root.put("command", command);
+        return root.toString();
+    }
+
+    // A ratio with a missing side is null (JSON has no NaN).
+    private static ObjectNode ratios(ObjectMapper json, Figures jnetvm, Figures other) {
+        ObjectNode n = json.createObjectNode();
+        double tcp = ratio(jnetvm.tcpGbps(), other.tcpGbps());
+        double udp = ratio(jnetvm.udpPps(), other.udpPps());
+        if (Double.isNaN(tcp)) {
+            n.putNull("tcp");
+        } else {
+            n.put("tcp", round(tcp));
+        }
+        if (Double.isNaN(udp)) {
+            n.putNull("udp64_pps");
+        } else {
+            n.put("udp64_pps", round(udp));
+        }
+        return n;
+    }
+
+    private static double round(double v) {
+        return Double.isNaN(v) ? v : Math.round(v * 100) / 100.0;
+    }
+}
