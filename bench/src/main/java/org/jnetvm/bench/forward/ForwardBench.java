@@ -46,7 +46,7 @@ public final class ForwardBench {
     }
 
     public static Result run(Options options, PrintStream out) {
-        try (Testbed bed = Testbed.create("jnvfw", 97, false)) {
+        try (Testbed bed = Testbed.create(Testbed.uniqueName("fw"), 97, false)) {
             out.printf(Locale.ROOT, "testbed: %s (%s) <-> %s <-> %s <-> %s (%s); offloads off; %d s per run%n",
                     bed.namespace(0), bed.address(0), bed.hostInterface(0), bed.hostInterface(1), bed.namespace(1),
                     bed.address(1), options.seconds());

@@ -52,6 +52,7 @@ public final class AfPacketPort implements Port {
     private static final int PACKET_IGNORE_OUTGOING = 23;
     private static final int PACKET_STATISTICS = 6;
     private static final int PACKET_FANOUT = 18;
+    private static final int PACKET_QDISC_BYPASS = 20;
     private static final int PACKET_FANOUT_HASH = 0;
     private static final int PACKET_MR_PROMISC = 1;
     private static final int TPACKET_V2 = 1;
@@ -174,7 +175,7 @@ public final class AfPacketPort implements Port {
     private boolean closed;
 
     // kernel statistics, summed (PACKET_STATISTICS resets on each read); under the monitor
-    private final MemorySegment statsBuffer; // struct tpacket_stats_v3 + its socklen_t
+    private final MemorySegment statsBuffer; // struct tpacket_stats (+ V3's third field) + its socklen_t
     private long kernelPackets;
     private long kernelDrops;
     private long kernelFreezes;
@@ -245,6 +246,9 @@ public final class AfPacketPort implements Port {
             one.set(JAVA_INT, 0, 1);
             // Our own transmissions are not received back (Linux >= 4.20); RX also skips them by type.
             int rc = (int) SETSOCKOPT.invokeExact(state, socket, SOL_PACKET, PACKET_IGNORE_OUTGOING, one, 4);
+            // Frames we send go straight to the driver, past the qdisc layer (as DPDK's af_packet
+            // driver does): a forwarder's frames already left a queue, ours. Best effort (Linux >= 3.14).
+            rc = (int) SETSOCKOPT.invokeExact(state, socket, SOL_PACKET, PACKET_QDISC_BYPASS, one, 4);
 
             MemorySegment req = open.allocate(16, 4); // struct tpacket_req: four u32
             req.set(JAVA_INT, 0, RX_BLOCK_SIZE);
@@ -386,7 +390,9 @@ public final class AfPacketPort implements Port {
      */
     public synchronized long[] kernelStatistics() {
         if (!closed) {
-            // struct tpacket_stats_v3 { unsigned int tp_packets, tp_drops, tp_freeze_q_cnt; }, then socklen_t
+            // V2: struct tpacket_stats { unsigned int tp_packets, tp_drops; }; room for V3's third
+            // field (tp_freeze_q_cnt), zeroed because the kernel writes only 8 bytes; then socklen_t.
+            statsBuffer.set(JAVA_INT, 8, 0);
             statsBuffer.set(JAVA_INT, 12, 12);
             try {
                 int rc = (int) GETSOCKOPT.invokeExact(fd, SOL_PACKET, PACKET_STATISTICS, statsBuffer,

@@ -30,6 +30,15 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
+     * A name for {@link #create} that no other process uses at the same time (two test runs on one
+     * machine would otherwise share, and tear down, each other's interfaces): {@code purpose}
+     * (1..3 of a-z) and this process's id in base 36.
+     */
+    public static String uniqueName(String purpose) {
+        return purpose + Long.toString(ProcessHandle.current().pid() % 60_466_176L, 36); // at most 5 digits
+    }
+
+    /**
      * Makes the two namespaces and veth pairs.
      *
      * @param name            1..8 characters [a-z0-9], the prefix of the namespaces and interfaces
