@@ -36,9 +36,10 @@ final class ForwardBenchCommand implements Callable<Integer> {
             description = "Run only these of bridge, testpmd, jnetvm (comma-separated; default all three).")
     java.util.List<String> only;
 
-    @Option(names = "--in-process", description = "Run JNetVM's bridge NF inside the manager's JVM instead of as"
-            + " its own process.")
-    boolean inProcess;
+    @Option(names = "--nf", defaultValue = "process", paramLabel = "WHERE",
+            description = "Where JNetVM's bridge NF runs: process (its own JVM), thread (a thread of the manager's"
+                    + " JVM) or inline (on the manager's RX thread, run to completion); default ${DEFAULT-VALUE}.")
+    String nf;
 
     @Option(names = "--rx-threads", defaultValue = "1", paramLabel = "N",
             description = "JNetVM's RX threads, each reading its own af_packet fanout queue of each port, 1..8"
@@ -67,7 +68,11 @@ final class ForwardBenchCommand implements Callable<Integer> {
         }
         BenchSupport.quiet();
         System.out.printf(Locale.ROOT, "bench forward: %d CPUs%n", Runtime.getRuntime().availableProcessors());
-        var options = new ForwardBench.Options(seconds, forwarders, inProcess, rxThreads);
+        if (!ForwardBench.Options.PLACEMENTS.contains(nf)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nf: '" + nf + "' is not one of "
+                    + String.join(", ", ForwardBench.Options.PLACEMENTS));
+        }
+        var options = new ForwardBench.Options(seconds, forwarders, nf, rxThreads);
         ForwardBench.Result r = ForwardBench.run(options, System.out);
         ForwardBench.printRatios(r, System.out);
         System.out.println(CpuShare.describe(r.jnetvm().cpu()) + " (JNetVM's run)");

@@ -20,7 +20,6 @@ public final class AgentRunner implements AutoCloseable {
     private final Agent agent;
     private final ThreadTable threads;
     private final int threadIndex;
-    private final IdleStrategy idle;
     private final Thread thread;
     private final CountDownLatch done = new CountDownLatch(1);
     private final int cpu;
@@ -37,7 +36,6 @@ public final class AgentRunner implements AutoCloseable {
         this.agent = agent;
         this.threads = threads;
         this.threadIndex = threadIndex;
-        this.idle = agent.idleStrategy();
         this.thread = Thread.ofPlatform().name("jnetvm-" + agent.roleName()).daemon(true).unstarted(this::run);
     }
 
@@ -52,6 +50,7 @@ public final class AgentRunner implements AutoCloseable {
 
     private void run() {
         long loops = 0;
+        IdleStrategy idle = agent.idleStrategy(); // on the thread: the agent is fully set up by now
         try {
             if (cpu >= 0) {
                 Affinity.pin(cpu);

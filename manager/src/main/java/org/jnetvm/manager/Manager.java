@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.jnetvm.core.pcap.PcapWriter;
+import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionDescriptor;
 import org.jnetvm.core.region.RegionSpec;
@@ -39,6 +40,7 @@ import org.jnetvm.manager.port.Port;
 import org.jnetvm.manager.port.SinkPort;
 import org.jnetvm.manager.port.TapPort;
 import org.jnetvm.manager.rx.RxAgent;
+import org.jnetvm.manager.tx.PortTransmitter;
 import org.jnetvm.manager.tx.TxAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,7 @@ public final class Manager implements AutoCloseable {
     private final Region region;
     private final Port[] ports;
     private final List<AgentRunner> rxRunners = new ArrayList<>();
+    private final List<RxAgent> rxAgents = new ArrayList<>();
     private final List<AgentRunner> txRunners = new ArrayList<>();
     private final NfRegistry registry;
     private final ControlServer control;
@@ -249,8 +252,10 @@ public final class Manager implements AutoCloseable {
             Port[] theirs = mine.stream().map(receivers::get).toArray(Port[]::new);
             int[] ids = mine.stream().mapToInt(receiverPorts::get).toArray();
             threads.open(i, ThreadDescriptor.KIND_RX, "rx" + i);
-            rxRunners.add(new AgentRunner(new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST), threads, i,
-                    cpuFor(i)));
+            RxAgent agent = new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST,
+                    new PortTransmitter(ports, region.segment(), threads, i, new PacketPool(region).newMeta()));
+            rxAgents.add(agent);
+            rxRunners.add(new AgentRunner(agent, threads, i, cpuFor(i)));
         }
     }
 
@@ -268,9 +273,16 @@ public final class Manager implements AutoCloseable {
     // so that the first packets find their chain instead of counting as no_instance drops.
     private void launchNfs() throws IOException {
         int expected = 0;
+        int inline = 0;
         for (NfConfig nf : config.nfs()) {
             for (int k = 0; k < nf.instances(); k++) {
-                launcher.launch(nf.nf(), nf.service(), nf.args(), nf.inProcess());
+                if (nf.inline()) {
+                    // Inline NFs are dealt round-robin to the RX threads, which run them after their ports.
+                    RxAgent host = rxAgents.get(inline++ % rxAgents.size());
+                    host.adopt(launcher.launchInline(nf.nf(), nf.service(), nf.args(), host.directOutput()));
+                } else {
+                    launcher.launch(nf.nf(), nf.service(), nf.args(), nf.inProcess());
+                }
                 expected++;
             }
         }
@@ -331,10 +343,11 @@ public final class Manager implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("manager stopping");
-        rxRunners.forEach(AgentRunner::close);
+        stopReceiving();
         awaitDrained();
         registry.stopAll();
         launcher.close();
+        rxRunners.forEach(AgentRunner::close); // after the NFs: RX threads run the inline ones
         try {
             registry.awaitReclaims();
         } catch (InterruptedException e) {
@@ -357,9 +370,12 @@ public final class Manager implements AutoCloseable {
         LOG.info("manager stopped");
     }
 
-    /** Stops the RX threads: no more packets enter (those in flight go on). */
+    /**
+     * The RX threads stop reading the ports: no more packets enter (those in flight go on, and
+     * inline NFs, which RX threads run, keep running until the NFs are stopped).
+     */
     public void stopReceiving() {
-        rxRunners.forEach(AgentRunner::close);
+        rxAgents.forEach(RxAgent::stopReceiving);
     }
 
     /** Waits until no packet is in flight (pool audit), up to the drain timeout; true if drained. */

@@ -31,11 +31,19 @@ public final class ForwardBench {
     /**
      * @param seconds    length of each iperf3 run
      * @param forwarders which of bridge, testpmd, jnetvm to run
-     * @param inProcess  run the bridge NF inside the manager's JVM instead of as its own process
+     * @param nf         where JNetVM's bridge NF runs: "process" (its own JVM), "thread" (a thread of
+     *                   the manager's JVM) or "inline" (on the manager's RX thread, run to completion)
      * @param rxThreads  the manager's RX threads (and af_packet queues per port)
      */
-    public record Options(int seconds, java.util.Set<String> forwarders, boolean inProcess, int rxThreads) {
+    public record Options(int seconds, java.util.Set<String> forwarders, String nf, int rxThreads) {
         public static final java.util.List<String> ALL = java.util.List.of("bridge", "testpmd", "jnetvm");
+        public static final java.util.List<String> PLACEMENTS = java.util.List.of("process", "thread", "inline");
+
+        public Options {
+            if (!PLACEMENTS.contains(nf)) {
+                throw new IllegalArgumentException("NF placement '" + nf + "': one of " + PLACEMENTS);
+            }
+        }
     }
 
     /** The three runs. */
@@ -78,8 +86,9 @@ public final class ForwardBench {
                   - {name: b, kind: af_packet, interface: %s, queues: %d}
                 chains: {default: [fwd]}
                 nfs:
-                  - {nf: bridge, service: fwd, inProcess: %s}
-                """.formatted(name, rx, bed.hostInterface(0), rx, bed.hostInterface(1), rx, options.inProcess());
+                  - {nf: bridge, service: fwd, inProcess: %s, inline: %s}
+                """.formatted(name, rx, bed.hostInterface(0), rx, bed.hostInterface(1), rx,
+                !options.nf().equals("process"), options.nf().equals("inline"));
     }
 
     private interface Forwarder {
@@ -137,7 +146,7 @@ public final class ForwardBench {
         }
         root.set("ratio_vs_testpmd", ratios(json, r.jnetvm(), r.testpmd()));
         root.set("ratio_vs_bridge", ratios(json, r.jnetvm(), r.bridge()));
-        root.put("jnetvm_nf", options.inProcess() ? "in-process" : "process");
+        root.put("jnetvm_nf", options.nf());
         root.put("command", command);
         return root.toString();
     }

@@ -11,13 +11,20 @@ import java.util.List;
  * @param instances how many copies to start
  * @param inProcess run inside the manager JVM instead of as a process
  * @param args      arguments passed to the NF
+ * @param inline    run inside the manager JVM on an RX thread, run to completion after the ports are read, its OUT
+ *                  packets sent by that thread (no thread of its own, no hand-off to a TX thread); implies in-process
  */
-public record NfConfig(String nf, String service, int instances, boolean inProcess, List<String> args) {
+public record NfConfig(String nf, String service, int instances, boolean inProcess, List<String> args, boolean inline) {
 
     /** What absent keys of an NF entry mean; {@code nf} and {@code service} have none, the loader asks for them. */
-    static final NfConfig DEFAULTS = new NfConfig(null, null, 1, false, List.of());
+    static final NfConfig DEFAULTS = new NfConfig(null, null, 1, false, List.of(), false);
 
     public NfConfig {
         args = List.copyOf(args);
+    }
+
+    /** An NF that is not inline. */
+    public NfConfig(String nf, String service, int instances, boolean inProcess, List<String> args) {
+        this(nf, service, instances, inProcess, args, false);
     }
 }

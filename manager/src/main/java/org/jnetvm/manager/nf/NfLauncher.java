@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jnetvm.nf.runtime.NfCatalog;
+import org.jnetvm.nf.runtime.DirectOutput;
 import org.jnetvm.nf.runtime.NfMain;
 import org.jnetvm.nf.runtime.NfSession;
 import org.slf4j.Logger;
@@ -28,10 +30,14 @@ import org.slf4j.LoggerFactory;
 public final class NfLauncher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NfLauncher.class);
 
-    /** A started NF: a process, or a thread in this JVM. */
-    public record Launched(String nf, String service, Process process, Thread thread, NfSession session, Path log) {
+    /**
+     * A started NF: a process, or in this JVM a session run by a thread of its own or driven
+     * inline by a manager thread; {@code finished} completes when an in-process NF's loop ended.
+     */
+    public record Launched(String nf, String service, Process process, NfSession session,
+                           CompletableFuture<Void> finished, Path log) {
         public boolean inProcess() {
-            return thread != null;
+            return session != null;
         }
     }
 
@@ -110,21 +116,18 @@ public final class NfLauncher implements AutoCloseable {
         String label = (service != null ? service : nf) + "-" + n;
         Launched l;
         if (inProcess) {
-            List<String> all = new ArrayList<>(args);
-            if (service != null) {
-                all.add("--service");
-                all.add(service);
-            }
-            NfMain.Configured configured = NfMain.configure(NfCatalog.load(), nf, all.toArray(String[]::new));
-            NfSession session = NfSession.open(configured.nf(), configured.settings(socket));
-            Thread thread = Thread.ofPlatform().name("nf-" + label).daemon(true).start(() -> {
+            NfSession session = openSession(nf, service, args, null);
+            CompletableFuture<Void> finished = new CompletableFuture<>();
+            Thread.ofPlatform().name("nf-" + label).daemon(true).start(() -> {
                 try (session) {
                     session.run();
                 } catch (Exception e) {
                     LOG.error("in-process NF {} failed", label, e);
+                } finally {
+                    finished.complete(null);
                 }
             });
-            l = new Launched(nf, service, null, thread, session, null);
+            l = new Launched(nf, service, null, session, finished, null);
         } else {
             Files.createDirectories(logDirectory);
             Path log = logDirectory.resolve(label + ".log");
@@ -139,9 +142,40 @@ public final class NfLauncher implements AutoCloseable {
         return l;
     }
 
-    /** Whether every NF process it started still runs (in-process NFs: their threads). */
+    /**
+     * Starts an inline NF: registered and initialised here, its loop then driven by the caller's
+     * manager thread ({@link NfSession#step()} until it is asked to stop, then
+     * {@link NfSession#finish()} and {@link NfSession#close()}; that thread completes
+     * {@link Launched#finished()}), its OUT packets sent through {@code direct}.
+     */
+    public synchronized Launched launchInline(String nf, String service, List<String> args, DirectOutput direct)
+            throws IOException {
+        NfSession session = openSession(nf, service, args, direct);
+        try {
+            session.start();
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        Launched l = new Launched(nf, service, null, session, new CompletableFuture<>(), null);
+        launched.add(l);
+        return l;
+    }
+
+    private NfSession openSession(String nf, String service, List<String> args, DirectOutput direct)
+            throws IOException {
+        List<String> all = new ArrayList<>(args);
+        if (service != null) {
+            all.add("--service");
+            all.add(service);
+        }
+        NfMain.Configured configured = NfMain.configure(NfCatalog.load(), nf, all.toArray(String[]::new));
+        return NfSession.open(configured.nf(), configured.settings(socket), direct);
+    }
+
+    /** Whether every NF it started still runs (a process, or an in-process NF's loop). */
     public synchronized boolean allAlive() {
-        return launched.stream().allMatch(l -> l.inProcess() ? l.thread().isAlive() : l.process().isAlive());
+        return launched.stream().allMatch(l -> l.inProcess() ? !l.finished().isDone() : l.process().isAlive());
     }
 
     public synchronized List<Launched> launched() {
@@ -161,7 +195,14 @@ public final class NfLauncher implements AutoCloseable {
             try {
                 long left = Math.max(1, deadline - System.nanoTime());
                 if (l.inProcess()) {
-                    l.thread().join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                    try {
+                        l.finished().get(left, TimeUnit.NANOSECONDS);
+                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                        // Its loop is stuck, or (inline) the thread that runs it never started: let go of
+                        // its connection and region mapping anyway.
+                        LOG.warn("in-process NF {} for service {} did not stop within 5 s", l.nf(), l.service());
+                        l.session().close();
+                    }
                 } else if (!l.process().waitFor(left, TimeUnit.NANOSECONDS)) {
                     l.process().destroy();
                     if (!l.process().waitFor(2, TimeUnit.SECONDS)) {

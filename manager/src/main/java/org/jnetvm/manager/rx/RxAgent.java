@@ -13,6 +13,12 @@ import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.PortTable;
 import org.jnetvm.manager.Agent;
+import org.jnetvm.manager.nf.NfLauncher;
+import org.jnetvm.manager.tx.PortTransmitter;
+import org.jnetvm.nf.runtime.DirectOutput;
+import org.jnetvm.nf.runtime.NfSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.jnetvm.manager.port.Port;
 
 /**
@@ -24,8 +30,11 @@ public final class RxAgent implements Agent {
     /** How often the ports' own drop counts (and the kernel's) are published: a system call each. */
     private static final long PUBLISH_INTERVAL_NANOS = 100_000_000L;
     /** Idle rounds an RX thread of socket ports spins before it sleeps in poll(2), and its longest sleep. */
-    private static final int POLL_SPINS = 64;
+    private static final int POLL_SPINS = Integer.getInteger("jnetvm.rx.pollSpins", 64);
     private static final int POLL_CAP_MILLIS = 10;
+    /** With inline NFs, which NF processes may feed without waking this thread: a shorter sleep. */
+    private static final int POLL_CAP_INLINE_MILLIS = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(RxAgent.class);
 
     private final String name;
     private final Port[] ports;
@@ -37,15 +46,20 @@ public final class RxAgent implements Agent {
     private final int[] burst;
     private long nextPublish;
     private Poll poll;
+    private final PortTransmitter transmitter;
+    private NfLauncher.Launched[] inline = new NfLauncher.Launched[0]; // set before the thread starts
+    private volatile boolean receiving = true;
 
     /**
      * @param threadIndex  this thread's block in the THREADS area
      * @param ports        the ports (or port queues, see {@link Port#receivers()}) this thread reads
      * @param portIds      their ids (index in the PORTS area)
      * @param portCount    ports configured in all (OUT beyond it is no_port)
+     * @param transmitter  sends the OUT packets of the inline NFs this thread runs
      */
     public RxAgent(String name, Region region, int threadIndex, Port[] ports, int[] portIds, int portCount,
-                   int burstSize) {
+                   int burstSize, PortTransmitter transmitter) {
+        this.transmitter = transmitter;
         this.name = name;
         this.ports = ports.clone();
         this.portIds = portIds.clone();
@@ -66,18 +80,33 @@ public final class RxAgent implements Agent {
      */
     @Override
     public IdleStrategy idleStrategy() {
+        IdleStrategy backoff = Agent.super.idleStrategy();
         int[] fds = new int[ports.length];
         for (int p = 0; p < ports.length; p++) {
             fds[p] = ports[p].pollFd();
             if (fds[p] < 0) {
-                return Agent.super.idleStrategy();
+                return backoff;
             }
         }
         if (fds.length == 0) {
-            return Agent.super.idleStrategy();
+            return backoff;
         }
         poll = new Poll(fds);
-        return new PollIdleStrategy(poll, POLL_SPINS, POLL_CAP_MILLIS);
+        IdleStrategy sockets = new PollIdleStrategy(poll, POLL_SPINS,
+                inline.length > 0 ? POLL_CAP_INLINE_MILLIS : POLL_CAP_MILLIS);
+        // Once it stops receiving, unread frames keep the sockets readable: poll(2) would not sleep.
+        return new IdleStrategy() {
+            @Override
+            public void idle(int workCount) {
+                (receiving ? sockets : backoff).idle(workCount);
+            }
+
+            @Override
+            public void reset() {
+                sockets.reset();
+                backoff.reset();
+            }
+        };
     }
 
     @Override
@@ -85,8 +114,66 @@ public final class RxAgent implements Agent {
         return name;
     }
 
+    /**
+     * Where the OUT packets of an inline NF on this thread go: straight into the port, counted as
+     * this thread's tx (see {@link org.jnetvm.manager.nf.NfLauncher#launchInline}).
+     */
+    public DirectOutput directOutput() {
+        return transmitter::transmit;
+    }
+
+    /**
+     * Runs {@code nf}, an inline NF already started, on this thread: one step of its loop per
+     * round, after the ports; when it is asked to stop, its drain and stop hook, and it is
+     * closed. Call before the thread starts.
+     */
+    public void adopt(NfLauncher.Launched nf) {
+        inline = java.util.Arrays.copyOf(inline, inline.length + 1);
+        inline[inline.length - 1] = nf;
+    }
+
+    /**
+     * Stops reading the ports; inline NFs keep running until they are asked to stop, so what is
+     * in flight drains. Any thread.
+     */
+    public void stopReceiving() {
+        receiving = false;
+    }
+
     @Override
     public int doWork() {
+        int work = receiving ? receive() : 0;
+        for (NfLauncher.Launched nf : inline) {
+            if (!nf.finished().isDone()) {
+                work += stepInline(nf);
+            }
+        }
+        long now = System.nanoTime(); // vDSO: no system call
+        if (now - nextPublish >= 0) {
+            nextPublish = now + PUBLISH_INTERVAL_NANOS;
+            publishPortCounters();
+        }
+        return work;
+    }
+
+    private int stepInline(NfLauncher.Launched nf) {
+        NfSession session = nf.session();
+        try {
+            if (!session.stopRequested()) {
+                return session.step();
+            }
+            session.finish();
+        } catch (RuntimeException e) {
+            // A bug in the NF: it ends here (closing its session tells the manager it died, and
+            // its buffers are reclaimed), this thread and its ports go on.
+            LOG.error("inline NF {} for service {} failed; it stops", nf.nf(), nf.service(), e);
+        }
+        session.close();
+        nf.finished().complete(null);
+        return 0;
+    }
+
+    private int receive() {
         int work = 0;
         for (int p = 0; p < ports.length; p++) {
             int n = ports[p].receive(burst, burst.length, router);
@@ -103,11 +190,6 @@ public final class RxAgent implements Agent {
             router.route(burst, n);
             work += n;
         }
-        long now = System.nanoTime(); // vDSO: no system call
-        if (now - nextPublish >= 0) {
-            nextPublish = now + PUBLISH_INTERVAL_NANOS;
-            publishPortCounters();
-        }
         return work;
     }
 
@@ -119,6 +201,12 @@ public final class RxAgent implements Agent {
 
     @Override
     public void onClose() {
+        for (NfLauncher.Launched nf : inline) {
+            if (!nf.finished().isDone()) {
+                nf.session().requestStop();
+                stepInline(nf); // the thread ends: drain and stop the NF here
+            }
+        }
         publishPortCounters();
         router.flushCounters(0);
         cache.close();

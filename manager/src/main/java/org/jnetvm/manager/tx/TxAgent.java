@@ -1,8 +1,6 @@
 package org.jnetvm.manager.tx;
 
-import java.lang.foreign.MemorySegment;
 import java.util.function.Supplier;
-import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.idle.HybridIdle;
 import org.jnetvm.core.idle.IdleStrategy;
@@ -11,10 +9,8 @@ import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.ring.SpscRing;
 import org.jnetvm.core.route.Router;
-import org.jnetvm.core.stats.Counters;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
-import org.jnetvm.core.table.ThreadDescriptor;
 import org.jnetvm.core.table.ThreadTable;
 import org.jnetvm.manager.Agent;
 import org.jnetvm.manager.port.Port;
@@ -37,13 +33,10 @@ public final class TxAgent implements Agent {
     private final int index;
     private final int txThreads;
     private final Supplier<int[]> activeSlots;
-    private final Port[] ports;
     private final NfTable nfs;
     private final PoolCache cache;
     private final Router router;
-    private final PacketMeta meta;
-    private final MemorySegment segment;
-    private final long threadBase;
+    private final PortTransmitter transmitter;
     private final int[] generations;
     private final int[] burst;
     private final Doorbell doorbell;
@@ -61,14 +54,12 @@ public final class TxAgent implements Agent {
         this.index = index;
         this.txThreads = txThreads;
         this.activeSlots = activeSlots;
-        this.ports = ports.clone();
         this.nfs = new NfTable(region);
-        this.segment = region.segment();
         PacketPool pool = new PacketPool(region);
         this.cache = pool.newCache();
-        this.meta = pool.newMeta();
-        this.threadBase = new ThreadTable(region).offset(threadIndex);
-        this.doorbell = new Doorbell(segment, new ThreadTable(region).doorbellOffset(threadIndex));
+        ThreadTable threads = new ThreadTable(region);
+        this.transmitter = new PortTransmitter(ports, region.segment(), threads, threadIndex, pool.newMeta());
+        this.doorbell = new Doorbell(region.segment(), threads.doorbellOffset(threadIndex));
         this.router = Router.ofManagerThread(region, nfs, cache, this::transmit, threadIndex, ports.length, burstSize);
         this.generations = new int[nfs.slots()];
         this.burst = new int[burstSize];
@@ -132,19 +123,7 @@ public final class TxAgent implements Agent {
 
     // Router callback for OUT packets: counts them in this thread's block, per port.
     private int transmit(int port, int[] indices, int offset, int count) {
-        long bytes = 0;
-        for (int i = 0; i < count; i++) {
-            bytes += meta.wrap(indices[offset + i]).dataLength();
-        }
-        int done = ports[port].transmit(indices, offset, count, router);
-        if (done < count) {
-            for (int i = done; i < count; i++) {
-                bytes -= meta.wrap(indices[offset + i]).dataLength();
-            }
-        }
-        Counters.add(segment, threadBase + ThreadDescriptor.portTxPackets(port), done);
-        Counters.add(segment, threadBase + ThreadDescriptor.portTxBytes(port), bytes);
-        return done;
+        return transmitter.transmit(port, indices, offset, count, router);
     }
 
     @Override

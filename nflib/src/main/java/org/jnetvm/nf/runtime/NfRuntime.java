@@ -50,7 +50,7 @@ public final class NfRuntime implements Runnable {
     public enum Hop { DIRECT, MANAGER }
 
     /** Loop settings. */
-    public record Options(int burst, Hop hop, long sleepTimeoutNanos, Path capture) {
+    public record Options(int burst, Hop hop, long sleepTimeoutNanos, Path capture, DirectOutput direct) {
         public Options {
             if (burst < 1 || burst > 1024) {
                 throw new IllegalArgumentException("burst " + burst + " is out of range 1..1024");
@@ -58,7 +58,12 @@ public final class NfRuntime implements Runnable {
         }
 
         public Options(int burst, Hop hop, long sleepTimeoutNanos) {
-            this(burst, hop, sleepTimeoutNanos, null);
+            this(burst, hop, sleepTimeoutNanos, null, null);
+        }
+
+        /** The same options with OUT packets sent through {@code direct} (an inline NF). */
+        public Options withDirect(DirectOutput output) {
+            return new Options(burst, hop, sleepTimeoutNanos, capture, output);
         }
 
         public static Options defaults() {
@@ -77,6 +82,10 @@ public final class NfRuntime implements Runnable {
     private volatile Runnable onRunning = () -> { };
     private final Options options;
     private final long txDoorbell; // offset of the doorbell of the TX thread draining this NF, or -1
+    // the loop's own state: the thread that runs it only
+    private long loops;
+    private long started;
+    private boolean warm;
     /** The service's capture file, written with what the NF receives before it processes it; or null. */
     private final PcapWriter capture;
     private final NfTable nfs;
@@ -113,8 +122,11 @@ public final class NfRuntime implements Runnable {
         int[] txThreads = new ThreadTable(region).txThreads();
         this.txDoorbell = txThreads.length == 0 ? -1
                 : new ThreadTable(region).doorbellOffset(txThreads[slot % txThreads.length]);
+        DirectOutput direct = options.direct();
         this.router = new Router(nfs, services, new ChainTable(region), pool.newMeta(), cache,
-                (port, idx, off, n) -> toTx(idx, off, n), Owner.ofSlot(slot), ports.portCount(),
+                direct == null ? (port, idx, off, n) -> toTx(idx, off, n)
+                        : (port, idx, off, n) -> direct.transmit(port, idx, off, n, router()),
+                Owner.ofSlot(slot), ports.portCount(),
                 base + NfSlotDescriptor.DROPS_OFFSET, base + NfSlotDescriptor.TX_PACKETS, options.burst());
         this.context = new NfContext(slot, serviceId, instanceId, pool, nfs, services, ports, router);
         this.indices = new int[options.burst()];
@@ -167,37 +179,74 @@ public final class NfRuntime implements Runnable {
 
     @Override
     public void run() {
-        nf.init(context);
-        onRunning.run(); // after init: the manager starts its ports only once every NF is ready
-        long loops = 0;
-        long started = System.nanoTime();
-        boolean warm = false;
+        start();
         try {
-            while (!context.stopRequested()) {
-                nfs.loopCount(slot, ++loops);
-                if (!warm && (nfs.counter(slot, NfSlotDescriptor.RX_BURSTS) > 0 || System.nanoTime() - started > 1_000_000_000L)) {
-                    nfs.warm(slot);
-                    warm = true;
-                }
+            while (!stopRequested()) {
                 if (paused) {
-                    nfs.heartbeat(slot, System.nanoTime());
+                    step();
                     LockSupport.parkNanos(1_000_000);
                     continue;
                 }
-                int n = poll();
-                if (n == 0) {
-                    nfs.heartbeat(slot, System.nanoTime());
-                    nf.idle(context);
-                    if (idle.idle(0)) {
-                        Counters.add(segment, base + NfSlotDescriptor.SLEEPS, 1);
-                    }
-                } else {
-                    if ((loops & 15) == 0) { // a busy loop takes well under a millisecond: every 16th is often enough
-                        nfs.heartbeat(slot, System.nanoTime());
-                    }
-                    idle.idle(n);
+                int n = step();
+                if (idle.idle(n)) {
+                    Counters.add(segment, base + NfSlotDescriptor.SLEEPS, 1);
                 }
             }
+        } finally {
+            finish();
+        }
+    }
+
+    /**
+     * Runs the NF's init hook and reports it running. The first of the three steps {@link #run}
+     * takes; a host that drives the NF from its own loop (an inline NF on a manager RX thread)
+     * calls them itself: {@code start()}, then {@link #step()} until {@link #stopRequested()},
+     * then {@link #finish()}, all on one thread after {@code start()}.
+     */
+    public void start() {
+        started = System.nanoTime();
+        nf.init(context);
+        onRunning.run(); // after init: the manager starts its ports only once every NF is ready
+    }
+
+    /** Whether the loop has been asked to stop (by the manager, the NF or the connection's end). */
+    public boolean stopRequested() {
+        return context.stopRequested();
+    }
+
+    /**
+     * One round of the loop, never sleeping: beats the liveness words, and unless paused takes
+     * one burst from the rx ring through the NF and routes it; on an empty ring runs the NF's
+     * idle hook.
+     *
+     * @return packets handled
+     */
+    public int step() {
+        nfs.loopCount(slot, ++loops);
+        if (!warm && (nfs.counter(slot, NfSlotDescriptor.RX_BURSTS) > 0 || System.nanoTime() - started > 1_000_000_000L)) {
+            nfs.warm(slot);
+            warm = true;
+        }
+        if (paused) {
+            nfs.heartbeat(slot, System.nanoTime());
+            return 0;
+        }
+        int n = poll();
+        if (n == 0) {
+            nfs.heartbeat(slot, System.nanoTime());
+            nf.idle(context);
+        } else if ((loops & 15) == 0) { // a busy loop takes well under a millisecond: every 16th is often enough
+            nfs.heartbeat(slot, System.nanoTime());
+        }
+        return n;
+    }
+
+    /**
+     * Ends the loop without losing a packet: hands the service over, drains the rx ring, waits
+     * (bounded) for the manager to take what is in the tx ring, then runs the NF's stop hook.
+     */
+    public void finish() {
+        try {
             // Hand the service over before draining: once the manager has taken this slot off the
             // service's instances, producers stop feeding it, so the drain below ends and leaves
             // nothing behind for the reclaimer (until then, keep handling what arrives).
@@ -231,6 +280,10 @@ public final class NfRuntime implements Runnable {
             }
             nfs.loopCount(slot, ++loops);
         }
+    }
+
+    private Router router() {
+        return router;
     }
 
     private int toTx(int[] idx, int off, int n) {

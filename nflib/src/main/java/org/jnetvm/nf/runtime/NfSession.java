@@ -47,6 +47,14 @@ public final class NfSession implements AutoCloseable {
      * @throws IOException when the manager cannot be reached or refuses the NF (the message says why)
      */
     public static NfSession open(NetworkFunction nf, Settings settings) throws IOException {
+        return open(nf, settings, null);
+    }
+
+    /**
+     * As {@link #open(NetworkFunction, Settings)}; with {@code direct} not null the NF's OUT
+     * packets go through it instead of the tx ring (an inline NF that a manager thread runs).
+     */
+    public static NfSession open(NetworkFunction nf, Settings settings, DirectOutput direct) throws IOException {
         NfRuntime[] runtime = new NfRuntime[1];
         ControlClient[] self = new ControlClient[1];
         ControlClient client = ControlClient.connect(settings.socket(), message -> {
@@ -76,7 +84,7 @@ public final class NfSession implements AutoCloseable {
             NfRuntime.Hop hop = region.hopMode() == RegionDescriptor.HOP_MANAGER ? NfRuntime.Hop.MANAGER : NfRuntime.Hop.DIRECT;
             runtime[0] = new NfRuntime(nf, region, registered.slot(), registered.serviceId(), registered.instanceId(),
                     new NfRuntime.Options(settings.burst(), hop, NfRuntime.Options.defaults().sleepTimeoutNanos(),
-                            registered.capture() == null ? null : Path.of(registered.capture())));
+                            registered.capture() == null ? null : Path.of(registered.capture()), direct));
             client.disconnected().thenRun(runtime[0]::requestStop);
             runtime[0].onStopping(() -> report(client, ControlMessage.NfState.STOPPING));
             return new NfSession(client, region, runtime[0], registered);
@@ -112,11 +120,43 @@ public final class NfSession implements AutoCloseable {
         try {
             runtime.run();
         } finally {
-            try {
-                client.send(new ControlMessage.Bye());
-            } catch (IOException e) {
-                LOG.debug("bye not sent: {}", e.toString());
-            }
+            bye();
+        }
+    }
+
+    /**
+     * For a host that drives the NF from its own loop instead of {@link #run()} (an inline NF on
+     * a manager RX thread): runs the init hook and reports RUNNING. Then {@link #step()} on one
+     * thread until {@link #stopRequested()}, then {@link #finish()}.
+     */
+    public void start() {
+        runtime.onRunning(() -> report(client, ControlMessage.NfState.RUNNING));
+        runtime.start();
+    }
+
+    /** One round of the NF's loop, never sleeping; returns the packets handled. */
+    public int step() {
+        return runtime.step();
+    }
+
+    public boolean stopRequested() {
+        return runtime.stopRequested();
+    }
+
+    /** Drains and stops the NF (see {@link NfRuntime#finish()}), then says bye. */
+    public void finish() {
+        try {
+            runtime.finish();
+        } finally {
+            bye();
+        }
+    }
+
+    private void bye() {
+        try {
+            client.send(new ControlMessage.Bye());
+        } catch (IOException e) {
+            LOG.debug("bye not sent: {}", e.toString());
         }
     }
 

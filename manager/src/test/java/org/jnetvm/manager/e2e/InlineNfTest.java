@@ -1,0 +1,63 @@
+package org.jnetvm.manager.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import org.jnetvm.core.stats.StatsSnapshot;
+import org.jnetvm.manager.Manager;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inline NFs: a chain of two NFs that the RX thread runs itself after reading its port, the
+ * last one sending out of a port directly. Every packet is accounted for, no thread of the
+ * manager's JVM is an NF's own, and closing the manager drains and stops them.
+ */
+class InlineNfTest {
+
+    static final String CONFIG = """
+            region: {name: ${name}, directory: /dev/shm, buffers: 8192, ringCapacity: 1024}
+            control: {socket: /tmp/${name}.sock}
+            ports:
+              - {name: gen0, kind: generator, rate: 200000, size: 64, flows: 256, count: 200000}
+              - {name: out0, kind: sink}
+            services:
+              - {id: 1, name: monitor}
+              - {id: 2, name: fwd}
+            chains:
+              default: [monitor, fwd]
+            nfs:
+              - {nf: basic_monitor, service: monitor, inline: true, args: ["--interval", "0"]}
+              - {nf: bridge, service: fwd, inline: true}
+            """;
+
+    @Test
+    void anInlineChainCarriesEveryPacketOnTheRxThreadAndStopsCleanly() throws Exception {
+        try (Manager manager = TestManagers.start("inline", CONFIG)) {
+            TestManagers.await("2*10^5 packets generated and drained", Duration.ofSeconds(30), () -> {
+                StatsSnapshot s = manager.stats();
+                return s.ports().getFirst().rxPackets() == 200_000 && s.pool().inFlight() == 0;
+            });
+            StatsSnapshot s = manager.stats();
+            List<StatsSnapshot.Nf> nfs = s.nfs().stream().sorted(Comparator.comparingInt(StatsSnapshot.Nf::serviceId))
+                    .toList();
+            assertThat(nfs).extracting(StatsSnapshot.Nf::serviceName).containsExactly("monitor", "fwd");
+            assertThat(nfs).extracting(StatsSnapshot.Nf::pid).containsOnly(ProcessHandle.current().pid());
+            assertThat(nfs).extracting(StatsSnapshot.Nf::state).containsOnly("running");
+            StatsSnapshot.Nf monitor = nfs.get(0);
+            StatsSnapshot.Nf fwd = nfs.get(1);
+            StatsSnapshot.Port sink = s.ports().get(1);
+            assertThat(monitor.rxPackets()).isEqualTo(200_000);
+            assertThat(fwd.rxPackets()).isEqualTo(monitor.txPackets());
+            // The bridge sends port 0's packets out of port 1 itself, on the RX thread.
+            assertThat(sink.txPackets()).isEqualTo(fwd.txPackets());
+            assertThat(sink.txPackets() + s.totalDrops()).isEqualTo(200_000);
+            assertThat(s.totalDrops()).as("drops %s", s.drops()).isZero();
+            assertThat(s.pool().free() + s.pool().cached()).isEqualTo(s.pool().total());
+            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                    .noneMatch(name -> name.startsWith("nf-"));
+            assertThat(manager.healthy()).isTrue();
+        }
+    }
+}
