@@ -46,6 +46,12 @@ public final class PacketMeta {
 
     /** Flag bit: the flow hash field holds a computed hash. */
     public static final int FLAG_HASH_VALID = 1;
+    /**
+     * Flag bit: an NF marked the packet for the NFs after it (payload_scan with --action mark
+     * sets it and puts what it found in the user area); cleared with the rest of the metadata
+     * when the buffer is allocated.
+     */
+    public static final int FLAG_MARKED = 2;
 
     private final MemorySegment segment;
     private final long bufferArea;
