@@ -60,7 +60,7 @@ public final class Firewall implements NetworkFunction {
     long[] bytes;
     private boolean defaultAllow;
     private boolean nonIpAllow;
-    private PeriodicReport report;
+    private PeriodicTask report;
 
     @Override
     public void init(NfContext context) {
@@ -68,7 +68,7 @@ public final class Firewall implements NetworkFunction {
         bytes = new long[rules.count + 1];
         defaultAllow = defaultVerdict == Verdict.allow;
         nonIpAllow = nonIp == Verdict.allow;
-        report = PeriodicReport.start("firewall", interval, System.out, this::report);
+        report = PeriodicTask.report("firewall", interval, System.out, this::report);
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class FlowTracker implements NetworkFunction {
     private long idleNanos;
     private final PacketParser parser = new PacketParser();
     private final FiveTuple tuple = new FiveTuple();
-    private PeriodicReport report;
+    private PeriodicTask report;
 
     @Override
     public void init(NfContext context) {
@@ -81,7 +81,7 @@ public final class FlowTracker implements NetworkFunction {
         }
         table = new FlowTable(maxFlows, FlowKey.WORDS, VALUES);
         idleNanos = idleTimeout > 0 ? (long) (idleTimeout * 1e9) : Long.MAX_VALUE;
-        report = PeriodicReport.start("flow_tracker", interval, System.out, this::report);
+        report = PeriodicTask.report("flow_tracker", interval, System.out, this::report);
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class PayloadScan implements NetworkFunction {
     /** Packets in which pattern i was found first. */
     long[] hits;
     private boolean drop;
-    private PeriodicReport report;
+    private PeriodicTask report;
 
     @Override
     public void init(NfContext context) {
@@ -88,7 +88,7 @@ public final class PayloadScan implements NetworkFunction {
         automaton = AhoCorasick.build(patterns, ignoreCase);
         hits = new long[patterns.size()];
         drop = action == Verdict.drop;
-        report = PeriodicReport.start("payload_scan", interval, System.out, this::report);
+        report = PeriodicTask.report("payload_scan", interval, System.out, this::report);
     }
 
     @Override

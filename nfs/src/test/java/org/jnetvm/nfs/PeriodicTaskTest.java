@@ -10,14 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
-class PeriodicReportTest {
+class PeriodicTaskTest {
 
     @Test
     void reportsComeFromAThreadOfTheirOwnUntilClosed() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        PeriodicReport report = PeriodicReport.start("test", 0.02, out, () -> {
+        PeriodicTask report = PeriodicTask.report("test", 0.02, out, () -> {
             threads.add(Thread.currentThread().getName());
             return "report";
         });
@@ -35,7 +35,7 @@ class PeriodicReportTest {
 
     @Test
     void noIntervalMeansNoThread() {
-        PeriodicReport.start("none", 0, System.out, () -> {
+        PeriodicTask.report("none", 0, System.out, () -> {
             throw new AssertionError("must not report");
         }).close();
     }
