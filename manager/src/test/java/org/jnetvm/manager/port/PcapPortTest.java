@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The pcap ports: the reader on its own, and a file through a manager's bridge chain into a file. */
-class PcapPortTest {
+public class PcapPortTest {
     private static final long PID = ProcessHandle.current().pid();
     private static final int BURST = 32;
 
@@ -243,7 +243,8 @@ class PcapPortTest {
         return frames;
     }
 
-    static void writePcap(Path file, List<byte[]> frames, ByteOrder order, boolean nanos) throws IOException {
+    /** Writes a classic pcap file of Ethernet frames (other tests use it too). */
+    public static void writePcap(Path file, List<byte[]> frames, ByteOrder order, boolean nanos) throws IOException {
         int size = 24 + frames.stream().mapToInt(f -> 16 + f.length).sum();
         ByteBuffer b = ByteBuffer.allocate(size).order(order);
         b.putInt(nanos ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
@@ -255,8 +256,8 @@ class PcapPortTest {
         Files.write(file, b.array());
     }
 
-    /** The frames of a little-endian microsecond pcap file (what PcapOutPort writes). */
-    static List<byte[]> readPcap(Path file) throws IOException {
+    /** The frames of a little-endian microsecond pcap file (what PcapOutPort writes; other tests use it too). */
+    public static List<byte[]> readPcap(Path file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.getInt()).isEqualTo(0xa1b2c3d4);
         b.position(20);
