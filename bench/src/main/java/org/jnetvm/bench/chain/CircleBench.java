@@ -190,7 +190,7 @@ public final class CircleBench {
     }
 
     /** Non-zero drop counts by reason label between two snapshots. */
-    static Map<String, Long> dropDelta(StatsSnapshot before, StatsSnapshot after) {
+    public static Map<String, Long> dropDelta(StatsSnapshot before, StatsSnapshot after) {
         Map<String, Long> out = new LinkedHashMap<>();
         Map<DropReason, Long> b = new EnumMap<>(before.drops());
         after.drops().forEach((reason, n) -> {
