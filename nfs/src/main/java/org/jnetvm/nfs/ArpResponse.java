@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "arp_response", description = {"Answers ARP requests for configured IPv4 addresses out of the port they"
         + " came in on (or --out); passes every other frame on.",
-        "Entries file: one 'IP MAC' per line, e.g. 10.0.0.1 02:00:00:00:00:01 (# comments)."})
+        "Entries file: one entry per line, # comments:",
+        "  IP MAC     e.g.  10.0.0.1 02:00:00:00:00:01"})
 public final class ArpResponse implements NetworkFunction {
 
     static final int REPLIED = 0;

@@ -23,9 +23,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "firewall", description = {"Allows or denies IP packets by ordered rules from a file: the first rule"
         + " that matches decides, else --default. Counts hits per rule; prints them every --interval and at stop.",
-        "Rule file, one rule per line (# comments):",
-        "  allow|deny [proto tcp|udp|icmp|icmpv6|any|N] [from CIDR|any] [sport P|LO-HI|any] [to CIDR|any] [dport P|LO-HI|any]",
-        "e.g.  allow proto tcp to 10.0.1.0/24 dport 80      deny proto udp from fd00::/8 sport 1000-2000"})
+        "Rule file: one rule per line, # comments; clauses optional, in any order:",
+        "  allow|deny [proto tcp|udp|icmp|icmpv6|any|N]",
+        "             [from CIDR|any] [sport PORT|LO-HI|any]",
+        "             [to CIDR|any]   [dport PORT|LO-HI|any]",
+        "e.g.  allow proto tcp to 10.0.1.0/24 dport 80",
+        "      deny proto udp from fd00::/8 sport 1000-2000"})
 public final class Firewall implements NetworkFunction {
 
     /** What happens to a packet. */
@@ -45,7 +48,7 @@ public final class Firewall implements NetworkFunction {
     Verdict defaultVerdict;
 
     @Option(names = "--non-ip", defaultValue = "allow", paramLabel = "allow|deny",
-            description = "What happens to frames that are not IPv4/IPv6, e.g. ARP (default ${DEFAULT-VALUE}).")
+            description = "What happens to frames that are not IPv4 or IPv6, such as ARP (default ${DEFAULT-VALUE}).")
     Verdict nonIp;
 
     @Option(names = "--interval", defaultValue = "0", paramLabel = "SECONDS",

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "router", description = {"Routes IPv4 packets to ports by longest-prefix match, decrementing the TTL"
         + " and patching the header checksum; counts drops by reason (ttl_expired, no_route, bad_checksum, not_ipv4,"
         + " malformed).",
-        "Routes file: one 'PREFIX PORT [NEXT-HOP-MAC]' per line, e.g. 10.1.0.0/16 p1 02:00:00:00:01:01 (# comments)."})
+        "Routes file: one route per line, # comments:",
+        "  PREFIX PORT [NEXT-HOP-MAC]     e.g.  10.1.0.0/16 p1 02:00:00:00:01:01"})
 public final class IpRouter implements NetworkFunction {
 
     static final int FORWARDED = 0;

@@ -44,8 +44,8 @@ import picocli.CommandLine.Option;
 @Command(name = "load_balancer", description = {"Balances TCP/UDP connections to a virtual IP over backends (round robin"
         + " over those up; a connection stays on its backend), rewriting destination IP/MAC one way and source IP back"
         + " the other, checksums patched.",
-        "Backends file: one 'NAME IP MAC [up|down]' per line, e.g. web1 10.0.1.1 02:00:00:00:01:01 (# comments);"
-                + " re-read when it changes (only up/down may change)."})
+        "Backends file: one backend per line, # comments; re-read when it changes (only up/down may change):",
+        "  NAME IP MAC [up|down]     e.g.  web1 10.0.1.1 02:00:00:00:01:01"})
 public final class LoadBalancer implements NetworkFunction {
 
     static final int BACKEND = 0;

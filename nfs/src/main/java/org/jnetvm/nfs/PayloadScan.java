@@ -29,8 +29,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "payload_scan", description = {"Searches IP payloads for byte patterns (Aho-Corasick, one table load"
         + " per byte whatever the number of patterns) and drops or marks the packets that contain one.",
-        "Patterns file: one pattern per line, taken literally (UTF-8, blanks included); 'hex:' then hex bytes for binary"
-                + " (e.g. hex:de ad be ef); lines starting with # and blank lines are skipped."})
+        "Patterns file: one pattern per line, taken literally (UTF-8, blanks included); lines starting with # and"
+                + " blank lines are skipped; binary patterns as hex:",
+        "  GET /admin",
+        "  hex:de ad be ef"})
 public final class PayloadScan implements NetworkFunction {
 
     /** What happens to a packet whose payload holds a pattern. */

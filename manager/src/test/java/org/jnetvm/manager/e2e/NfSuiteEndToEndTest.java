@@ -151,8 +151,9 @@ class NfSuiteEndToEndTest {
         assertThat(r.nf("fw").drops()).isEqualTo(10);
         assertThat(r.nf("fw").pid()).isNotEqualTo(ProcessHandle.current().pid());
         assertThat(r.logs().get("firewall")).contains("firewall: allowed=20 denied=10",
-                "rule 1 (rules.txt:1) allow proto udp dport 53: 10 packets",
-                "rule 2 (rules.txt:2) allow proto tcp to 10.0.0.2 dport 80: 10 packets", "default deny: 10 packets");
+                "rule 1 (rules.txt:1) allow proto udp dport 53: 10 packets, 496 bytes",
+                "rule 2 (rules.txt:2) allow proto tcp to 10.0.0.2 dport 80: 10 packets, 617 bytes",
+                "default deny: 10 packets, 497 bytes");
     }
 
     @Test

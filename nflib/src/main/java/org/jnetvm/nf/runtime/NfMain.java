@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * Entry point of an NF process: {@code jnetvm nf NAME [options]}. The NF object is the
  * picocli command (its own {@code @Option}s), with the platform's options mixed in, so
  * {@code --help} shows both. Exit codes: 0 after a clean stop, 1 when the manager refuses
- * the NF or cannot be reached, 2 for bad options.
+ * the NF or cannot be reached, 2 for bad options (also those its init hook refuses).
  */
 public final class NfMain {
     /** Socket used when neither --manager nor JNETVM_MANAGER is given. */
@@ -126,6 +126,10 @@ public final class NfMain {
         try {
             session.run();
             return 0;
+        } catch (IllegalArgumentException e) {
+            // The NF refused its options or files in its init hook: the message says what to fix.
+            System.err.println("jnetvm nf " + name + ": " + e.getMessage());
+            return 2;
         } catch (Exception e) {
             System.err.println("jnetvm nf " + name + ": " + e);
             return 1;
