@@ -32,14 +32,18 @@ final class AhoCorasick {
     /** Pattern found in matching state (row - firstMatchRow) / classes. */
     private final int[] matchOf;
     private final int states;
+    /** Bytes of the longest pattern minus one: how far a match can reach back from where it ends. */
+    private final int reach;
 
-    private AhoCorasick(int[] byteClass, int classes, int[] next, int firstMatchRow, int[] matchOf, int states) {
+    private AhoCorasick(int[] byteClass, int classes, int[] next, int firstMatchRow, int[] matchOf, int states,
+                        int reach) {
         this.byteClass = byteClass;
         this.classes = classes;
         this.next = next;
         this.firstMatchRow = firstMatchRow;
         this.matchOf = matchOf;
         this.states = states;
+        this.reach = reach;
     }
 
     /** States of the automaton (for reports and limits). */
@@ -152,36 +156,105 @@ final class AhoCorasick {
                 next[renumber[s] * classes + c] = renumber[trie[s * classes + c]] * classes;
             }
         }
-        return new AhoCorasick(byteClass, classes, next, firstMatch * classes, matchOf, count);
+        int longest = patterns.stream().mapToInt(p -> p.length).max().orElse(1);
+        return new AhoCorasick(byteClass, classes, next, firstMatch * classes, matchOf, count, longest - 1);
     }
 
     private static int fold(int b, boolean ignoreCase) {
         return ignoreCase && b >= 'A' && b <= 'Z' ? b + 32 : b;
     }
 
+    /** Below this length one pass is as fast: the two-lane scan's overlap and setup would not pay. */
+    static final int TWO_LANES_FROM = 256;
+
     /**
      * The id of the pattern that ends first in {@code [offset, offset + length)} of
      * {@code segment} (the lowest id among those ending at that byte), or -1 if none occurs.
+     *
+     * <p>A DFA scan is one chain of dependent loads (each state comes from the one before), so
+     * one lane is bound by the cache's load latency, not its bandwidth. Payloads of
+     * {@link #TWO_LANES_FROM} bytes and more are scanned as two independent lanes, interleaved:
+     * lane A the first half, lane B the rest starting {@code reach} bytes early, so a match that
+     * straddles the middle is seen whole by B. A match of A is always the earliest (it ends
+     * before the middle) and ends the scan; B's matches that end before the middle are A's to
+     * find (B started too late to see all patterns there), so B keeps the first one that ends at
+     * or after the middle and stops, and A finishes its half.
      */
     int find(MemorySegment segment, long offset, int length) {
+        if (length < TWO_LANES_FROM || reach >= length / 4) {
+            return scan(segment, offset, offset + length);
+        }
         int[] t = next;
         int[] cls = byteClass;
         int first = firstMatchRow;
-        int row = 0;
-        long p = offset;
+        long middle = offset + length / 2;
         long end = offset + length;
-        for (; end - p >= 8; p += 8) {
+        long a = offset;
+        long b = middle - reach;
+        int rowA = 0;
+        int rowB = 0;
+        int foundB = -1;
+        // Both lanes 8 bytes at a time while A has 8 left (B, which starts later, has more).
+        for (; middle - a >= 8; a += 8, b += 8) {
+            long wordA = segment.get(LONG_LE, a);
+            long wordB = segment.get(LONG_LE, b);
+            for (int k = 0; k < 8; k++) {
+                rowA = t[rowA + cls[(int) (wordA >>> (8 * k)) & 0xFF]];
+                rowB = t[rowB + cls[(int) (wordB >>> (8 * k)) & 0xFF]];
+                if (rowA >= first) {
+                    return matchOf[(rowA - first) / classes];
+                }
+                if (rowB >= first && b + k >= middle) {
+                    foundB = matchOf[(rowB - first) / classes];
+                    return finishA(segment, a + k + 1, middle, rowA, foundB);
+                }
+            }
+        }
+        for (; a < middle; a++, b++) {
+            rowA = t[rowA + cls[segment.get(ValueLayout.JAVA_BYTE, a) & 0xFF]];
+            rowB = t[rowB + cls[segment.get(ValueLayout.JAVA_BYTE, b) & 0xFF]];
+            if (rowA >= first) {
+                return matchOf[(rowA - first) / classes];
+            }
+            if (rowB >= first && b >= middle) {
+                return matchOf[(rowB - first) / classes];
+            }
+        }
+        // A found nothing in its half: the rest is B's alone, from the state it reached.
+        return scan(segment, b, end, rowB, middle);
+    }
+
+    // A goes on alone to the middle; its first match wins, else B's.
+    private int finishA(MemorySegment segment, long from, long middle, int rowA, int foundB) {
+        int found = scan(segment, from, middle, rowA, from);
+        return found >= 0 ? found : foundB;
+    }
+
+    private int scan(MemorySegment segment, long from, long to) {
+        return scan(segment, from, to, 0, from);
+    }
+
+    /**
+     * One lane over {@code [from, to)} starting in state row {@code row}; the first match that
+     * ends at or after {@code countFrom} (one that ends before it is another lane's to report).
+     */
+    private int scan(MemorySegment segment, long from, long to, int row, long countFrom) {
+        int[] t = next;
+        int[] cls = byteClass;
+        int first = firstMatchRow;
+        long p = from;
+        for (; to - p >= 8; p += 8) {
             long word = segment.get(LONG_LE, p);
             for (int k = 0; k < 8; k++) {
                 row = t[row + cls[(int) (word >>> (8 * k)) & 0xFF]];
-                if (row >= first) {
+                if (row >= first && p + k >= countFrom) {
                     return matchOf[(row - first) / classes];
                 }
             }
         }
-        for (; p < end; p++) {
+        for (; p < to; p++) {
             row = t[row + cls[segment.get(ValueLayout.JAVA_BYTE, p) & 0xFF]];
-            if (row >= first) {
+            if (row >= first && p >= countFrom) {
                 return matchOf[(row - first) / classes];
             }
         }

@@ -19,12 +19,14 @@ class AhoCorasickTest {
 
     @Provide
     Arbitrary<List<String>> patterns() {
-        return Arbitraries.strings().withChars("abcA").ofMinLength(1).ofMaxLength(6).list().ofMinSize(1).ofMaxSize(12);
+        return Arbitraries.strings().withChars("abcA").ofMinLength(1).ofMaxLength(9).list().ofMinSize(1).ofMaxSize(12);
     }
 
     @Provide
     Arbitrary<String> texts() {
-        return Arbitraries.strings().withChars("abcdA").ofMaxLength(80);
+        // Long enough for the two-lane scan (from 256 bytes), with few matches so that lane B's matter.
+        return Arbitraries.oneOf(Arbitraries.strings().withChars("abcdA").ofMaxLength(80),
+                Arbitraries.strings().withChars("dddddddddddddddabcA").ofMinLength(250).ofMaxLength(700));
     }
 
     /** Earliest end position, and at that position the lowest id; -1 if none. */
@@ -51,6 +53,33 @@ class AhoCorasickTest {
         bytes[bytes.length - 1] = 'a'; // beyond the range: must not be read
         assertThat(ac.find(MemorySegment.ofArray(bytes), offset, text.length()))
                 .isEqualTo(naive(patterns, text, ignoreCase));
+    }
+
+    /**
+     * Long payloads (two lanes) of filler with a few patterns planted near the middle, where
+     * lane A's half ends and lane B's overlap begins, and elsewhere.
+     */
+    @Property(tries = 1000)
+    void findsMatchesAroundTheMiddleOfLongPayloads(@ForAll("patterns") List<String> patterns,
+                                                   @ForAll @IntRange(min = 256, max = 700) int length,
+                                                   @ForAll @IntRange(min = -12, max = 12) int nearMiddle,
+                                                   @ForAll @IntRange(max = 699) int elsewhere,
+                                                   @ForAll @IntRange(max = 11) int which,
+                                                   @ForAll boolean both) {
+        StringBuilder text = new StringBuilder("d".repeat(length));
+        String atMiddle = patterns.get(which % patterns.size());
+        int at = Math.max(0, Math.min(length - atMiddle.length(), length / 2 + nearMiddle - atMiddle.length() / 2));
+        text.replace(at, at + atMiddle.length(), atMiddle);
+        if (both) {
+            String other = patterns.get((which + 1) % patterns.size());
+            int at2 = Math.min(length - other.length(), elsewhere);
+            text.replace(at2, at2 + other.length(), other);
+        }
+        String t = text.toString();
+        AhoCorasick ac = AhoCorasick.build(patterns.stream().map(p -> p.getBytes(StandardCharsets.US_ASCII)).toList(),
+                false);
+        assertThat(ac.find(MemorySegment.ofArray(t.getBytes(StandardCharsets.US_ASCII)), 0, length))
+                .as("pattern at %d", at).isEqualTo(naive(patterns, t, false));
     }
 
     @Test
