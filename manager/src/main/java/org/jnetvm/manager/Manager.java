@@ -39,6 +39,7 @@ import org.jnetvm.manager.port.PcapOutPort;
 import org.jnetvm.manager.port.Port;
 import org.jnetvm.manager.port.SinkPort;
 import org.jnetvm.manager.port.TapPort;
+import org.jnetvm.manager.rx.DefaultChain;
 import org.jnetvm.manager.rx.RxAgent;
 import org.jnetvm.manager.tx.PortTransmitter;
 import org.jnetvm.manager.tx.TxAgent;
@@ -71,6 +72,7 @@ public final class Manager implements AutoCloseable {
     private final NfLauncher launcher;
     private final StatsReader stats;
     private final NfTable nfs;
+    private final DefaultChain defaultChain = new DefaultChain();
 
     private Manager(ManagerConfig config, Region region, Port[] ports, NfRegistry registry, ControlServer control,
                     NfLauncher launcher) {
@@ -253,7 +255,8 @@ public final class Manager implements AutoCloseable {
             int[] ids = mine.stream().mapToInt(receiverPorts::get).toArray();
             threads.open(i, ThreadDescriptor.KIND_RX, "rx" + i);
             RxAgent agent = new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST,
-                    new PortTransmitter(ports, region.segment(), threads, i, new PacketPool(region).newMeta()));
+                    new PortTransmitter(ports, region.segment(), threads, i, new PacketPool(region).newMeta()),
+                    defaultChain);
             rxAgents.add(agent);
             rxRunners.add(new AgentRunner(agent, threads, i, cpuFor(i)));
         }
@@ -323,6 +326,30 @@ public final class Manager implements AutoCloseable {
 
     public Port port(int id) {
         return ports[id];
+    }
+
+    /** Chains in the region's table: the default one (id 0) and the config's named ones (ids 1..). */
+    public int chainCount() {
+        return 1 + config.namedChainIds().size();
+    }
+
+    /** The id of the chain that packets no flow rule claims get now (0, {@code chains.default}, unless changed). */
+    public int defaultChain() {
+        return defaultChain.id();
+    }
+
+    /**
+     * Makes chain {@code id} the one new unclassified packets take; packets in flight finish the chain they are on
+     * (see {@link DefaultChain} for why the table itself does not change).
+     *
+     * @throws IllegalArgumentException if no chain has that id
+     */
+    public void defaultChain(int id) {
+        if (id < 0 || id >= chainCount()) {
+            throw new IllegalArgumentException("no chain has id " + id + "; ids run 0.." + (chainCount() - 1));
+        }
+        LOG.info("default chain is now {} ({})", id, new ChainTable(region).name(id));
+        defaultChain.id(id);
     }
 
     /** All counters now. */

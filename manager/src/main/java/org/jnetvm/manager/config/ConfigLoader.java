@@ -55,7 +55,8 @@ public final class ConfigLoader {
                     PortConfig.DEFAULTS,
                     ServiceConfig.DEFAULTS,
                     ChainsConfig.DEFAULTS,
-                    NfConfig.DEFAULTS))
+                    NfConfig.DEFAULTS,
+                    ApiConfig.DEFAULTS))
             .build();
 
     private ConfigLoader() {

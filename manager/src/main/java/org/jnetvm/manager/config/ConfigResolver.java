@@ -1,5 +1,6 @@
 package org.jnetvm.manager.config;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -74,8 +75,9 @@ final class ConfigResolver {
         checkPorts(config.ports(), region);
         List<ServiceConfig> services = resolveServices(config.services(), config.nfs(), region);
         checkChains(config.chains(), services, region);
+        checkApi(config.api());
         return new ManagerConfig(region, config.control(), config.threads(), config.hop(),
-                config.heartbeatTimeoutMs(), config.ports(), services, config.chains(), config.nfs());
+                config.heartbeatTimeoutMs(), config.ports(), services, config.chains(), config.nfs(), config.api());
     }
 
     private static void checkCpus(ThreadsConfig threads) {
@@ -129,6 +131,44 @@ final class ConfigResolver {
         } catch (InvalidPathException e) {
             throw new ConfigException(field, "'" + path + "' is not a valid path (" + e.getReason()
                     + "); give a path, or remove the key for the default");
+        }
+    }
+
+    /** A Bearer token: RFC 6750's token68 characters, long enough not to be guessed. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]{16,256}");
+
+    private static void checkApi(ApiConfig api) {
+        new Bound<ApiConfig>("port", ApiConfig::port, 0, 65_535).check("api", api);
+        String bind = api.bind();
+        if (bind == null || bind.isBlank()) {
+            throw new ConfigException("api.bind", "missing; give the address to listen on, such as 127.0.0.1"
+                    + " (the default), or remove the key");
+        }
+        InetAddress address = bindAddress(bind);
+        String token = api.token();
+        if (token != null && !TOKEN.matcher(token).matches()) {
+            String problem = token.length() < 16 ? "is " + token.length() + " characters, fewer than 16"
+                    : token.length() > 256 ? "is " + token.length() + " characters, more than 256"
+                    : "has characters other than A-Z a-z 0-9 . _ ~ + / = -";
+            throw new ConfigException("api.token", "the token " + problem + "; use 16 to 256 of A-Z a-z 0-9"
+                    + " . _ ~ + / = - (for example the output of `openssl rand -hex 24`)");
+        }
+        if (!address.isLoopbackAddress() && api.token() == null && api.enabled()) {
+            throw new ConfigException("api.bind", "'" + bind + "' lets other machines reach the API, so it needs a"
+                    + " token; set api.token (clients then send Authorization: Bearer <token>), or bind 127.0.0.1");
+        }
+    }
+
+    // An IP address literal or "localhost": a name would need a DNS lookup while the config loads.
+    private static InetAddress bindAddress(String bind) {
+        if (bind.equals("localhost")) {
+            return InetAddress.getLoopbackAddress();
+        }
+        try {
+            return InetAddress.ofLiteral(bind); // never a lookup
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("api.bind", "'" + bind + "' is not an IP address; give one such as 127.0.0.1,"
+                    + " ::1 or 0.0.0.0 (all interfaces, which needs api.token), or localhost");
         }
     }
 

@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.SequencedMap;
 
 /**
- * Everything {@code jnetvm manager} needs to start: region, ports, services, chains and the NFs to launch. Get one from
- * {@link ConfigLoader}, which has checked it and defined every service that {@code nfs:} names implicitly, so the
- * lookups below do not fail on a loaded config. Immutable; any thread may read it.
+ * Everything {@code jnetvm manager} needs to start: region, ports, services, chains, the NFs to launch and the
+ * operator API. Get one from {@link ConfigLoader}, which has checked it and defined every service that {@code nfs:}
+ * names implicitly, so the lookups below do not fail on a loaded config. Immutable; any thread may read it.
  *
  * @param region             the shared-memory region's size and place
  * @param control            where the control server listens
@@ -21,6 +21,7 @@ import java.util.SequencedMap;
  * @param services           every service, the implicitly defined ones included once loaded
  * @param chains             the chains, services by reference
  * @param nfs                the NFs the manager starts itself
+ * @param api                the REST API, dashboard and metrics endpoint
  */
 public record ManagerConfig(
         RegionConfig region,
@@ -31,7 +32,8 @@ public record ManagerConfig(
         List<PortConfig> ports,
         List<ServiceConfig> services,
         ChainsConfig chains,
-        List<NfConfig> nfs) {
+        List<NfConfig> nfs,
+        ApiConfig api) {
 
     /** The config of a manager started without a file; also what each absent top-level key means. */
     static final ManagerConfig DEFAULTS = new ManagerConfig(
@@ -43,7 +45,8 @@ public record ManagerConfig(
             List.of(PortConfig.DEFAULTS),
             List.of(),
             ChainsConfig.DEFAULTS,
-            List.of());
+            List.of(),
+            ApiConfig.DEFAULTS);
 
     public ManagerConfig {
         Objects.requireNonNull(region, "region");
@@ -54,6 +57,12 @@ public record ManagerConfig(
         services = List.copyOf(services);
         Objects.requireNonNull(chains, "chains");
         nfs = List.copyOf(nfs);
+        Objects.requireNonNull(api, "api");
+    }
+
+    /** This config with {@code api} in place of its own (tests, the demo's --api-port). */
+    public ManagerConfig withApi(ApiConfig api) {
+        return new ManagerConfig(region, control, threads, hop, heartbeatTimeoutMs, ports, services, chains, nfs, api);
     }
 
     /**

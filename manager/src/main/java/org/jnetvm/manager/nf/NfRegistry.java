@@ -246,6 +246,26 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         }
     }
 
+    /**
+     * Asks the NF in {@code slot} to stop: it stops taking packets, drains what it holds and says bye, and its slot is
+     * reclaimed like any other departure. Returns false if no live NF is registered there.
+     */
+    public boolean stop(int slot) {
+        Nf nf;
+        synchronized (lock) {
+            nf = bySlot.get(slot);
+        }
+        if (nf == null || nf.dead.get()) {
+            return false;
+        }
+        try {
+            nf.connection.send(new ControlMessage.Stop());
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** Asks every NF to stop (they drain and say bye). */
     public void stopAll() {
         for (Nf nf : nfs()) {

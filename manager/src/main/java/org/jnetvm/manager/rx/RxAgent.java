@@ -9,7 +9,6 @@ import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.sys.Poll;
-import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.PortTable;
 import org.jnetvm.manager.Agent;
@@ -23,7 +22,7 @@ import org.jnetvm.manager.port.Port;
 
 /**
  * The manager's receive path: reads bursts from its ports, classifies each packet (the
- * default chain for now; the flow director will choose per flow), and hands it to the first
+ * {@link DefaultChain} for now; the flow director will choose per flow), and hands it to the first
  * service of its chain through the {@link Router}. Each port is read by exactly one RxAgent.
  */
 public final class RxAgent implements Agent {
@@ -44,6 +43,7 @@ public final class RxAgent implements Agent {
     private final Router router;
     private final PacketMeta meta;
     private final int[] burst;
+    private final DefaultChain defaultChain;
     private long nextPublish;
     private Poll poll;
     private final PortTransmitter transmitter;
@@ -56,9 +56,10 @@ public final class RxAgent implements Agent {
      * @param portIds      their ids (index in the PORTS area)
      * @param portCount    ports configured in all (OUT beyond it is no_port)
      * @param transmitter  sends the OUT packets of the inline NFs this thread runs
+     * @param defaultChain the chain packets get, read once per burst
      */
     public RxAgent(String name, Region region, int threadIndex, Port[] ports, int[] portIds, int portCount,
-                   int burstSize, PortTransmitter transmitter) {
+                   int burstSize, PortTransmitter transmitter, DefaultChain defaultChain) {
         this.transmitter = transmitter;
         this.name = name;
         this.ports = ports.clone();
@@ -71,6 +72,7 @@ public final class RxAgent implements Agent {
         this.router = Router.ofManagerThread(region, new NfTable(region), cache, (port, idx, off, n) -> 0, threadIndex,
                 portCount, burstSize);
         this.burst = new int[burstSize];
+        this.defaultChain = defaultChain;
     }
 
     /**
@@ -181,10 +183,11 @@ public final class RxAgent implements Agent {
                 continue;
             }
             long bytes = 0;
+            int chain = defaultChain.id();
             for (int i = 0; i < n; i++) {
                 PacketMeta m = meta.wrap(burst[i]);
                 bytes += m.dataLength();
-                m.chainId(ChainTable.DEFAULT_CHAIN).chainIndex(Router.ENTRY_POSITION).action(Action.NEXT);
+                m.chainId(chain).chainIndex(Router.ENTRY_POSITION).action(Action.NEXT);
             }
             portTable.countRx(portIds[p], n, bytes);
             router.route(burst, n);

@@ -61,7 +61,8 @@ class ConfigLoaderTest {
                 new ChainsConfig(List.of("monitor"), Map.of("web", List.of("monitor", "2", "firewall"))),
                 List.of(new NfConfig("basic_monitor", "monitor", 1, false, List.of()),
                         new NfConfig("org.example.Firewall", "firewall", 2, true,
-                                List.of("--rules", "/etc/jnetvm/fw.rules")))));
+                                List.of("--rules", "/etc/jnetvm/fw.rules"))),
+                new ApiConfig(true, "127.0.0.1", 8080, null)));
         assertThat(config.defaultChainIds()).containsExactly(1);
         assertThat(config.namedChainIds()).containsExactly(Map.entry("web", List.of(1, 2, 3)));
         assertThat(config.service("firewall")).isEqualTo(new ServiceConfig(3, "firewall"));
@@ -135,7 +136,7 @@ class ConfigLoaderTest {
                 """);
 
         assertLocated(e, 2, "port");
-        assertThat(e.detail()).isEqualTo("unknown field 'port' in the top level; known fields: chains, control,"
+        assertThat(e.detail()).isEqualTo("unknown field 'port' in the top level; known fields: api, chains, control,"
                 + " heartbeatTimeoutMs, hop, nfs, ports, region, services, threads; fix the spelling or remove it");
     }
 
@@ -360,6 +361,7 @@ class ConfigLoaderTest {
             region:\\n  maxChainLength: 256            | region.maxChainLength | 256      | 1..255        |
             threads:\\n  tx: 65                        | threads.tx            | 65       | 1..64         |
             heartbeatTimeoutMs:\\n  99                 | heartbeatTimeoutMs    | 99       | 100..60000    |
+            api:\\n  port: 65536                      | api.port              | 65536    | 0..65535      |
             ports:\\n- rate: -1                        | ports[0].rate         | -1       | 0..1000000000 |
             ports:\\n- size: 59                        | ports[0].size         | 59       | 60..65535     |
             ports:\\n- flows: 1048577                  | ports[0].flows        | 1048577  | 1..1048576    |
@@ -804,13 +806,68 @@ class ConfigLoaderTest {
                         + " use a shorter path");
     }
 
+    // ---- the operator API
+
+    @Test
+    void theApiListensOnLoopbackPort8080WithoutTokenByDefault() {
+        ApiConfig api = ConfigLoader.parse("api: {port: 0}\n", FILE).api();
+
+        assertThat(ConfigLoader.defaults().api()).isEqualTo(new ApiConfig(true, "127.0.0.1", 8080, null));
+        assertThat(api).isEqualTo(new ApiConfig(true, "127.0.0.1", 0, null));
+        assertThat(ConfigLoader.parse("api: {bind: '::1'}\n", FILE).api().bind()).isEqualTo("::1");
+    }
+
+    @Test
+    void aBindBeyondLoopbackNeedsAToken() {
+        ConfigException e = refused("""
+                api:
+                  bind: 0.0.0.0
+                """);
+
+        assertLocated(e, 2, "api.bind");
+        assertThat(e.detail()).isEqualTo("'0.0.0.0' lets other machines reach the API, so it needs a token; set"
+                + " api.token (clients then send Authorization: Bearer <token>), or bind 127.0.0.1");
+        ApiConfig open = ConfigLoader.parse("api: {bind: 0.0.0.0, token: 0123456789abcdef01234567}\n", FILE).api();
+        assertThat(open.token()).isEqualTo("0123456789abcdef01234567");
+        assertThat(open.toString()).doesNotContain("0123456789abcdef");
+        assertThat(ConfigLoader.parse("api: {bind: 0.0.0.0, enabled: false}\n", FILE).api().enabled()).isFalse();
+    }
+
+    @Test
+    void aBindThatIsNotAnAddressIsRefusedWithoutALookup() {
+        ConfigException e = refused("""
+                api:
+                  bind: manager.example
+                """);
+
+        assertLocated(e, 2, "api.bind");
+        assertThat(e.detail()).isEqualTo("'manager.example' is not an IP address; give one such as 127.0.0.1, ::1"
+                + " or 0.0.0.0 (all interfaces, which needs api.token), or localhost");
+        assertLocated(refused("api: {bind: 300.1.2.3}\n"), 1, "api.bind");
+    }
+
+    @Test
+    void aTokenTooShortToResistGuessing() {
+        ConfigException e = refused("""
+                api:
+                  token: secret
+                """);
+
+        assertLocated(e, 2, "api.token");
+        assertThat(e.detail()).isEqualTo("the token is 6 characters, fewer than 16; use 16 to 256 of A-Z a-z 0-9"
+                + " . _ ~ + / = - (for example the output of `openssl rand -hex 24`)");
+        assertThat(refused("api: {token: 'has spaces in it, sixteen+'}\n").detail())
+                .startsWith("the token has characters other than A-Z a-z 0-9 . _ ~ + / = -; use 16")
+                .doesNotContain("spaces");
+    }
+
     // ---- configs built in code
 
     @Test
     void aConfigBuiltInCodeIsCheckedByTheSameRulesWithoutAFile() {
         var config = new ManagerConfig(ConfigLoader.defaults().region(), new ControlConfig(null),
                 new ThreadsConfig(0, 1, List.of()), HopMode.DIRECT, 1000, List.of(), List.of(),
-                new ChainsConfig(List.of(), Map.of()), List.of());
+                new ChainsConfig(List.of(), Map.of()), List.of(), ApiConfig.DEFAULTS);
 
         assertThatThrownBy(() -> ConfigLoader.resolve(config))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {

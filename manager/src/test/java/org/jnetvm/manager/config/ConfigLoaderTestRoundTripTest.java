@@ -47,9 +47,22 @@ class ConfigLoaderTestRoundTripTest {
                         ports(region),
                         services(region))
                 .flatAs((control, threads, hop, heartbeat, ports, services) -> Combinators.combine(
-                                chains(region, services), nfs(region, services))
-                        .as((chains, nfs) -> ConfigLoader.resolve(new ManagerConfig(
-                                region, control, threads, hop, heartbeat, ports, services, chains, nfs)))));
+                                chains(region, services), nfs(region, services), apis())
+                        .as((chains, nfs, api) -> ConfigLoader.resolve(new ManagerConfig(
+                                region, control, threads, hop, heartbeat, ports, services, chains, nfs, api)))));
+    }
+
+    /** Loopback binds with or without a token, any other bind with one. */
+    private static Arbitrary<ApiConfig> apis() {
+        Arbitrary<String> tokens = Arbitraries.strings().withChars("AZaz09._~+/=-").ofMinLength(16).ofMaxLength(40);
+        Arbitrary<ApiConfig> loopback = Combinators.combine(Arbitraries.of(true, false),
+                        Arbitraries.of("127.0.0.1", "::1", "localhost", "127.1.2.3"), Arbitraries.integers().between(0, 65_535),
+                        tokens.injectNull(0.5))
+                .as(ApiConfig::new);
+        Arbitrary<ApiConfig> open = Combinators.combine(Arbitraries.of("0.0.0.0", "::", "192.0.2.7"),
+                        Arbitraries.integers().between(0, 65_535), tokens)
+                .as((bind, port, token) -> new ApiConfig(true, bind, port, token));
+        return Arbitraries.oneOf(loopback, open);
     }
 
     private static Arbitrary<String> names(int maxLength) {
