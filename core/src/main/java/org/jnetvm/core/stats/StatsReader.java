@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.table.NfSlotDescriptor;
@@ -24,6 +25,7 @@ public final class StatsReader {
     private final PortTable ports;
     private final ThreadTable threads;
     private final PacketPool pool;
+    private final int ringCapacity;
 
     public StatsReader(Region region) {
         this.nfs = new NfTable(region);
@@ -31,6 +33,7 @@ public final class StatsReader {
         this.ports = new PortTable(region);
         this.threads = new ThreadTable(region);
         this.pool = new PacketPool(region);
+        this.ringCapacity = region.layout().ringCapacity();
     }
 
     public StatsSnapshot snapshot() {
@@ -48,6 +51,7 @@ public final class StatsReader {
         }
         List<StatsSnapshot.Nf> nfList = new ArrayList<>();
         for (int s = 0; s < nfs.slots(); s++) {
+            int slot = s;
             int state = nfs.state(s);
             long rx = nfs.counter(s, NfSlotDescriptor.RX_PACKETS);
             if (state == NfState.FREE.code && rx == 0) {
@@ -59,7 +63,7 @@ public final class StatsReader {
                     nfs.instanceId(s), nfs.pid(s), NfState.ofCode(state).name().toLowerCase(), rx,
                     nfs.counter(s, NfSlotDescriptor.TX_PACKETS), nfs.drops(s),
                     live ? nfs.rxRing(s).size() : 0, live ? nfs.txRing(s).size() : 0,
-                    nfs.counter(s, NfSlotDescriptor.SLEEPS)));
+                    nfs.counter(s, NfSlotDescriptor.SLEEPS), nonZero(reason -> nfs.drops(slot, reason))));
         }
         List<StatsSnapshot.Port> portList = new ArrayList<>();
         for (int p = 0; p < ports.portCount(); p++) {
@@ -70,13 +74,24 @@ public final class StatsReader {
             for (int t = 0; t < threads.threadCount(); t++) {
                 txBytes += threads.txBytes(t, p);
             }
-            long rxDrops = 0;
-            for (DropReason reason : DropReason.values()) {
-                rxDrops += ports.drops(p, reason);
-            }
+            int port = p;
+            Map<DropReason, Long> portDrops = nonZero(reason -> ports.drops(port, reason));
+            long rxDrops = portDrops.values().stream().mapToLong(Long::longValue).sum();
             portList.add(new StatsSnapshot.Port(p, ports.name(p), ports.kind(p), ports.rxPackets(p), ports.rxBytes(p),
-                    threads.portTxPackets(p), txBytes, rxDrops));
+                    threads.portTxPackets(p), txBytes, rxDrops, portDrops));
         }
-        return new StatsSnapshot(now, nfList, portList, drops, pool.audit());
+        return new StatsSnapshot(now, nfList, portList, drops, pool.audit(), ringCapacity);
+    }
+
+    // The reasons with a count above zero, in code order.
+    private static Map<DropReason, Long> nonZero(ToLongFunction<DropReason> count) {
+        Map<DropReason, Long> counts = new EnumMap<>(DropReason.class);
+        for (DropReason reason : DropReason.values()) {
+            long n = count.applyAsLong(reason);
+            if (n != 0) {
+                counts.put(reason, n);
+            }
+        }
+        return counts;
     }
 }

@@ -13,17 +13,20 @@ import org.jnetvm.core.pool.PoolAudit;
  * @param ports    open ports
  * @param drops    drops per reason, summed over NFs, manager threads and ports
  * @param pool     the pool's audit
+ * @param ringCapacity slots of each NF rx and tx ring (what rxQueue and txQueue are out of)
  */
-public record StatsSnapshot(long nanos, List<Nf> nfs, List<Port> ports, Map<DropReason, Long> drops, PoolAudit pool) {
+public record StatsSnapshot(long nanos, List<Nf> nfs, List<Port> ports, Map<DropReason, Long> drops, PoolAudit pool,
+                            int ringCapacity) {
 
-    /** One NF slot. */
+    /** One NF slot; {@code dropsByReason} holds the reasons with a count above zero, summing to {@code drops}. */
     public record Nf(int slot, String name, int serviceId, String serviceName, int instanceId, long pid, String state,
-                     long rxPackets, long txPackets, long drops, int rxQueue, int txQueue, long sleeps) {
+                     long rxPackets, long txPackets, long drops, int rxQueue, int txQueue, long sleeps,
+                     Map<DropReason, Long> dropsByReason) {
     }
 
-    /** One port. */
+    /** One port; {@code dropsByReason} (reasons above zero) sums to {@code rxDrops}: frames refused on receive. */
     public record Port(int id, String name, String kind, long rxPackets, long rxBytes, long txPackets, long txBytes,
-                       long rxDrops) {
+                       long rxDrops, Map<DropReason, Long> dropsByReason) {
     }
 
     /** Sum of all drops. */

@@ -7,15 +7,15 @@ import java.util.concurrent.locks.LockSupport;
 import org.jnetvm.manager.Manager;
 import org.jnetvm.manager.config.ConfigLoader;
 
-/** Managers for tests: unique region and socket names, bounded waits. */
-final class TestManagers {
+/** Managers for tests (also the ops module's): unique region and socket names, bounded waits. */
+public final class TestManagers {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private TestManagers() {
     }
 
     /** A unique region name for this test run. */
-    static String uniqueName(String purpose) {
+    public static String uniqueName(String purpose) {
         return "t" + ProcessHandle.current().pid() + "-" + purpose + "-" + COUNTER.incrementAndGet();
     }
 
@@ -23,14 +23,14 @@ final class TestManagers {
      * Starts a manager from YAML in which {@code ${name}} stands for a unique region name; the
      * region lives in /dev/shm and the control socket in /tmp under that name.
      */
-    static Manager start(String purpose, String yaml) throws Exception {
+    public static Manager start(String purpose, String yaml) throws Exception {
         String name = uniqueName(purpose);
         String text = yaml.replace("${name}", name);
         return Manager.start(ConfigLoader.parse(text, purpose + ".yaml"));
     }
 
     /** Removes the NF logs a test left on purpose (NFs it killed), after the manager closed. */
-    static void removeLogs(Manager manager) throws java.io.IOException {
+    public static void removeLogs(Manager manager) throws java.io.IOException {
         java.nio.file.Path dir = manager.launcher().logDirectory();
         if (java.nio.file.Files.isDirectory(dir)) {
             try (var files = java.nio.file.Files.list(dir)) {
@@ -43,7 +43,7 @@ final class TestManagers {
     }
 
     /** Waits until {@code condition} holds, polling every millisecond; fails after {@code timeout}. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

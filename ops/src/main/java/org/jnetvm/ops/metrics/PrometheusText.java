@@ -1,0 +1,145 @@
+package org.jnetvm.ops.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.stats.StatsSnapshot;
+
+/**
+ * Writes a {@link StatsSnapshot} in the Prometheus text exposition format (version 0.0.4), what {@code GET /metrics}
+ * serves. Labels: {@code port} (and {@code kind}) on port series; {@code service}, {@code instance}, {@code slot} and
+ * {@code nf} on NF series; {@code reason} on drop series.
+ *
+ * <p>Why not a Micrometer registry: every counter already lives in shared memory, written by the data plane and read
+ * with {@link org.jnetvm.core.stats.StatsReader}; NFs come and go at run time. A registry would need meters registered
+ * and removed as NFs change, and would only copy numbers the snapshot already has. Written straight from one snapshot,
+ * a scrape is one consistent read, and there is no second copy to drift (VPP's exporter does the same with its stats
+ * segment). {@code promtool check metrics} checks the output in {@code MetricsTest}.
+ *
+ * <p>Note for scrape configs: Prometheus sets its own {@code instance} label (the target); keep ours with
+ * {@code honor_labels: true}, or find it as {@code exported_instance}.
+ *
+ * <p>Stateless; any thread.
+ */
+public final class PrometheusText {
+    /** The Content-Type of this format. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private PrometheusText() {
+    }
+
+    /** The whole exposition of {@code s}. */
+    public static String write(StatsSnapshot s) {
+        StringBuilder out = new StringBuilder(4096 + 512 * s.nfs().size());
+        List<StatsSnapshot.Port> ports = s.ports();
+        portCounter(out, ports, "jnetvm_port_rx_packets_total", "Frames a port received.", StatsSnapshot.Port::rxPackets);
+        portCounter(out, ports, "jnetvm_port_rx_bytes_total", "Bytes of the frames a port received.",
+                StatsSnapshot.Port::rxBytes);
+        portCounter(out, ports, "jnetvm_port_tx_packets_total", "Frames sent out of a port.",
+                StatsSnapshot.Port::txPackets);
+        portCounter(out, ports, "jnetvm_port_tx_bytes_total", "Bytes of the frames sent out of a port.",
+                StatsSnapshot.Port::txBytes);
+        family(out, "jnetvm_port_drops_total", "counter", "Frames a port refused on receive, by reason.");
+        for (StatsSnapshot.Port p : ports) {
+            for (DropReason reason : DropReason.values()) {
+                sample(out, "jnetvm_port_drops_total", p.dropsByReason().getOrDefault(reason, 0L),
+                        "port", p.name(), "reason", reason.label);
+            }
+        }
+
+        List<StatsSnapshot.Nf> nfs = s.nfs();
+        nfCounter(out, nfs, "jnetvm_nf_rx_packets_total", "counter", "Packets an NF took from its rx ring.",
+                StatsSnapshot.Nf::rxPackets);
+        nfCounter(out, nfs, "jnetvm_nf_tx_packets_total", "counter", "Packets an NF handed on (next NF, port or tx ring).",
+                StatsSnapshot.Nf::txPackets);
+        nfCounter(out, nfs, "jnetvm_nf_sleeps_total", "counter", "Times an NF went to sleep on its doorbell (idle).",
+                StatsSnapshot.Nf::sleeps);
+        nfCounter(out, nfs, "jnetvm_nf_rx_queue_packets", "gauge", "Packets waiting in an NF's rx ring.",
+                StatsSnapshot.Nf::rxQueue);
+        nfCounter(out, nfs, "jnetvm_nf_tx_queue_packets", "gauge", "Packets waiting in an NF's tx ring.",
+                StatsSnapshot.Nf::txQueue);
+        family(out, "jnetvm_nf_drops_total", "counter", "Packets an NF dropped or could not hand on, by reason.");
+        for (StatsSnapshot.Nf nf : nfs) {
+            for (DropReason reason : DropReason.values()) {
+                sample(out, "jnetvm_nf_drops_total", nf.dropsByReason().getOrDefault(reason, 0L), "service",
+                        nf.serviceName(), "instance", Integer.toString(nf.instanceId()), "slot",
+                        Integer.toString(nf.slot()), "nf", nf.name(), "reason", reason.label);
+            }
+        }
+        family(out, "jnetvm_nf_state", "gauge", "1 for each NF slot, labelled with its state (starting, running,"
+                + " paused, stopping, dead, free).");
+        for (StatsSnapshot.Nf nf : nfs) {
+            sample(out, "jnetvm_nf_state", 1, "service", nf.serviceName(), "instance", Integer.toString(nf.instanceId()),
+                    "slot", Integer.toString(nf.slot()), "nf", nf.name(), "state", nf.state());
+        }
+        family(out, "jnetvm_nf_ring_capacity_packets", "gauge", "Slots of each NF rx and tx ring.");
+        sample(out, "jnetvm_nf_ring_capacity_packets", s.ringCapacity());
+
+        family(out, "jnetvm_drops_total", "counter", "Packets dropped anywhere (NFs, manager threads, ports), by reason.");
+        for (Map.Entry<DropReason, Long> e : s.drops().entrySet()) {
+            sample(out, "jnetvm_drops_total", e.getValue(), "reason", e.getKey().label);
+        }
+        family(out, "jnetvm_pool_buffers", "gauge", "Packet buffers of the pool by where they are.");
+        var pool = s.pool();
+        sample(out, "jnetvm_pool_buffers", pool.free(), "state", "free");
+        sample(out, "jnetvm_pool_buffers", pool.cached(), "state", "cached");
+        sample(out, "jnetvm_pool_buffers", pool.inFlight(), "state", "in_flight");
+        family(out, "jnetvm_pool_capacity_buffers", "gauge", "Packet buffers in the pool in all.");
+        sample(out, "jnetvm_pool_capacity_buffers", pool.total());
+        return out.toString();
+    }
+
+    private static void portCounter(StringBuilder out, List<StatsSnapshot.Port> ports, String name, String help,
+                                    ToLongFunction<StatsSnapshot.Port> value) {
+        family(out, name, "counter", help);
+        for (StatsSnapshot.Port p : ports) {
+            sample(out, name, value.applyAsLong(p), "port", p.name(), "kind", p.kind());
+        }
+    }
+
+    private static void nfCounter(StringBuilder out, List<StatsSnapshot.Nf> nfs, String name, String type, String help,
+                                  ToLongFunction<StatsSnapshot.Nf> value) {
+        family(out, name, type, help);
+        for (StatsSnapshot.Nf nf : nfs) {
+            sample(out, name, value.applyAsLong(nf), "service", nf.serviceName(), "instance",
+                    Integer.toString(nf.instanceId()), "slot", Integer.toString(nf.slot()), "nf", nf.name());
+        }
+    }
+
+    private static void family(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    // labels: name, value, name, value, ...
+    private static void sample(StringBuilder out, String name, long value, String... labels) {
+        out.append(name);
+        if (labels.length > 0) {
+            out.append('{');
+            for (int i = 0; i < labels.length; i += 2) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                out.append(labels[i]).append("=\"");
+                escape(out, labels[i + 1]);
+                out.append('"');
+            }
+            out.append('}');
+        }
+        out.append(' ').append(value).append('\n');
+    }
+
+    // The format's label value escapes: backslash, double quote, line feed.
+    private static void escape(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '"' -> out.append("\\\"");
+                case '\n' -> out.append("\\n");
+                default -> out.append(c);
+            }
+        }
+    }
+}

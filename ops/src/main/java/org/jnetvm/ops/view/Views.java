@@ -1,0 +1,144 @@
+package org.jnetvm.ops.view;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jnetvm.core.region.Region;
+import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.stats.StatsSnapshot;
+import org.jnetvm.core.table.ChainTable;
+import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.ops.view.StatsView.NfView;
+import org.jnetvm.ops.view.StatsView.PoolView;
+import org.jnetvm.ops.view.StatsView.PortView;
+import org.jnetvm.ops.view.TopologyView.ChainView;
+import org.jnetvm.ops.view.TopologyView.ServiceView;
+
+/**
+ * Makes the views of one region from its shared-memory tables and {@link StatsSnapshot}s: the REST API and the event
+ * stream in the manager, and {@code jnetvm stats} in a process of its own, use this one class, so every surface shows
+ * the same names and numbers. Reads only; any thread (it keeps no state between calls).
+ */
+public final class Views {
+    /** The JSON mapper of every view: snake_case names, nulls left out, as the rest of the CLI's JSON. */
+    public static final ObjectMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+
+    private final ServiceTable services;
+    private final ChainTable chains;
+
+    public Views(Region region) {
+        this.services = new ServiceTable(region);
+        this.chains = new ChainTable(region);
+    }
+
+    /** The counters of {@code now}, with rates against {@code before} when it is not null. */
+    public static StatsView stats(StatsSnapshot now, StatsSnapshot before) {
+        double seconds = before == null ? 0 : (now.nanos() - before.nanos()) / 1e9;
+        Map<Integer, StatsSnapshot.Port> portsBefore = before == null ? Map.of()
+                : before.ports().stream().collect(Collectors.toMap(StatsSnapshot.Port::id, Function.identity()));
+        Map<Integer, StatsSnapshot.Nf> nfsBefore = before == null ? Map.of()
+                : before.nfs().stream().collect(Collectors.toMap(StatsSnapshot.Nf::slot, Function.identity()));
+        List<PortView> ports = new ArrayList<>();
+        for (StatsSnapshot.Port p : now.ports()) {
+            StatsSnapshot.Port old = portsBefore.get(p.id());
+            ports.add(new PortView(p.id(), p.name(), p.kind(), p.rxPackets(), p.rxBytes(), p.txPackets(), p.txBytes(),
+                    p.rxDrops(), labels(p.dropsByReason()),
+                    Rates.perSecond(old == null ? null : old.rxPackets(), p.rxPackets(), seconds),
+                    Rates.perSecond(old == null ? null : old.txPackets(), p.txPackets(), seconds)));
+        }
+        List<NfView> nfs = new ArrayList<>();
+        for (StatsSnapshot.Nf nf : now.nfs()) {
+            StatsSnapshot.Nf old = nfsBefore.get(nf.slot());
+            nfs.add(new NfView(nf.slot(), nf.name(), nf.serviceId(), nf.serviceName(), nf.instanceId(), nf.pid(),
+                    nf.state(), nf.rxPackets(), nf.txPackets(), nf.drops(), labels(nf.dropsByReason()), nf.rxQueue(),
+                    nf.txQueue(), now.ringCapacity(), nf.sleeps(),
+                    Rates.perSecond(old == null ? null : old.rxPackets(), nf.rxPackets(), seconds),
+                    Rates.perSecond(old == null ? null : old.txPackets(), nf.txPackets(), seconds)));
+        }
+        Map<String, Double> dropRates = null;
+        if (before != null) {
+            dropRates = new LinkedHashMap<>();
+            for (DropReason reason : DropReason.values()) {
+                dropRates.put(reason.label, Rates.perSecond(before.drops().get(reason), now.drops().get(reason), seconds));
+            }
+        }
+        var pool = now.pool();
+        return new StatsView(System.currentTimeMillis() - (System.nanoTime() - now.nanos()) / 1_000_000,
+                before == null ? null : seconds, ports, nfs, allReasons(now.drops()), dropRates,
+                new PoolView(pool.total(), pool.free(), pool.cached(), pool.inFlight()), now.ringCapacity());
+    }
+
+    /** Every defined service with its live instances' slots and the chains it is on. */
+    public List<ServiceView> services() {
+        List<ChainView> chainList = chains(-1);
+        List<ServiceView> list = new ArrayList<>();
+        for (int id = 1; id <= services.maxServiceId(); id++) {
+            if (!services.defined(id)) {
+                continue;
+            }
+            List<Integer> slots = new ArrayList<>();
+            int count = services.instanceCount(id);
+            for (int k = 0; k < count; k++) {
+                slots.add(services.slot(id, k));
+            }
+            int service = id;
+            list.add(new ServiceView(id, services.name(id), slots, chainList.stream()
+                    .filter(c -> c.serviceIds().contains(service)).map(ChainView::name).toList()));
+        }
+        return list;
+    }
+
+    /**
+     * Every chain in the table: chain 0, then each with a name. {@code defaultChain} marks the one unclassified
+     * packets take, or is negative where that is not known (outside the manager).
+     */
+    public List<ChainView> chains(int defaultChain) {
+        Map<Integer, String> names = new HashMap<>();
+        List<ChainView> list = new ArrayList<>();
+        for (int id = 0; id < chains.chainCount(); id++) {
+            String name = chains.name(id);
+            if (id != ChainTable.DEFAULT_CHAIN && name.isEmpty()) {
+                continue;
+            }
+            int length = chains.length(id);
+            List<Integer> ids = new ArrayList<>(length);
+            List<String> serviceNames = new ArrayList<>(length);
+            for (int k = 0; k < length; k++) {
+                int service = chains.service(id, k);
+                ids.add(service);
+                serviceNames.add(names.computeIfAbsent(service, s -> services.valid(s) ? services.name(s) : "?" + s));
+            }
+            list.add(new ChainView(id, name, serviceNames, ids, defaultChain < 0 ? null : id == defaultChain));
+        }
+        return list;
+    }
+
+    // Reason labels of the non-zero counts, in code order.
+    private static Map<String, Long> labels(Map<DropReason, Long> counts) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        counts.forEach((reason, n) -> out.put(reason.label, n));
+        return out;
+    }
+
+    // Every reason, zero or not: the totals are what an operator scans for.
+    private static Map<String, Long> allReasons(Map<DropReason, Long> counts) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (DropReason reason : DropReason.values()) {
+            out.put(reason.label, counts.getOrDefault(reason, 0L));
+        }
+        return out;
+    }
+}
