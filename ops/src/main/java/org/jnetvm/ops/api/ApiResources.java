@@ -293,12 +293,18 @@ final class ApiResources {
         return slot;
     }
 
-    // A slot with a registered NF: what pause, resume and stop act on.
+    // A slot with a registered NF that runs or is paused: what pause, resume and stop act on. One still starting is
+    // refused: it handles control messages only once its loop exists.
     private int registeredSlot(Context ctx) {
         int slot = slot(ctx);
         if (manager.registry().nfs().stream().noneMatch(nf -> nf.slot() == slot)) {
             throw ApiException.notFound("slot", "no NF is registered in slot " + slot + "; GET /api/v1/nfs lists"
                     + " the NFs");
+        }
+        String state = nfView(slot).state();
+        if (!state.equals("running") && !state.equals("paused")) {
+            throw ApiException.conflict("slot", "the NF in slot " + slot + " is " + state
+                    + (state.equals("starting") ? "; try again once it runs" : "; it is on its way out"));
         }
         return slot;
     }

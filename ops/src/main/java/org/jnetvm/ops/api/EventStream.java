@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /api/v1/events}: server-sent events that push the dashboard's data once per period (1 s). Each tick takes
  * one snapshot, makes one JSON text with rates against the previous tick, and sends that same text to every client,
- * so the cost does not grow with the number of dashboards but for the writes. Nothing is read while no client
- * listens.
+ * so the cost does not grow with the number of dashboards but for the writes. It ticks with no client too (one
+ * snapshot a second), so that a client's second event already has rates.
  *
  * <p>Threads: one scheduler thread of its own ("jnetvm-api-events") ticks and writes; clients join from the server's
  * request threads.
@@ -63,11 +63,11 @@ final class EventStream implements AutoCloseable {
 
     private void tick() {
         try {
+            StatsSnapshot now = snapshots.get();
             if (clients.isEmpty()) {
-                previous = null;
+                previous = now;
                 return;
             }
-            StatsSnapshot now = snapshots.get();
             String text = json(maker.event(now, previous));
             previous = now;
             for (SseClient client : clients) {
