@@ -9,6 +9,7 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jnetvm.manager.Manager;
@@ -30,8 +31,8 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String DASHBOARD = "/org/jnetvm/ops/dashboard/";
     private static final String OPENAPI = "/org/jnetvm/ops/api/openapi.json";
-    /** The dashboard's push period: the issue asks for at least one update a second. */
-    private static final long EVENT_PERIOD_MILLIS = 1000;
+    /** The dashboard's push period: at least one update a second. */
+    public static final Duration EVENT_PERIOD = Duration.ofSeconds(1);
 
     /** One route: its HTTP method, its path (Javalin's and OpenAPI's {param} syntax) and what it does. */
     public record Route(String method, String path, boolean documented) {
@@ -55,8 +56,13 @@ public final class ApiServer implements AutoCloseable {
      * @throws IllegalStateException naming the address when the port cannot be bound
      */
     public static ApiServer start(Manager manager, ApiConfig config) {
+        return start(manager, config, EVENT_PERIOD);
+    }
+
+    /** As {@link #start(Manager, ApiConfig)}, with events every {@code eventPeriod} (tests use a shorter one). */
+    public static ApiServer start(Manager manager, ApiConfig config, Duration eventPeriod) {
         ApiResources resources = new ApiResources(manager);
-        EventStream events = new EventStream(manager::stats, resources::event, EVENT_PERIOD_MILLIS);
+        EventStream events = new EventStream(manager::stats, resources::event, eventPeriod.toMillis());
         BearerToken token = new BearerToken(config.token());
         String openapi = resource(OPENAPI);
         Map<String, String[]> dashboard = Map.of(

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/v1/events}: server-sent events that push the dashboard's data once per period (1 s). Each tick takes
+ * {@code GET /api/v1/events}: server-sent events that push the dashboard's data once per period (1 s;
+ * tests may choose a shorter one). Each tick takes
  * one snapshot, makes one JSON text with rates against the previous tick, and sends that same text to every client,
  * so the cost does not grow with the number of dashboards but for the writes. It ticks with no client too (one
  * snapshot a second), so that a client's second event already has rates.

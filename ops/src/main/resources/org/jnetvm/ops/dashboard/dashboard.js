@@ -123,7 +123,7 @@ function renderChains(chains, s) {
   const box = 120, gap = 70, h = 56;
   const container = $('#chains');
   container.replaceChildren(...chains.map(c => {
-    const nodes = [{label: c.is_default ? 'ports in' : '(not default)', port: true}]
+    const nodes = [{label: 'ports in', port: true}]
       .concat(c.services.map(name => ({label: name})))
       .concat([{label: 'ports out', port: true}]);
     const width = nodes.length * box + (nodes.length - 1) * gap + 10;
@@ -131,7 +131,8 @@ function renderChains(chains, s) {
       'data-chain': c.name});
     g.append(svg('defs', {}, svg('marker', {id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6,
       markerHeight: 6, orient: 'auto-start-reverse'}, svg('path', {d: 'M 0 0 L 10 5 L 0 10 z', fill: '#8b98a5'}))));
-    g.append(svg('text', {x: 4, y: 13}, `${c.name} (chain ${c.id})${c.is_default ? ' — default' : ''}`));
+    g.append(svg('text', {x: 4, y: 13}, `${c.name} (chain ${c.id})${c.is_default ? ' — default: packets enter here'
+      : ' — not the default chain'}`));
     nodes.forEach((n, i) => {
       const x = 4 + i * (box + gap);
       g.append(svg('rect', {x, y: 20, width: box, height: h - 20, class: n.port ? 'port' : ''}));
@@ -139,7 +140,7 @@ function renderChains(chains, s) {
       if (i > 0) {
         const next = nodes[i];
         let rate;
-        if (!c.is_default) rate = next.port ? undefined : serviceRate.get(next.label);
+        if (!c.is_default) rate = next.port || i === 1 ? undefined : serviceRate.get(next.label); // no entry traffic
         else rate = next.port ? txOut : serviceRate.get(next.label);
         if (i === 1 && c.is_default && rate === undefined) rate = rxIn;
         const x1 = x - gap + 2, x2 = x - 2, y = 20 + (h - 20) / 2;
