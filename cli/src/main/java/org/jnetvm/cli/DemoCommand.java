@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start a manager, a generator port and a chain of three NF processes; show live figures.",
                 "The chain is basic_monitor -> simple_forward -> bridge, each NF its own JVM process; the view shows",
-                "per-NF rates, drops by reason, queue occupancy and the pool audit, once a second.",
+                "per-NF rates, drops by reason, queue occupancy and the pool audit, once a second; the same live",
+                "figures, the chain graph and NF controls are on the dashboard it prints (http://127.0.0.1:8080/).",
                 "Ctrl-C stops it cleanly."})
 final class DemoCommand implements Callable<Integer> {
     static final String CONFIG = "/org/jnetvm/cli/demo.yaml";
@@ -31,6 +32,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--in-process", description = "Run the NFs inside the manager's JVM instead of as processes.")
     boolean inProcess;
 
+    @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port of the dashboard and REST API on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any free port).")
+    int apiPort;
+
     @Override
     public Integer call() throws Exception {
         String yaml;
@@ -42,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
                     .replace("${rate}", Long.toString(rate))
                     .replace("${inProcess}", Boolean.toString(inProcess));
         }
-        ManagerConfig cfg = ConfigLoader.parse(yaml, "demo.yaml");
+        ManagerConfig cfg = ManagerCommand.withApiOptions(ConfigLoader.parse(yaml, "demo.yaml"), apiPort, false);
         return ManagerCommand.runManager(cfg, duration, true, "jnetvm demo");
     }
 }

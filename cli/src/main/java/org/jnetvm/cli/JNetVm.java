@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 NfCommand.class,
                 NfCacheCommand.class,
                 BenchCommand.class,
+                StatsCommand.class,
                 RegionCommand.class,
                 CommandLine.HelpCommand.class
         },

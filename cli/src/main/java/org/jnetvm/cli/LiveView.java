@@ -1,15 +1,16 @@
 package org.jnetvm.cli;
 
 import java.io.PrintStream;
-import java.util.HashMap;
 import java.util.Map;
-import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.core.stats.StatsSnapshot;
+import org.jnetvm.ops.view.StatsView;
+import org.jnetvm.ops.view.Views;
 
 /**
- * The terminal view of a running manager: per-NF and per-port packet rates, queue occupancy,
- * drops by reason and the pool audit, redrawn in place once a second on a terminal (plain
- * successive blocks when the output is a pipe or file). Rates come from two snapshots.
+ * The terminal view of a running manager: per-NF and per-port packet rates and totals, queue occupancy, drops by
+ * reason and the pool audit, redrawn in place on a terminal (plain successive blocks when the output is a pipe or
+ * file). The demo, {@code jnetvm manager --view} and {@code jnetvm stats} show it; the numbers and rates come from
+ * {@link Views}, as on the dashboard and in the REST API.
  */
 final class LiveView {
     private static final String CLEAR = "\033[H\033[2J";
@@ -31,58 +32,44 @@ final class LiveView {
     }
 
     String render(StatsSnapshot now) {
+        StatsView v = Views.stats(now, previous);
         StringBuilder b = new StringBuilder(2048);
         if (terminal) {
             b.append(CLEAR);
         }
-        double seconds = previous == null ? 0 : (now.nanos() - previous.nanos()) / 1e9;
         b.append(title).append("  (Ctrl-C stops)\n\n");
-        b.append(String.format("%-5s %-16s %-14s %4s %8s %-8s %12s %12s %10s %7s %7s %8s%n",
-                "slot", "nf", "service", "inst", "pid", "state", "rx pps", "tx pps", "drops", "rxq", "txq", "sleeps"));
-        Map<Integer, StatsSnapshot.Nf> before = new HashMap<>();
-        if (previous != null) {
-            previous.nfs().forEach(nf -> before.put(nf.slot(), nf));
-        }
-        for (StatsSnapshot.Nf nf : now.nfs()) {
-            StatsSnapshot.Nf old = before.get(nf.slot());
-            b.append(String.format("%-5d %-16s %-14s %4d %8d %-8s %12s %12s %10d %7d %7d %8d%n", nf.slot(), nf.name(),
-                    nf.serviceName(), nf.instanceId(), nf.pid(), nf.state(),
-                    rate(old == null ? null : old.rxPackets(), nf.rxPackets(), seconds),
-                    rate(old == null ? null : old.txPackets(), nf.txPackets(), seconds),
-                    nf.drops(), nf.rxQueue(), nf.txQueue(), nf.sleeps()));
+        b.append(String.format("%-5s %-16s %-14s %4s %8s %-8s %12s %12s %14s %10s %7s %7s %8s%n",
+                "slot", "nf", "service", "inst", "pid", "state", "rx pps", "tx pps", "rx packets", "drops", "rxq", "txq",
+                "sleeps"));
+        for (StatsView.NfView nf : v.nfs()) {
+            b.append(String.format("%-5d %-16s %-14s %4d %8d %-8s %12s %12s %14d %10d %7d %7d %8d%n", nf.slot(), nf.nf(),
+                    nf.service(), nf.instance(), nf.pid(), nf.state(), rate(nf.rxPps()), rate(nf.txPps()),
+                    nf.rxPackets(), nf.drops(), nf.rxQueue(), nf.txQueue(), nf.sleeps()));
         }
         b.append(String.format("%n%-5s %-16s %-10s %12s %12s %14s %14s%n", "port", "name", "kind", "rx pps", "tx pps",
                 "rx packets", "tx packets"));
-        Map<Integer, StatsSnapshot.Port> portsBefore = new HashMap<>();
-        if (previous != null) {
-            previous.ports().forEach(p -> portsBefore.put(p.id(), p));
-        }
-        for (StatsSnapshot.Port p : now.ports()) {
-            StatsSnapshot.Port old = portsBefore.get(p.id());
+        for (StatsView.PortView p : v.ports()) {
             b.append(String.format("%-5d %-16s %-10s %12s %12s %14d %14d%n", p.id(), p.name(), p.kind(),
-                    rate(old == null ? null : old.rxPackets(), p.rxPackets(), seconds),
-                    rate(old == null ? null : old.txPackets(), p.txPackets(), seconds), p.rxPackets(), p.txPackets()));
+                    rate(p.rxPps()), rate(p.txPps()), p.rxPackets(), p.txPackets()));
         }
         b.append("\ndrops:");
-        for (DropReason reason : DropReason.values()) {
-            long n = now.drops().get(reason);
-            if (n != 0) {
-                b.append(' ').append(reason.label).append('=').append(n);
+        long total = 0;
+        for (Map.Entry<String, Long> e : v.drops().entrySet()) {
+            if (e.getValue() != 0) {
+                b.append(' ').append(e.getKey()).append('=').append(e.getValue());
+                total += e.getValue();
             }
         }
-        if (now.totalDrops() == 0) {
+        if (total == 0) {
             b.append(" none");
         }
-        var pool = now.pool();
+        var pool = v.pool();
         b.append(String.format("%npool: %d buffers, %d free, %d cached, %d in flight%n%n", pool.total(), pool.free(),
                 pool.cached(), pool.inFlight()));
         return b.toString();
     }
 
-    private static String rate(Long before, long now, double seconds) {
-        if (before == null || seconds <= 0) {
-            return "-";
-        }
-        return String.format("%,.0f", (now - before) / seconds);
+    private static String rate(Double perSecond) {
+        return perSecond == null ? "-" : String.format("%,.0f", perSecond);
     }
 }

@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.jnetvm.manager.Manager;
 import org.jnetvm.manager.config.ConfigException;
 import org.jnetvm.manager.config.ConfigLoader;
+import org.jnetvm.manager.config.ApiConfig;
 import org.jnetvm.manager.config.ManagerConfig;
+import org.jnetvm.ops.api.ApiServer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +19,8 @@ import picocli.CommandLine.Option;
         description = {"Run a manager (region, ports, RX/TX threads, control socket, the NFs its config lists).",
                 "It creates the shared-memory region, opens the ports, starts the RX/TX threads,",
                 "listen for NFs on the control socket, and start the NFs the config lists.",
+                "It also serves the REST API, the live dashboard and Prometheus /metrics (api: in the config;",
+                "http://127.0.0.1:8080/ by default).",
                 "Without --config: one generator port and an empty default chain."},
         footer = {"", "An example config with every field explained: manager/src/main/resources/org/jnetvm/manager/config/example.yaml"})
 final class ManagerCommand implements Callable<Integer> {
@@ -30,6 +35,13 @@ final class ManagerCommand implements Callable<Integer> {
     @Option(names = "--view", description = "Show the live view (per-NF rates, drops, queues) once a second.")
     boolean view;
 
+    @Option(names = "--api-port", paramLabel = "PORT",
+            description = "Serve the REST API and dashboard on this port instead of api.port (0 = any free port).")
+    Integer apiPort;
+
+    @Option(names = "--no-api", description = "Do not serve the REST API, dashboard and metrics (api.enabled: false).")
+    boolean noApi;
+
     @Override
     public Integer call() throws Exception {
         ManagerConfig cfg;
@@ -39,14 +51,31 @@ final class ManagerCommand implements Callable<Integer> {
             System.err.println("jnetvm manager: " + e.getMessage());
             return 2;
         }
-        return runManager(cfg, duration, view, "jnetvm manager");
+        return runManager(withApiOptions(cfg, apiPort, noApi), duration, view, "jnetvm manager");
+    }
+
+    /** {@code cfg} with the command line's --api-port and --no-api applied; shared with demo. */
+    static ManagerConfig withApiOptions(ManagerConfig cfg, Integer apiPort, boolean noApi) {
+        ApiConfig api = cfg.api();
+        if (apiPort != null) {
+            if (apiPort < 0 || apiPort > 65_535) {
+                throw new CommandLine.ParameterException(new CommandLine(new ManagerCommand()),
+                        "--api-port " + apiPort + " is not a TCP port; use 0..65535 (0 = any free port)");
+            }
+            api = new ApiConfig(api.enabled(), api.bind(), apiPort, api.token());
+        }
+        if (noApi) {
+            api = new ApiConfig(false, api.bind(), api.port(), api.token());
+        }
+        return cfg.withApi(api);
     }
 
     /** Starts a manager, shows the view if asked, and stops on Ctrl-C or after {@code seconds}; shared with demo. */
     static int runManager(ManagerConfig cfg, double seconds, boolean view, String title) throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (Manager manager = Manager.start(cfg)) {
+        try (Manager manager = Manager.start(cfg);
+             ApiServer api = cfg.api().enabled() ? ApiServer.start(manager, cfg.api()) : null) {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {
@@ -57,8 +86,13 @@ final class ManagerCommand implements Callable<Integer> {
             }, "jnetvm-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                LiveView live = view ? new LiveView(title, System.out) : null;
+                LiveView live = view ? new LiveView(title + (api != null ? "  dashboard " + api.url() : ""), System.out)
+                        : null;
                 long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
+                if (api != null) {
+                    System.out.println(title + ": dashboard " + api.url() + "  (REST " + api.url() + "api/v1, metrics "
+                            + api.url() + "metrics)");
+                }
                 if (!view) {
                     System.out.println(title + ": running; control socket " + cfg.controlSocket() + ", region "
                             + manager.region().path() + (seconds > 0 ? "; stopping in " + seconds + " s" : "; Ctrl-C stops"));

@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionSpec;
+import org.jnetvm.manager.Manager;
+import org.jnetvm.manager.config.ConfigLoader;
+import org.jnetvm.manager.config.ManagerConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -62,11 +65,12 @@ class CliTest {
 
     @Test
     void demoRunsAChainOfThreeNfProcessesAndShowsLiveFigures() {
-        String out = run("demo", "--duration", "4", "--rate", "20000");
+        String out = run("demo", "--duration", "4", "--rate", "20000", "--api-port", "0");
         assertThat(out).startsWith("exit=0").contains("jnetvm demo: stopped");
+        assertThat(out).containsPattern("jnetvm demo: dashboard http://127\\.0\\.0\\.1:\\d+/");
         // the live view: the three NFs, each running in its own process, and the port's counters
         assertThat(out).contains("basic_monitor", "simple_forward", "bridge", "gen0", "rx pps", "drops:", "pool:");
-        String lastView = out.substring(out.lastIndexOf("jnetvm demo  (Ctrl-C stops)"));
+        String lastView = out.substring(out.lastIndexOf("jnetvm demo  dashboard http://127.0.0.1:"));
         long running = lastView.lines().filter(l -> l.matches("\\d+\\s+\\w+\\s+\\w+\\s+\\d+\\s+\\d+\\s+running.*")).count();
         assertThat(running).as("NF rows in the last view:%n%s", lastView).isEqualTo(3);
         assertThat(lastView).doesNotContain(" " + ProcessHandle.current().pid() + " running");
@@ -89,8 +93,55 @@ class CliTest {
 
     @Test
     void managerWithoutConfigRunsAGeneratorAndAnEmptyChainThenStops() {
-        String out = run("manager", "--duration", "1");
-        assertThat(out).startsWith("exit=0").contains("jnetvm manager: running", "jnetvm manager: stopped");
+        String out = run("manager", "--duration", "1", "--api-port", "0");
+        assertThat(out).startsWith("exit=0").contains("jnetvm manager: running", "jnetvm manager: stopped")
+                .containsPattern("jnetvm manager: dashboard http://127\\.0\\.0\\.1:\\d+/");
+        assertThat(run("manager", "--duration", "1", "--no-api")).startsWith("exit=0").doesNotContain("dashboard");
+    }
+
+    @Test
+    void statsReadsTheCountersOfALoadedManagerFromSharedMemoryInAnotherProcess() throws Exception {
+        String name = "cli-stats-" + ProcessHandle.current().pid();
+        // a generator as fast as it goes through a bridge: the data plane is busy while stats reads
+        ManagerConfig cfg = ConfigLoader.parse("""
+                region: {name: %s, directory: /dev/shm, buffers: 4096}
+                control: {socket: /tmp/%s.sock}
+                ports: [{name: gen0, kind: generator, rate: 0, size: 64, flows: 16}]
+                services: [{id: 1, name: out}]
+                chains: {default: [out]}
+                nfs: [{nf: bridge, service: out, inProcess: true}]
+                api: {enabled: false}
+                """.formatted(name, name), "stats.yaml");
+        try (Manager manager = Manager.start(cfg)) {
+            String path = manager.region().path().toString();
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    JNetVm.class.getName(), "stats", path, "--watch", "--count", "2", "--interval", "0.3", "--json")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            var lines = out.lines().toList();
+            assertThat(lines).hasSize(2);
+            ObjectMapper mapper = new ObjectMapper();
+            JsonNode first = mapper.readTree(lines.get(0));
+            JsonNode second = mapper.readTree(lines.get(1));
+            assertThat(first.get("region").asText()).isEqualTo(name);
+            assertThat(second.at("/stats/ports/0/rx_packets").asLong())
+                    .isGreaterThan(first.at("/stats/ports/0/rx_packets").asLong());
+            assertThat(second.at("/stats/ports/0/rx_pps").asDouble()).as("a rate from two views").isPositive();
+            assertThat(second.at("/stats/nfs/0/service").asText()).isEqualTo("out");
+            assertThat(second.at("/stats/nfs/0/state").asText()).isEqualTo("running");
+            assertThat(second.at("/chains/0/services/0").asText()).isEqualTo("out");
+            assertThat(second.at("/services/0/slots").size()).isEqualTo(1);
+            // no REST server was asked: the manager runs without one
+            assertThat(cfg.api().enabled()).isFalse();
+
+            String text = run("stats", name);
+            assertThat(text).startsWith("exit=0").contains("jnetvm stats " + name, "rx pps", "bridge", "running",
+                    "gen0", "pool: 4096 buffers");
+        }
+        assertThat(run("stats", "surely-not-there")).startsWith("exit=1").contains("is the manager running");
     }
 
     @Test
