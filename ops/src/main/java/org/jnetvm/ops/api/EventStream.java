@@ -42,6 +42,7 @@ final class EventStream implements AutoCloseable {
     EventStream(Supplier<StatsSnapshot> snapshots, EventMaker maker, long periodMillis) {
         this.snapshots = snapshots;
         this.maker = maker;
+        this.previous = snapshots.get(); // so that even the first tick has rates (published to the ticker by schedule)
         ticker.scheduleAtFixedRate(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
