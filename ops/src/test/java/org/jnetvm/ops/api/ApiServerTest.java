@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import org.jnetvm.core.stats.DropReason;
@@ -339,8 +338,7 @@ class ApiServerTest {
         JsonNode doc = ok(http.get("/api/v1/openapi.json"));
         assertThat(doc.get("openapi").asText()).startsWith("3.1");
         Set<String> described = new HashSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext(); ) {
-            var path = paths.next();
+        for (Map.Entry<String, JsonNode> path : doc.get("paths").properties()) {
             path.getValue().fieldNames().forEachRemaining(method -> described.add(method.toUpperCase() + " " + path.getKey()));
         }
         Set<String> served = new HashSet<>();
