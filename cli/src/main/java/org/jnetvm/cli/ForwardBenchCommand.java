@@ -36,14 +36,14 @@ final class ForwardBenchCommand implements Callable<Integer> {
             description = "Run only these of bridge, testpmd, jnetvm (comma-separated; default all three).")
     java.util.List<String> only;
 
-    @Option(names = "--nf", defaultValue = "process", paramLabel = "WHERE",
+    @Option(names = "--nf", defaultValue = "inline", paramLabel = "WHERE",
             description = "Where JNetVM's bridge NF runs: process (its own JVM), thread (a thread of the manager's"
                     + " JVM) or inline (on the manager's RX thread, run to completion); default ${DEFAULT-VALUE}.")
     String nf;
 
-    @Option(names = "--rx-threads", defaultValue = "1", paramLabel = "N",
-            description = "JNetVM's RX threads, each reading its own af_packet fanout queue of each port, 1..8"
-                    + " (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rx-threads", defaultValue = "2", paramLabel = "N",
+            description = "JNetVM's RX threads, 1..8 (default ${DEFAULT-VALUE}): the two ports' receivers (N/2 fanout"
+                    + " queues each, at least one) are dealt over them; inline, each runs its own bridge instance.")
     int rxThreads;
 
     @Override
@@ -73,6 +73,7 @@ final class ForwardBenchCommand implements Callable<Integer> {
                     + String.join(", ", ForwardBench.Options.PLACEMENTS));
         }
         var options = new ForwardBench.Options(seconds, forwarders, nf, rxThreads);
+        System.out.println("JNetVM: " + ForwardBench.describe(options));
         ForwardBench.Result r = ForwardBench.run(options, System.out);
         ForwardBench.printRatios(r, System.out);
         System.out.println(CpuShare.describe(r.jnetvm().cpu()) + " (JNetVM's run)");

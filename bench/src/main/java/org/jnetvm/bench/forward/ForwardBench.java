@@ -76,8 +76,17 @@ public final class ForwardBench {
         }
     }
 
+    /**
+     * JNetVM's config: the two ports spread over the RX threads (each port gets rx/2 fanout queues,
+     * at least one), and the bridge NF where {@link Options#nf()} says. Inline, each RX thread runs
+     * an instance of its own, so a direction of the traffic never leaves the thread that read it
+     * (with two RX threads: A to B on one, B to A on the other, as the kernel's bridge runs each
+     * direction in its sender's context).
+     */
     static String config(String name, Testbed bed, Options options) {
         int rx = Math.max(1, options.rxThreads());
+        int queues = Math.max(1, rx / 2);
+        boolean inline = options.nf().equals("inline");
         return """
                 region: {name: %s, buffers: 16384}
                 threads: {rx: %d, tx: 1}
@@ -86,9 +95,19 @@ public final class ForwardBench {
                   - {name: b, kind: af_packet, interface: %s, queues: %d}
                 chains: {default: [fwd]}
                 nfs:
-                  - {nf: bridge, service: fwd, inProcess: %s, inline: %s}
-                """.formatted(name, rx, bed.hostInterface(0), rx, bed.hostInterface(1), rx,
-                !options.nf().equals("process"), options.nf().equals("inline"));
+                  - {nf: bridge, service: fwd, inProcess: %s, inline: %s, instances: %d}
+                """.formatted(name, rx, bed.hostInterface(0), queues, bed.hostInterface(1), queues,
+                !options.nf().equals("process"), inline, inline ? rx : 1);
+    }
+
+    /** One line saying how JNetVM ran. */
+    public static String describe(Options options) {
+        int rx = Math.max(1, options.rxThreads());
+        return switch (options.nf()) {
+            case "inline" -> rx + " RX thread(s), each running a bridge NF instance inline (run to completion)";
+            case "thread" -> rx + " RX thread(s), a bridge NF on a thread of the manager's JVM, 1 TX thread";
+            default -> rx + " RX thread(s), a bridge NF process, 1 TX thread";
+        };
     }
 
     private interface Forwarder {
@@ -147,6 +166,7 @@ public final class ForwardBench {
         root.set("ratio_vs_testpmd", ratios(json, r.jnetvm(), r.testpmd()));
         root.set("ratio_vs_bridge", ratios(json, r.jnetvm(), r.bridge()));
         root.put("jnetvm_nf", options.nf());
+        root.put("jnetvm_rx_threads", Math.max(1, options.rxThreads()));
         root.put("command", command);
         return root.toString();
     }

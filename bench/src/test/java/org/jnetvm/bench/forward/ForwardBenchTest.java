@@ -28,7 +28,7 @@ class ForwardBenchTest {
     void eachForwarderCarriesTcpAndUdpAndTheReportHasItsKeys() throws Exception {
         assumeTrue(Shell.isRoot(), "needs root for namespaces and AF_PACKET");
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        var options = new ForwardBench.Options(1, Set.of("bridge", "testpmd", "jnetvm"), "process", 1);
+        var options = new ForwardBench.Options(1, Set.of("bridge", "testpmd", "jnetvm"), "inline", 2);
         ForwardBench.Result r = ForwardBench.run(options, new PrintStream(progress, true, StandardCharsets.UTF_8));
         String log = progress.toString(StandardCharsets.UTF_8);
 

@@ -66,6 +66,9 @@ public final class Router {
     private int cachedService;
     private int cachedCount;
     private int cachedSingleSlot;
+    private int cachedLocalSlot;
+    // By service id: the slot of an instance this router's thread runs itself (an inline NF), or -1.
+    private int[] localSlots = new int[0];
     private int cachedChain;
     private int cachedChainLength;
     private final PacketMeta stampOwner;
@@ -236,12 +239,45 @@ public final class Router {
             cachedService = service;
             cachedCount = services.instanceCount(service);
             cachedSingleSlot = cachedCount == 1 ? services.slot(service, 0) : -1;
+            cachedLocalSlot = listedLocal(service);
+        }
+        if (cachedLocalSlot >= 0) {
+            return cachedLocalSlot;
         }
         int n = cachedCount;
         if (n == 1) {
             return cachedSingleSlot;
         }
         return n <= 0 ? -1 : services.slot(service, ServiceTable.instanceFor(m.flowHash(), n));
+    }
+
+    /**
+     * Packets this router sends to {@code serviceId} go to instance {@code slot}, which the calling
+     * thread runs itself (an inline NF on an RX thread), instead of the instance their flow hash
+     * picks: they then never leave the thread. Only while that slot is one of the service's
+     * instances; otherwise the flow hash picks as usual. Before the router is used.
+     */
+    public void preferLocal(int serviceId, int slot) {
+        if (serviceId >= localSlots.length) {
+            int old = localSlots.length;
+            localSlots = java.util.Arrays.copyOf(localSlots, serviceId + 1);
+            java.util.Arrays.fill(localSlots, old, localSlots.length, -1);
+        }
+        localSlots[serviceId] = slot;
+    }
+
+    // The local instance of the service, if there is one and it is still listed (read once per burst).
+    private int listedLocal(int service) {
+        if (service >= localSlots.length || localSlots[service] < 0) {
+            return -1;
+        }
+        int local = localSlots[service];
+        for (int k = 0; k < cachedCount; k++) {
+            if (services.slot(service, k) == local) {
+                return local;
+            }
+        }
+        return -1;
     }
 
     private static int dropKey(DropReason reason) {

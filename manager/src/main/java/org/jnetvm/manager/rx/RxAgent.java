@@ -132,6 +132,9 @@ public final class RxAgent implements Agent {
     public void adopt(NfLauncher.Launched nf) {
         inline = java.util.Arrays.copyOf(inline, inline.length + 1);
         inline[inline.length - 1] = nf;
+        // What this thread reads for that service goes to this instance: it never leaves the thread.
+        var registered = nf.session().registration();
+        router.preferLocal(registered.serviceId(), registered.slot());
     }
 
     /**

@@ -32,6 +32,38 @@ class InlineNfTest {
               - {nf: bridge, service: fwd, inline: true}
             """;
 
+    /**
+     * Two RX threads, each reading one generator and running one instance of an inline service:
+     * each instance gets exactly what its own thread read (the flow hash would have spread both
+     * generators' 256 flows over both instances).
+     */
+    @Test
+    void eachRxThreadFeedsTheInlineInstanceItRuns() throws Exception {
+        try (Manager manager = TestManagers.start("inline2", """
+                region: {name: ${name}, directory: /dev/shm, buffers: 8192, ringCapacity: 1024}
+                control: {socket: /tmp/${name}.sock}
+                threads: {rx: 2}
+                ports:
+                  - {name: gen0, kind: generator, rate: 100000, flows: 256, count: 30000}
+                  - {name: gen1, kind: generator, rate: 100000, flows: 256, count: 50000}
+                chains:
+                  default: [monitor]
+                nfs:
+                  - {nf: basic_monitor, service: monitor, inline: true, instances: 2, args: ["--interval", "0"]}
+                """)) {
+            TestManagers.await("8*10^4 packets generated and drained", Duration.ofSeconds(30), () -> {
+                StatsSnapshot s = manager.stats();
+                return s.ports().get(0).rxPackets() + s.ports().get(1).rxPackets() == 80_000
+                        && s.pool().inFlight() == 0;
+            });
+            // Instance 0 went to RX thread 0 (which reads gen0), instance 1 to RX thread 1 (gen1).
+            List<Long> received = manager.stats().nfs().stream()
+                    .sorted(Comparator.comparingInt(StatsSnapshot.Nf::instanceId))
+                    .map(StatsSnapshot.Nf::rxPackets).toList();
+            assertThat(received).containsExactly(30_000L, 50_000L);
+        }
+    }
+
     @Test
     void anInlineChainCarriesEveryPacketOnTheRxThreadAndStopsCleanly() throws Exception {
         try (Manager manager = TestManagers.start("inline", CONFIG)) {
