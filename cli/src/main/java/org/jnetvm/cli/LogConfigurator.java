@@ -41,8 +41,15 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         appender.setEncoder(encoder);
         appender.start();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(level(), Level.INFO));
+        Level rootLevel = Level.toLevel(level(), Level.INFO);
+        root.setLevel(rootLevel);
         root.addAppender(appender);
+        // At the default level the web server's start and stop lines say nothing an operator
+        // needs; its warnings do. JNETVM_LOG_LEVEL=DEBUG shows them all.
+        if (rootLevel == Level.INFO) {
+            context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+            context.getLogger("io.javalin").setLevel(Level.WARN);
+        }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
