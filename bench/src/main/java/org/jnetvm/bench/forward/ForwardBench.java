@@ -20,11 +20,14 @@ import org.jnetvm.manager.testbed.Testbed;
  */
 public final class ForwardBench {
 
-    /** What one forwarder did; {@code error} is set (and the figures 0) when its run failed. */
+    /**
+     * What one forwarder did; {@code error} is set (and the figures 0) when its run failed.
+     * {@code drops}: JNetVM's own drop counters by reason at the end of its run (those not zero).
+     */
     public record Figures(String forwarder, double tcpGbps, long tcpRetransmits, double udpPps, double udpLossPct,
-                          Map<String, Double> cpu, String error) {
+                          Map<String, Double> cpu, Map<String, Long> drops, String error) {
         static Figures failed(String forwarder, String error) {
-            return new Figures(forwarder, 0, 0, 0, 0, Map.of(), error);
+            return new Figures(forwarder, 0, 0, 0, 0, Map.of(), Map.of(), error);
         }
     }
 
@@ -61,16 +64,32 @@ public final class ForwardBench {
             Figures bridge = !options.forwarders().contains("bridge") ? Figures.failed("bridge", "skipped")
                     : measure("bridge", bed, options, out, () -> {
                         bed.bridge();
-                        return bed::unbridge;
+                        return (Running) bed::unbridge;
                     });
             Figures testpmd = !options.forwarders().contains("testpmd") ? Figures.failed("testpmd", "skipped")
                     : !Testpmd.available() ? Figures.failed("testpmd", "dpdk-testpmd not installed (bin/jnetvm setup)")
-                    : measure("testpmd", bed, options, out, () -> Testpmd.start(bed)::close);
+                    : measure("testpmd", bed, options, out, () -> (Running) Testpmd.start(bed)::close);
             Figures jnetvm = !options.forwarders().contains("jnetvm") ? Figures.failed("jnetvm", "skipped")
                     : measure("jnetvm", bed, options, out, () -> {
                         String name = BenchManager.uniqueName("forward");
                         BenchManager m = BenchManager.start(name, config(name, bed, options));
-                        return m::close;
+                        return new Running() {
+                            @Override
+                            public Map<String, Long> drops() {
+                                Map<String, Long> drops = new java.util.TreeMap<>();
+                                m.manager().stats().drops().forEach((reason, n) -> {
+                                    if (n > 0) {
+                                        drops.put(reason.label, n);
+                                    }
+                                });
+                                return drops;
+                            }
+
+                            @Override
+                            public void close() {
+                                m.close();
+                            }
+                        };
                     });
             return new Result(bridge, testpmd, jnetvm);
         }
@@ -112,20 +131,33 @@ public final class ForwardBench {
 
     private interface Forwarder {
         /** Starts the forwarder; returns what stops it. */
-        AutoCloseable start() throws Exception;
+        Running start() throws Exception;
+    }
+
+    /** A forwarder that runs; closing it stops it. */
+    private interface Running extends AutoCloseable {
+        /** Its own drop counters by reason, where it has any. */
+        default Map<String, Long> drops() {
+            return Map.of();
+        }
+
+        @Override
+        void close() throws Exception;
     }
 
     private static Figures measure(String name, Testbed bed, Options options, PrintStream out, Forwarder forwarder) {
         out.printf(Locale.ROOT, "%-8s ", name);
         out.flush();
-        try (AutoCloseable running = forwarder.start()) {
+        try (Running running = forwarder.start()) {
             CpuShare.Sample before = CpuShare.now();
             Iperf3.Tcp tcp = Iperf3.tcp(bed, options.seconds());
             Iperf3.Udp udp = Iperf3.udp64(bed, options.seconds());
             Map<String, Double> cpu = CpuShare.between(before, CpuShare.now());
-            Figures f = new Figures(name, tcp.gbps(), tcp.retransmits(), udp.pps(), udp.lossPct(), cpu, null);
-            out.printf(Locale.ROOT, "TCP %6.2f Gbit/s (%d retransmits)   UDP 64 B %,10.0f pps received, %5.1f %% lost%n",
-                    f.tcpGbps(), f.tcpRetransmits(), f.udpPps(), f.udpLossPct());
+            Figures f = new Figures(name, tcp.gbps(), tcp.retransmits(), udp.pps(), udp.lossPct(), cpu,
+                    running.drops(), null);
+            out.printf(Locale.ROOT, "TCP %6.2f Gbit/s (%d retransmits)   UDP 64 B %,10.0f pps received, %5.1f %% lost%s%n",
+                    f.tcpGbps(), f.tcpRetransmits(), f.udpPps(), f.udpLossPct(),
+                    name.equals("jnetvm") ? "; its drops: " + (f.drops().isEmpty() ? "none" : f.drops()) : "");
             return f;
         } catch (Exception e) {
             out.println("failed: " + e.getMessage());
@@ -159,6 +191,9 @@ public final class ForwardBench {
             n.put("udp64_pps", Math.round(f.udpPps()));
             n.put("udp64_loss_pct", round(f.udpLossPct()));
             n.set("cpu", json.valueToTree(f.cpu()));
+            if (f.forwarder().equals("jnetvm")) {
+                n.set("drops", json.valueToTree(f.drops()));
+            }
             if (f.error() != null) {
                 n.put("error", f.error());
             }
