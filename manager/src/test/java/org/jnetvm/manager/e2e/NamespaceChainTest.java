@@ -171,6 +171,20 @@ class NamespaceChainTest {
                 .isEqualTo(monitorRx);
         assertThat(tsharkCount(dir.resolve("port-b.pcap"))).as("frames tshark reads in port b's capture")
                 .isEqualTo(b.rxPackets() + b.txPackets());
+        assertThat(tcpdumpCount(dir.resolve("monitor.pcap"))).as("frames tcpdump reads in the monitor's capture")
+                .isEqualTo(monitorRx);
+    }
+
+    private static long tcpdumpCount(Path pcap) throws IOException, InterruptedException {
+        Process tcpdump = new ProcessBuilder("tcpdump", "-n", "-q", "-r", pcap.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long lines = new String(tcpdump.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().count();
+        if (!tcpdump.waitFor(60, TimeUnit.SECONDS)) {
+            tcpdump.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            throw new AssertionError("tcpdump did not finish reading " + pcap + " in 60 s");
+        }
+        assertThat(tcpdump.exitValue()).as("tcpdump read %s without complaint", pcap).isZero();
+        return lines;
     }
 
     // Counting needs no dissection above Ethernet; with it, tshark reassembles the 12 MiB HTTP body,
