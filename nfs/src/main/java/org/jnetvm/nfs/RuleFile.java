@@ -36,14 +36,17 @@ final class RuleFile {
     private RuleFile() {
     }
 
-    /** The non-blank lines of {@code file}, comments removed. */
-    static List<Line> read(Path file) {
-        List<String> lines;
+    private static List<String> lines(Path file) {
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new RuleFileException(file, 0, "cannot read the file: " + e);
         }
+    }
+
+    /** The non-blank lines of {@code file}, comments removed. */
+    static List<Line> read(Path file) {
+        List<String> lines = lines(file);
         List<Line> out = new ArrayList<>();
         for (int n = 0; n < lines.size(); n++) {
             String text = lines.get(n);
@@ -65,12 +68,7 @@ final class RuleFile {
      * {@code #} (payload patterns).
      */
     static List<Line> readRaw(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new RuleFileException(file, 0, "cannot read the file: " + e);
-        }
+        List<String> lines = lines(file);
         List<Line> out = new ArrayList<>();
         for (int n = 0; n < lines.size(); n++) {
             String text = lines.get(n);
