@@ -4,14 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Two hosts for end-to-end tests and benchmarks: network namespaces {@code NAMEa} and
- * {@code NAMEb}, each with an {@code eth0} (10.S.0.1/24 and 10.S.0.2/24) whose veth peer,
- * {@code NAMEa0} or {@code NAMEb0}, stays in this namespace for the manager's ports or a Linux
- * bridge. Traffic between the two hosts crosses whatever joins the two peers.
+ * Hosts for end-to-end tests and benchmarks, two by default: network namespaces {@code NAMEa},
+ * {@code NAMEb} (then {@code NAMEc}, ...), each with an {@code eth0} (10.S.0.1/24, 10.S.0.2/24,
+ * ...) whose veth peer, {@code NAMEa0}, {@code NAMEb0}, ..., stays in this namespace for the
+ * manager's ports or a Linux bridge. Traffic between the hosts crosses whatever joins the peers.
  *
  * <pre>
  *   [ns NAMEa: eth0 10.S.0.1] ==veth== NAMEa0 --( manager | bridge | testpmd )-- NAMEb0 ==veth== [ns NAMEb: eth0 10.S.0.2]
  * </pre>
+ *
+ * <p>With more than two hosts (a client and several servers behind a load balancer, say) each
+ * host's peer is one more port of the manager; {@link #bridge()} joins all of them.
  *
  * <p>Segmentation offloads (TSO, GSO, GRO) are off on all four ends: a port copies frames into
  * buffers of the pool's data room, and a 64 KiB TCP super-frame does not fit one. Checksum
@@ -22,11 +25,16 @@ import java.util.List;
 public final class Testbed implements AutoCloseable {
     private final String name;
     private final int subnet;
+    private final int hosts;
     private boolean bridged;
 
-    private Testbed(String name, int subnet) {
+    /** The most hosts one testbed makes (host letters a..h). */
+    public static final int MAX_HOSTS = 8;
+
+    private Testbed(String name, int subnet, int hosts) {
         this.name = name;
         this.subnet = subnet;
+        this.hosts = hosts;
     }
 
     /**
@@ -39,13 +47,27 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
-     * Makes the two namespaces and veth pairs.
+     * Makes two namespaces and veth pairs.
      *
      * @param name            1..8 characters [a-z0-9], the prefix of the namespaces and interfaces
      * @param subnet          the S of 10.S.0.0/24, 1..254
      * @param checksumOffload whether the veths keep checksum offload (true is Linux's default)
      */
     public static Testbed create(String name, int subnet, boolean checksumOffload) {
+        return create(name, subnet, 2, checksumOffload);
+    }
+
+    /**
+     * Makes {@code hosts} namespaces and veth pairs (interface names stay within Linux's 15
+     * bytes: at most 8 + 2).
+     *
+     * @param hosts 2..{@value #MAX_HOSTS}
+     * @see #create(String, int, boolean)
+     */
+    public static Testbed create(String name, int subnet, int hosts, boolean checksumOffload) {
+        if (hosts < 2 || hosts > MAX_HOSTS) {
+            throw new IllegalArgumentException("testbed hosts " + hosts + ": 2.." + MAX_HOSTS);
+        }
         if (!name.matches("[a-z0-9]{1,8}")) {
             throw new IllegalArgumentException("testbed name '" + name + "': 1 to 8 of a-z 0-9");
         }
@@ -55,10 +77,10 @@ public final class Testbed implements AutoCloseable {
         if (!Shell.isRoot()) {
             throw new IllegalStateException("a testbed needs root (network namespaces and veth pairs)");
         }
-        Testbed bed = new Testbed(name, subnet);
+        Testbed bed = new Testbed(name, subnet, hosts);
         bed.remove();
         try {
-            for (int side = 0; side < 2; side++) {
+            for (int side = 0; side < hosts; side++) {
                 String ns = bed.namespace(side);
                 String host = bed.hostInterface(side);
                 Shell.run("ip", "netns", "add", ns);
@@ -91,14 +113,26 @@ public final class Testbed implements AutoCloseable {
         return all.toArray(String[]::new);
     }
 
-    /** The namespace of host {@code side} (0 or 1). */
+    /** How many hosts this testbed has. */
+    public int hosts() {
+        return hosts;
+    }
+
+    /** The namespace of host {@code side} (0 for a, 1 for b, ...). */
     public String namespace(int side) {
-        return name + (side == 0 ? "a" : "b");
+        return name + letter(side);
     }
 
     /** The veth end in this namespace that leads to host {@code side}: what a port binds to. */
     public String hostInterface(int side) {
-        return name + (side == 0 ? "a0" : "b0");
+        return name + letter(side) + "0";
+    }
+
+    private char letter(int side) {
+        if (side < 0 || side >= hosts) {
+            throw new IndexOutOfBoundsException("host " + side + " of a testbed of " + hosts);
+        }
+        return (char) ('a' + side);
     }
 
     /** The IPv4 address of host {@code side}. */
@@ -123,12 +157,13 @@ public final class Testbed implements AutoCloseable {
         return Shell.run(inHost(side, command).command().toArray(String[]::new));
     }
 
-    /** Joins the two host interfaces with a Linux bridge (the baseline forwarder). */
+    /** Joins the host interfaces with a Linux bridge (the baseline forwarder). */
     public void bridge() {
         Shell.run("ip", "link", "add", bridgeName(), "type", "bridge");
         bridged = true;
-        Shell.run("ip", "link", "set", hostInterface(0), "master", bridgeName());
-        Shell.run("ip", "link", "set", hostInterface(1), "master", bridgeName());
+        for (int side = 0; side < hosts; side++) {
+            Shell.run("ip", "link", "set", hostInterface(side), "master", bridgeName());
+        }
         Shell.run("ip", "link", "set", bridgeName(), "up");
     }
 
@@ -153,7 +188,7 @@ public final class Testbed implements AutoCloseable {
     private void remove() {
         Shell.runQuiet("ip", "link", "del", bridgeName());
         bridged = false;
-        for (int side = 0; side < 2; side++) {
+        for (int side = 0; side < hosts; side++) {
             Shell.runQuiet("ip", "link", "del", hostInterface(side));
             // Processes still inside would keep the namespace's interfaces alive: end them first.
             String pids = Shell.runQuiet("ip", "netns", "pids", namespace(side)).strip();
