@@ -42,7 +42,7 @@ class FirewallNamespaceTest {
     void start() throws Exception {
         assumeTrue(Shell.isRoot(), "needs root for network namespaces and AF_PACKET");
         dir = Files.createTempDirectory("jnetvm-fw-e2e");
-        bed = Testbed.create(Testbed.uniqueName("fw"), 94, true);
+        bed = Testbed.create(Testbed.uniqueName("fwl"), 94, true);
         // Stateless: the replies from the allowed port need their own rule.
         Path rules = Files.writeString(dir.resolve("rules.txt"), """
                 allow proto tcp dport %d
