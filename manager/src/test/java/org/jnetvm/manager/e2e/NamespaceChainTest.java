@@ -9,9 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.jnetvm.core.stats.StatsSnapshot;
@@ -74,13 +72,7 @@ class NamespaceChainTest {
             if (bed != null) {
                 bed.close();
             }
-            if (dir != null) {
-                try (var paths = Files.walk(dir)) {
-                    for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+            Hosts.deleteTree(dir);
         }
     }
 
@@ -111,16 +103,14 @@ class NamespaceChainTest {
                 .redirectOutput(dir.resolve("http.log").toFile()).start();
         try {
             String url = "http://" + bed.address(1) + ":" + HTTP_PORT + "/blob.bin";
-            TestManagers.await("the HTTP server in B to listen", Duration.ofSeconds(10),
-                    () -> bed.run(1, "bash", "-c", "ss -ltn | grep -c ':" + HTTP_PORT + " ' || true").strip()
-                            .equals("1"));
+            Hosts.awaitListening(bed, 1, "tcp", HTTP_PORT);
             Process curl = bed.inHost(0, "curl", "--silent", "--show-error", "--fail", "--max-time", "60",
                     "--output", fetched.toString(), url).redirectErrorStream(true).start();
             String curlOut = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(curl.waitFor(70, TimeUnit.SECONDS)).as("curl finished").isTrue();
             assertThat(curl.exitValue()).as("curl exit code; output: %s", curlOut).isZero();
             assertThat(Files.size(fetched)).isEqualTo(DOWNLOAD_BYTES);
-            assertThat(sha256(Files.readAllBytes(fetched))).isEqualTo(sha256(content));
+            assertThat(Hosts.sha256(Files.readAllBytes(fetched))).isEqualTo(Hosts.sha256(content));
         } finally {
             Testbed.stop(server);
         }
@@ -133,8 +123,7 @@ class NamespaceChainTest {
         Process server = bed.inHost(1, "iperf3", "--server", "--one-off", "--bind", bed.address(1))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("iperf3-server.log").toFile()).start();
         try {
-            TestManagers.await("iperf3 in B to listen", Duration.ofSeconds(10),
-                    () -> bed.run(1, "bash", "-c", "ss -ltn | grep -c ':5201 ' || true").strip().equals("1"));
+            Hosts.awaitListening(bed, 1, "tcp", 5201);
             Process client = bed.inHost(0, "iperf3", "--client", bed.address(1), "--bytes", String.valueOf(bytes),
                     "--connect-timeout", "5000", "--json").redirectErrorStream(true).start();
             String json = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -199,9 +188,5 @@ class NamespaceChainTest {
         }
         assertThat(tshark.exitValue()).as("tshark read %s without complaint", pcap).isZero();
         return lines;
-    }
-
-    private static String sha256(byte[] data) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 }
