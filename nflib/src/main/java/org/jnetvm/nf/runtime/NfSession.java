@@ -2,6 +2,8 @@ package org.jnetvm.nf.runtime;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionDescriptor;
 import org.jnetvm.nf.NetworkFunction;
@@ -57,23 +59,19 @@ public final class NfSession implements AutoCloseable {
     public static NfSession open(NetworkFunction nf, Settings settings, DirectOutput direct) throws IOException {
         NfRuntime[] runtime = new NfRuntime[1];
         ControlClient[] self = new ControlClient[1];
+        // A message can arrive between the manager's reply and the moment the loop exists (a stop
+        // at the manager's shutdown): it is kept and carried out once the loop exists, not lost.
+        List<ControlMessage> early = new ArrayList<>();
         ControlClient client = ControlClient.connect(settings.socket(), message -> {
-            NfRuntime r = runtime[0];
-            if (r == null) {
-                return;
-            }
-            switch (message) {
-                case ControlMessage.Stop s -> r.requestStop();
-                case ControlMessage.Pause p -> {
-                    r.paused(true);
-                    report(self[0], ControlMessage.NfState.PAUSED);
+            NfRuntime r;
+            synchronized (early) {
+                r = runtime[0];
+                if (r == null) {
+                    early.add(message);
+                    return;
                 }
-                case ControlMessage.Resume p -> {
-                    r.paused(false);
-                    report(self[0], ControlMessage.NfState.RUNNING);
-                }
-                default -> LOG.warn("unexpected control message from the manager: {}", message);
             }
+            carryOut(message, r, self[0]);
         });
         self[0] = client;
         Region region = null;
@@ -82,11 +80,22 @@ public final class NfSession implements AutoCloseable {
                     RegionDescriptor.LAYOUT_VERSION);
             region = Region.map(Path.of(registered.regionPath()));
             NfRuntime.Hop hop = region.hopMode() == RegionDescriptor.HOP_MANAGER ? NfRuntime.Hop.MANAGER : NfRuntime.Hop.DIRECT;
-            runtime[0] = new NfRuntime(nf, region, registered.slot(), registered.serviceId(), registered.instanceId(),
-                    new NfRuntime.Options(settings.burst(), hop, NfRuntime.Options.defaults().sleepTimeoutNanos(),
-                            registered.capture() == null ? null : Path.of(registered.capture()), direct));
+            NfRuntime created = new NfRuntime(nf, region, registered.slot(), registered.serviceId(),
+                    registered.instanceId(), new NfRuntime.Options(settings.burst(), hop,
+                    NfRuntime.Options.defaults().sleepTimeoutNanos(),
+                    registered.capture() == null ? null : Path.of(registered.capture()), direct));
+            synchronized (early) {
+                runtime[0] = created;
+            }
             client.disconnected().thenRun(runtime[0]::requestStop);
             runtime[0].onStopping(() -> report(client, ControlMessage.NfState.STOPPING));
+            List<ControlMessage> pending;
+            synchronized (early) {
+                pending = List.copyOf(early);
+            }
+            for (ControlMessage message : pending) {
+                carryOut(message, runtime[0], client);
+            }
             return new NfSession(client, region, runtime[0], registered);
         } catch (IOException | RuntimeException e) {
             client.close();
@@ -94,6 +103,21 @@ public final class NfSession implements AutoCloseable {
                 region.close();
             }
             throw e;
+        }
+    }
+
+    private static void carryOut(ControlMessage message, NfRuntime r, ControlClient client) {
+        switch (message) {
+            case ControlMessage.Stop s -> r.requestStop();
+            case ControlMessage.Pause p -> {
+                r.paused(true);
+                report(client, ControlMessage.NfState.PAUSED);
+            }
+            case ControlMessage.Resume p -> {
+                r.paused(false);
+                report(client, ControlMessage.NfState.RUNNING);
+            }
+            default -> LOG.warn("unexpected control message from the manager: {}", message);
         }
     }
 
