@@ -21,6 +21,7 @@ import org.jnetvm.core.table.PortTable;
 import org.jnetvm.core.table.ServiceTable;
 import org.jnetvm.core.table.ThreadDescriptor;
 import org.jnetvm.core.table.ThreadTable;
+import org.jnetvm.manager.config.ChainsConfig;
 import org.jnetvm.manager.config.HopMode;
 import org.jnetvm.manager.config.ManagerConfig;
 import org.jnetvm.manager.config.NfConfig;
@@ -39,6 +40,7 @@ import org.jnetvm.manager.port.PcapOutPort;
 import org.jnetvm.manager.port.Port;
 import org.jnetvm.manager.port.SinkPort;
 import org.jnetvm.manager.port.TapPort;
+import org.jnetvm.manager.flow.FlowDirector;
 import org.jnetvm.manager.rx.DefaultChain;
 import org.jnetvm.manager.rx.RxAgent;
 import org.jnetvm.manager.tx.PortTransmitter;
@@ -73,9 +75,11 @@ public final class Manager implements AutoCloseable {
     private final StatsReader stats;
     private final NfTable nfs;
     private final DefaultChain defaultChain = new DefaultChain();
+    private final FlowDirector flows;
 
     private Manager(ManagerConfig config, Region region, Port[] ports, NfRegistry registry, ControlServer control,
-                    NfLauncher launcher) {
+                    NfLauncher launcher, FlowDirector flows) {
+        this.flows = flows;
         this.config = config;
         this.region = region;
         this.ports = ports;
@@ -112,6 +116,8 @@ public final class Manager implements AutoCloseable {
                 .maxChainLength(r.maxChainLength())
                 .portCount(Math.max(1, config.ports().size()))
                 .threadCount(threadCount)
+                .flowEntries(config.flows().entries())
+                .flowRules(config.flows().maxRules())
                 // one pool cache per NF and per manager thread, with room for in-process NF hosts
                 .cacheCount(Math.min(4096, r.nfSlots() + threadCount + 8))
                 .build();
@@ -129,6 +135,19 @@ public final class Manager implements AutoCloseable {
             int chainId = 1;
             for (Map.Entry<String, List<Integer>> e : config.namedChainIds().entrySet()) {
                 chains.set(chainId++, e.getKey(), toArray(e.getValue()));
+            }
+            List<String> chainNames = new ArrayList<>();
+            chainNames.add(ChainsConfig.DEFAULT_NAME);
+            chainNames.addAll(config.namedChainIds().keySet());
+            Map<String, Integer> serviceIds = new java.util.HashMap<>();
+            for (ServiceConfig s : config.services()) {
+                serviceIds.put(s.name(), s.id());
+                serviceIds.put(String.valueOf(s.id()), s.id());
+            }
+            FlowDirector flows = new FlowDirector(region, chainNames, serviceIds, config.flows().idleTimeoutMs());
+            opened.add(flows);
+            for (var rule : config.flows().rules()) {
+                flows.add(rule); // checked by the config loader already
             }
             PortTable portTable = new PortTable(region);
             Port[] ports = new Port[config.ports().size()];
@@ -155,7 +174,7 @@ public final class Manager implements AutoCloseable {
             opened.add(control);
             NfLauncher launcher = new NfLauncher(config.controlSocket(), logDirectory(r.name()));
             opened.add(launcher);
-            Manager manager = new Manager(config, region, ports, registry, control, launcher);
+            Manager manager = new Manager(config, region, ports, registry, control, launcher, flows);
             manager.startThreads(rx, tx, threads);
             opened.clear();
             LOG.info("manager up: region {} ({} buffers{}), control socket {}, {} port(s), {} rx + {} tx threads, hop {}",
@@ -352,6 +371,11 @@ public final class Manager implements AutoCloseable {
         defaultChain.id(id);
     }
 
+    /** The flow director: rules (add, remove, list), single-flow steering, the flow table's counters. */
+    public FlowDirector flows() {
+        return flows;
+    }
+
     /** All counters now. */
     public StatsSnapshot stats() {
         return stats.snapshot();
@@ -385,6 +409,7 @@ public final class Manager implements AutoCloseable {
         txRunners.forEach(AgentRunner::close);
         control.close();
         registry.close();
+        flows.close();
         for (Port port : ports) {
             port.close();
         }

@@ -27,7 +27,18 @@ public final class ThreadsBench {
     private ThreadsBench() {
     }
 
-    static String config(String name, int rx, int tx, boolean rxOnly) {
+    /**
+     * With {@code flowRule}, RX-only runs get one flow rule that no generated (UDP) packet matches:
+     * the flow director is active, so every packet is parsed and probed in the exact-match cache
+     * (each of the 256 flows' first packet also tries the rule), and still takes the default chain.
+     */
+    static String config(String name, int rx, int tx, boolean rxOnly, boolean flowRule) {
+        if (rxOnly && flowRule) {
+            return config(name, rx, tx, true, false) + """
+                    flows:
+                      rules: [{protocol: tcp, drop: true}]
+                    """;
+        }
         if (rxOnly) {
             // No chain: each RX thread makes packets and drops them (no_chain) — the RX path alone.
             return """
@@ -57,8 +68,14 @@ public final class ThreadsBench {
 
     /** Runs one configuration; never throws for a failed run. */
     public static Result run(int rx, int tx, boolean rxOnly, long warmupMillis, int windows, PrintStream progress) {
+        return run(rx, tx, rxOnly, false, warmupMillis, windows, progress);
+    }
+
+    /** As {@link #run(int, int, boolean, long, int, PrintStream)}, RX-only runs optionally with a flow rule. */
+    public static Result run(int rx, int tx, boolean rxOnly, boolean flowRule, long warmupMillis, int windows,
+                             PrintStream progress) {
         String name = BenchManager.uniqueName("threads-" + rx + "x" + tx);
-        try (BenchManager m = BenchManager.start(name, config(name, rx, tx, rxOnly))) {
+        try (BenchManager m = BenchManager.start(name, config(name, rx, tx, rxOnly, flowRule))) {
             m.checkAlive();
             Thread.sleep(warmupMillis);
             CpuShare.Sample cpuBefore = CpuShare.now();

@@ -20,6 +20,8 @@ public enum AreaKind {
     PORTS(9),
     /** One block per manager data-plane thread: liveness, drops, per-port tx counters (see ThreadDescriptor). */
     THREADS(10),
+    /** The flow director's rules and exact-match flow entries (see FlowTableDescriptor). */
+    FLOWS(11),
     /** Packet buffers (see PacketBufferDescriptor). Last, so that huge pages back them whole. */
     BUFFERS(4);
 

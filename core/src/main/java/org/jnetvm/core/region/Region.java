@@ -166,6 +166,8 @@ public final class Region implements AutoCloseable {
         s.set(JAVA_INT, MAX_CHAIN_LENGTH_OFFSET, layout.maxChainLength());
         s.set(JAVA_INT, PORT_COUNT_OFFSET, layout.portCount());
         s.set(JAVA_INT, THREAD_COUNT_OFFSET, layout.threadCount());
+        s.set(JAVA_INT, FLOW_ENTRIES_OFFSET, layout.flowEntries());
+        s.set(JAVA_INT, FLOW_RULES_OFFSET, layout.flowRules());
         byte[] nameBytes = spec.name().getBytes(StandardCharsets.UTF_8);
         MemorySegment.copy(nameBytes, 0, s, JAVA_BYTE, NAME_OFFSET, nameBytes.length);
         int i = 0;
@@ -203,6 +205,7 @@ public final class Region implements AutoCloseable {
             MpmcRing.format(s, layout.nfRxRingOffset(slot), layout.ringCapacity());
             SpscRing.format(s, layout.nfTxRingOffset(slot), layout.ringCapacity());
         }
+        new org.jnetvm.core.flow.FlowTable(this).format(); // zero-filled: no rules, every entry EMPTY
         // Ready last, with release: a mapper that sees READY sees everything above.
         STATE.setRelease(s, (long) STATE_OFFSET, STATE_READY);
     }
@@ -291,7 +294,8 @@ public final class Region implements AutoCloseable {
                     s.get(JAVA_INT, RING_CAPACITY_OFFSET), s.get(JAVA_INT, NF_SLOTS_OFFSET),
                     s.get(JAVA_INT, SERVICE_COUNT_OFFSET), s.get(JAVA_INT, MAX_INSTANCES_OFFSET),
                     s.get(JAVA_INT, CHAIN_COUNT_OFFSET), s.get(JAVA_INT, MAX_CHAIN_LENGTH_OFFSET),
-                    s.get(JAVA_INT, PORT_COUNT_OFFSET), s.get(JAVA_INT, THREAD_COUNT_OFFSET)));
+                    s.get(JAVA_INT, PORT_COUNT_OFFSET), s.get(JAVA_INT, THREAD_COUNT_OFFSET),
+                    s.get(JAVA_INT, FLOW_ENTRIES_OFFSET), s.get(JAVA_INT, FLOW_RULES_OFFSET)));
         } catch (IllegalArgumentException e) {
             throw new RegionException(path, "sizes", "header sizes are invalid: " + e.getMessage());
         }

@@ -31,7 +31,8 @@ package org.jnetvm.core.region;
  *   108    port count                int
  *   112    thread count              int      manager threads with counter blocks
  *   116    hop mode                  int      {@link #HOP_DIRECT} or {@link #HOP_MANAGER}: who routes what an NF handled
- *   120    (reserved up to 128)
+ *   120    flow entries              int      exact-match flow slots (a power of two)
+ *   124    flow rules                int      flow director rules
  *   128    region name               64 B     UTF-8, NUL padded
  *   192    (reserved up to 256)
  *   256    area table                {@link #AREA_MAX} entries of {@link #AREA_ENTRY_LENGTH} bytes:
@@ -44,7 +45,7 @@ public final class RegionDescriptor {
     /** "JNETVMRG" in ASCII, big-endian. */
     public static final long MAGIC = 0x4A4E4554564D5247L;
     /** Bump whenever any shared layout (header, ring, pool, buffer, metadata) changes. */
-    public static final int LAYOUT_VERSION = 3;
+    public static final int LAYOUT_VERSION = 4;
     public static final int HEADER_LENGTH = 4096;
     public static final int AREA_ALIGNMENT = 4096;
 
@@ -74,6 +75,8 @@ public final class RegionDescriptor {
     public static final int PORT_COUNT_OFFSET = 108;
     public static final int THREAD_COUNT_OFFSET = 112;
     public static final int HOP_MODE_OFFSET = 116;
+    public static final int FLOW_ENTRIES_OFFSET = 120;
+    public static final int FLOW_RULES_OFFSET = 124;
 
     /** NFs hand packets straight to the next NF's rx ring. */
     public static final int HOP_DIRECT = 0;

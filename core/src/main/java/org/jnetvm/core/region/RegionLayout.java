@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import org.jnetvm.core.buffer.PacketBufferDescriptor;
+import org.jnetvm.core.flow.FlowTableDescriptor;
 import org.jnetvm.core.pool.PoolCacheDescriptor;
 import org.jnetvm.core.ring.RingDescriptor;
 import org.jnetvm.core.table.ChainDescriptor;
@@ -65,6 +66,8 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
         offset = place(areas, AreaKind.CHAINS, offset, chainStride * spec.chainCount());
         offset = place(areas, AreaKind.PORTS, offset, (long) PortDescriptor.STRIDE * spec.portCount());
         offset = place(areas, AreaKind.THREADS, offset, threadStride * spec.threadCount());
+        offset = place(areas, AreaKind.FLOWS, offset,
+                FlowTableDescriptor.length(spec.flowEntries(), spec.flowRules()));
         offset = place(areas, AreaKind.BUFFERS, offset, (long) stride * spec.bufferCount());
         return new RegionLayout(spec, stride, freeRingCapacity, ringStride, cacheStride, rxLength, nfRingsStride,
                 serviceStride, chainStride, threadStride, areas, offset);
@@ -94,6 +97,8 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
     public int maxChainLength() { return spec.maxChainLength(); }
     public int portCount() { return spec.portCount(); }
     public int threadCount() { return spec.threadCount(); }
+    public int flowEntries() { return spec.flowEntries(); }
+    public int flowRules() { return spec.flowRules(); }
 
     /** Offset of general-purpose ring {@code i}. */
     public long ringOffset(int i) {

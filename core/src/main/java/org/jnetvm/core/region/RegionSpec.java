@@ -24,11 +24,13 @@ import org.jnetvm.core.util.Align;
  * @param maxChainLength services one chain can name
  * @param portCount     ports the manager can open
  * @param threadCount   manager data-plane threads that keep counters (rx, tx, reclaimer)
+ * @param flowEntries   exact-match flow entries of the flow director (a power of two)
+ * @param flowRules     flow director rules
  */
 public record RegionSpec(String name, Path directory, int bufferCount, int headroom, int dataRoom,
                          int cacheCount, int cacheCapacity, int ringCount, int ringCapacity,
                          int nfSlots, int serviceCount, int maxInstances, int chainCount,
-                         int maxChainLength, int portCount, int threadCount) {
+                         int maxChainLength, int portCount, int threadCount, int flowEntries, int flowRules) {
 
     public static final int MAX_BUFFERS = 1 << 26;
 
@@ -51,6 +53,9 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         check(maxChainLength >= 1 && maxChainLength <= 255, "maxChainLength", maxChainLength, "1..255");
         check(portCount >= 1 && portCount <= 1024, "portCount", portCount, "1..1024");
         check(threadCount >= 1 && threadCount <= 256, "threadCount", threadCount, "1..256");
+        check(Align.isPowerOfTwo(flowEntries) && flowEntries >= 64 && flowEntries <= 1 << 24, "flowEntries",
+                flowEntries, "a power of two in 64..2^24");
+        check(flowRules >= 1 && flowRules <= 65536, "flowRules", flowRules, "1..65536");
     }
 
     private static void check(boolean ok, String field, Object value, String expected) {
@@ -66,7 +71,7 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
     /**
      * Mutable builder with defaults: 16 Ki buffers of 2048 B, 64 caches of 256, 64 rings of 1024,
      * 256 NF slots, 64 services of up to 32 instances, 64 chains of up to 16 services,
-     * 16 ports, 32 manager threads.
+     * 16 ports, 32 manager threads, 16 Ki flow entries and 256 flow rules.
      */
     public static final class Builder {
         private final String name;
@@ -85,6 +90,8 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         private int maxChainLength = 16;
         private int portCount = 16;
         private int threadCount = 32;
+        private int flowEntries = 16 * 1024;
+        private int flowRules = 256;
 
         private Builder(String name) {
             this.name = name;
@@ -106,10 +113,13 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         public Builder portCount(int portCount) { this.portCount = portCount; return this; }
         public Builder threadCount(int threadCount) { this.threadCount = threadCount; return this; }
 
+        public Builder flowEntries(int flowEntries) { this.flowEntries = flowEntries; return this; }
+        public Builder flowRules(int flowRules) { this.flowRules = flowRules; return this; }
+
         public RegionSpec build() {
             return new RegionSpec(name, directory, bufferCount, headroom, dataRoom,
                     cacheCount, cacheCapacity, ringCount, ringCapacity, nfSlots, serviceCount, maxInstances,
-                    chainCount, maxChainLength, portCount, threadCount);
+                    chainCount, maxChainLength, portCount, threadCount, flowEntries, flowRules);
         }
     }
 }

@@ -44,6 +44,11 @@ import org.jnetvm.core.table.ThreadTable;
 public final class Router {
     /** Marks a chain position "before the first service": what an RX thread writes. */
     public static final int ENTRY_POSITION = 0xFFFF;
+    /**
+     * Chain position of a packet sent to one service (TONF) at entry, by the flow director: its
+     * NEXT is past any chain's end (chain_end); the service decides where it goes (OUT, TONF).
+     */
+    public static final int SERVICE_ONLY_POSITION = 0xFFFE;
 
     private static final int PORT_KEY_BASE = -1;
     private static final int DROP_KEY_BASE = -1_000_000;

@@ -32,7 +32,9 @@ public enum DropReason {
      * The kernel dropped a frame meant for a port before the port read it: the port's receive
      * ring was full because its RX thread fell behind (AF_PACKET's PACKET_STATISTICS tp_drops).
      */
-    KERNEL_DROP(11, "kernel_drop");
+    KERNEL_DROP(11, "kernel_drop"),
+    /** The flow director dropped the packet at entry: a rule or an NF's steer said so for its flow. */
+    FLOW_DROP(12, "flow_drop");
 
     /** Counter slots reserved for reasons in every counter block. */
     public static final int SLOTS = 16;

@@ -56,7 +56,8 @@ public final class ConfigLoader {
                     ServiceConfig.DEFAULTS,
                     ChainsConfig.DEFAULTS,
                     NfConfig.DEFAULTS,
-                    ApiConfig.DEFAULTS))
+                    ApiConfig.DEFAULTS,
+                    FlowsConfig.DEFAULTS))
             .build();
 
     private ConfigLoader() {

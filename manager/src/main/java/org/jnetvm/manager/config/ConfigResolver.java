@@ -61,6 +61,11 @@ final class ConfigResolver {
             new Bound<>("count", PortConfig::count, 0, 2_000_000_000),
             new Bound<>("queues", PortConfig::queues, 1, 64));
 
+    private static final List<Bound<FlowsConfig>> FLOWS = List.of(
+            new Bound<>("entries", FlowsConfig::entries, 64, 16_777_216),
+            new Bound<>("maxRules", FlowsConfig::maxRules, 1, 65_536),
+            new Bound<>("idleTimeoutMs", FlowsConfig::idleTimeoutMs, 10, 86_400_000));
+
     private ConfigResolver() {
     }
 
@@ -76,8 +81,10 @@ final class ConfigResolver {
         List<ServiceConfig> services = resolveServices(config.services(), config.nfs(), region);
         checkChains(config.chains(), services, region);
         checkApi(config.api());
+        checkFlows(config.flows(), config.chains(), services);
         return new ManagerConfig(region, config.control(), config.threads(), config.hop(),
-                config.heartbeatTimeoutMs(), config.ports(), services, config.chains(), config.nfs(), config.api());
+                config.heartbeatTimeoutMs(), config.ports(), services, config.chains(), config.nfs(), config.api(),
+                config.flows());
     }
 
     private static void checkCpus(ThreadsConfig threads) {
@@ -428,6 +435,42 @@ final class ConfigResolver {
             }
             taken.set(id);
             return id;
+        }
+    }
+
+    /** Sizes, then each rule as the flow director would take it (names, fields, conflicts between them). */
+    private static void checkFlows(FlowsConfig flows, ChainsConfig chains, List<ServiceConfig> services) {
+        checkAll("flows", flows, FLOWS);
+        if (Integer.bitCount(flows.entries()) != 1) {
+            throw new ConfigException("flows.entries", flows.entries() + " is not a power of two; use "
+                    + Integer.highestOneBit(flows.entries()) + " or " + (Integer.highestOneBit(flows.entries()) << 1));
+        }
+        if (flows.rules().size() > flows.maxRules()) {
+            throw new ConfigException(FieldPath.index("flows.rules", flows.maxRules()), flows.rules().size()
+                    + " rules, but flows.maxRules is " + flows.maxRules() + "; raise it");
+        }
+        List<String> chainNames = new java.util.ArrayList<>();
+        chainNames.add(ChainsConfig.DEFAULT_NAME);
+        chainNames.addAll(chains.named().keySet());
+        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        for (ServiceConfig s : services) {
+            ids.put(s.name(), s.id());
+            ids.put(String.valueOf(s.id()), s.id());
+        }
+        var names = new org.jnetvm.manager.flow.FlowRuleResolver(chainNames, ids);
+        List<org.jnetvm.core.flow.FlowRule> checked = new java.util.ArrayList<>();
+        for (int i = 0; i < flows.rules().size(); i++) {
+            String at = FieldPath.index("flows.rules", i);
+            if (flows.rules().get(i) == null) {
+                throw new ConfigException(at, "empty rule; give match fields and chain, service or drop: true");
+            }
+            try {
+                var rule = names.resolve(flows.rules().get(i));
+                names.checkConflicts(checked, rule, id -> FieldPath.index("flows.rules", id - 1));
+                checked.add(rule.withId(i + 1));
+            } catch (org.jnetvm.core.flow.FlowRuleException e) {
+                throw new ConfigException(FieldPath.key(at, e.field()), e.getMessage());
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ import java.util.SequencedMap;
  * @param chains             the chains, services by reference
  * @param nfs                the NFs the manager starts itself
  * @param api                the REST API, dashboard and metrics endpoint
+ * @param flows              the flow director: table size, idle timeout, rules
  */
 public record ManagerConfig(
         RegionConfig region,
@@ -33,7 +34,8 @@ public record ManagerConfig(
         List<ServiceConfig> services,
         ChainsConfig chains,
         List<NfConfig> nfs,
-        ApiConfig api) {
+        ApiConfig api,
+        FlowsConfig flows) {
 
     /** The config of a manager started without a file; also what each absent top-level key means. */
     static final ManagerConfig DEFAULTS = new ManagerConfig(
@@ -46,7 +48,8 @@ public record ManagerConfig(
             List.of(),
             ChainsConfig.DEFAULTS,
             List.of(),
-            ApiConfig.DEFAULTS);
+            ApiConfig.DEFAULTS,
+            FlowsConfig.DEFAULTS);
 
     public ManagerConfig {
         Objects.requireNonNull(region, "region");
@@ -58,11 +61,12 @@ public record ManagerConfig(
         Objects.requireNonNull(chains, "chains");
         nfs = List.copyOf(nfs);
         Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(flows, "flows");
     }
 
     /** This config with {@code api} in place of its own (tests, the demo's --api-port). */
     public ManagerConfig withApi(ApiConfig api) {
-        return new ManagerConfig(region, control, threads, hop, heartbeatTimeoutMs, ports, services, chains, nfs, api);
+        return new ManagerConfig(region, control, threads, hop, heartbeatTimeoutMs, ports, services, chains, nfs, api, flows);
     }
 
     /**

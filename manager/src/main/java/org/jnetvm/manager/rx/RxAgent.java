@@ -2,6 +2,10 @@ package org.jnetvm.manager.rx;
 
 import org.jnetvm.core.buffer.Action;
 import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.flow.FlowClassifier;
+import org.jnetvm.core.flow.FlowTable;
+import org.jnetvm.core.flow.FlowTarget;
+import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.core.idle.IdleStrategy;
 import org.jnetvm.core.idle.PollIdleStrategy;
 import org.jnetvm.core.pool.PacketPool;
@@ -21,9 +25,12 @@ import org.slf4j.LoggerFactory;
 import org.jnetvm.manager.port.Port;
 
 /**
- * The manager's receive path: reads bursts from its ports, classifies each packet (the
- * {@link DefaultChain} for now; the flow director will choose per flow), and hands it to the first
- * service of its chain through the {@link Router}. Each port is read by exactly one RxAgent.
+ * The manager's receive path: reads bursts from its ports, classifies each packet with the flow
+ * director ({@link FlowClassifier}: its flow's entry, else the rules, else the {@link DefaultChain}),
+ * and hands it to the first service of its chain (or the service its flow is steered to) through
+ * the {@link Router}; flows steered to drop are counted as flow_drop. While the director has
+ * neither rules nor entries (one check per burst), packets take the default chain without a parse.
+ * Each port is read by exactly one RxAgent.
  */
 public final class RxAgent implements Agent {
     /** How often the ports' own drop counts (and the kernel's) are published: a system call each. */
@@ -44,6 +51,8 @@ public final class RxAgent implements Agent {
     private final PacketMeta meta;
     private final int[] burst;
     private final DefaultChain defaultChain;
+    private final FlowClassifier classifier;
+    private final int[] drops;
     private long nextPublish;
     private Poll poll;
     private final PortTransmitter transmitter;
@@ -72,7 +81,9 @@ public final class RxAgent implements Agent {
         this.router = Router.ofManagerThread(region, new NfTable(region), cache, (port, idx, off, n) -> 0, threadIndex,
                 portCount, burstSize);
         this.burst = new int[burstSize];
+        this.drops = new int[burstSize];
         this.defaultChain = defaultChain;
+        this.classifier = new FlowClassifier(new FlowTable(region), region.segment());
     }
 
     /**
@@ -187,16 +198,49 @@ public final class RxAgent implements Agent {
             }
             long bytes = 0;
             int chain = defaultChain.id();
-            for (int i = 0; i < n; i++) {
-                PacketMeta m = meta.wrap(burst[i]);
-                bytes += m.dataLength();
-                m.chainId(chain).chainIndex(Router.ENTRY_POSITION).action(Action.NEXT);
+            int kept = n;
+            if (classifier.beginBurst()) {
+                kept = 0;
+                int dropped = 0;
+                for (int i = 0; i < n; i++) {
+                    PacketMeta m = meta.wrap(burst[i]);
+                    bytes += m.dataLength();
+                    if (steer(m, classifier.classify(m), chain)) {
+                        burst[kept++] = burst[i];
+                    } else {
+                        drops[dropped++] = burst[i];
+                    }
+                }
+                if (dropped > 0) {
+                    router.drop(drops, 0, dropped, DropReason.FLOW_DROP); // counted with the burst's flush
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    PacketMeta m = meta.wrap(burst[i]);
+                    bytes += m.dataLength();
+                    m.chainId(chain).chainIndex(Router.ENTRY_POSITION).action(Action.NEXT);
+                }
             }
             portTable.countRx(portIds[p], n, bytes);
-            router.route(burst, n);
+            router.route(burst, kept);
             work += n;
         }
         return work;
+    }
+
+    /** Stamps {@code m} for its flow's target; false if the flow is dropped at entry. */
+    private static boolean steer(PacketMeta m, int target, int defaultChain) {
+        switch (FlowTarget.kind(target)) {
+            case FlowTarget.KIND_CHAIN -> m.chainId(FlowTarget.value(target)).chainIndex(Router.ENTRY_POSITION)
+                    .action(Action.NEXT);
+            case FlowTarget.KIND_SERVICE -> m.chainId(defaultChain).chainIndex(Router.SERVICE_ONLY_POSITION)
+                    .action(Action.TONF).destination(FlowTarget.value(target));
+            case FlowTarget.KIND_DROP -> {
+                return false;
+            }
+            default -> m.chainId(defaultChain).chainIndex(Router.ENTRY_POSITION).action(Action.NEXT);
+        }
+        return true;
     }
 
     private void publishPortCounters() {

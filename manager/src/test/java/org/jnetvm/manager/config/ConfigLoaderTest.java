@@ -62,7 +62,9 @@ class ConfigLoaderTest {
                 List.of(new NfConfig("basic_monitor", "monitor", 1, false, List.of()),
                         new NfConfig("org.example.Firewall", "firewall", 2, true,
                                 List.of("--rules", "/etc/jnetvm/fw.rules"))),
-                new ApiConfig(true, "127.0.0.1", 8080, null)));
+                new ApiConfig(true, "127.0.0.1", 8080, null),
+                new FlowsConfig(16_384, 256, 30_000, List.of(new org.jnetvm.manager.flow.FlowRuleSpec(10, "tcp", null,
+                        "10.0.0.0/8", null, "80-443", "web", null, null)))));
         assertThat(config.defaultChainIds()).containsExactly(1);
         assertThat(config.namedChainIds()).containsExactly(Map.entry("web", List.of(1, 2, 3)));
         assertThat(config.service("firewall")).isEqualTo(new ServiceConfig(3, "firewall"));
@@ -85,6 +87,37 @@ class ConfigLoaderTest {
         assertThat(config.hop()).isEqualTo(HopMode.MANAGER);
         assertThat(config.region().buffers()).isEqualTo(16_384);
         assertThat(config.controlSocket()).isEqualTo(Path.of("/tmp/jnetvm-lab.sock"));
+    }
+
+    @Test
+    void aMalformedFlowRuleIsRefusedAtItsField() {
+        String head = """
+                services: [{id: 1, name: mon}]
+                chains: {default: [mon], named: {alt: [mon]}}
+                flows:
+                  rules:
+                    - {dst: 10.0.0.0/8, chain: alt}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(head + "    - {src: 10.1.2.3/8, chain: alt}\n", FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.field()).isEqualTo("flows.rules[1].src");
+                    assertThat(e.line()).isEqualTo(6);
+                })
+                .hasMessageContaining("bits set beyond its prefix length 8");
+        assertThatThrownBy(() -> ConfigLoader.parse(head + "    - {dstPort: 90-80, chain: alt}\n", FILE))
+                .hasMessageContaining("flows.rules[1].dstPort").hasMessageContaining("'90-80' is not a port");
+        assertThatThrownBy(() -> ConfigLoader.parse(head + "    - {protocol: tcp, chain: nowhere}\n", FILE))
+                .hasMessageContaining("no chain is named 'nowhere'");
+        assertThatThrownBy(() -> ConfigLoader.parse(head + "    - {protocol: tcp}\n", FILE))
+                .hasMessageContaining("missing; say where the flow goes");
+        assertThatThrownBy(() -> ConfigLoader.parse(head + "    - {dst: 10.1.0.0/16, drop: true}\n", FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.field()).isEqualTo("flows.rules[1].priority"))
+                .hasMessageContaining("overlaps flows.rules[0]").hasMessageContaining("same priority 0");
+        assertThatThrownBy(() -> ConfigLoader.parse(head.replace("rules:", "entries: 1000\n  rules:"), FILE))
+                .hasMessageContaining("flows.entries").hasMessageContaining("not a power of two");
+
+        ManagerConfig ok = ConfigLoader.parse(head + "    - {priority: 5, dst: 10.1.0.0/16, service: mon}\n", FILE);
+        assertThat(ok.flows().rules()).hasSize(2);
     }
 
     @Test
@@ -137,7 +170,7 @@ class ConfigLoaderTest {
 
         assertLocated(e, 2, "port");
         assertThat(e.detail()).isEqualTo("unknown field 'port' in the top level; known fields: api, chains, control,"
-                + " heartbeatTimeoutMs, hop, nfs, ports, region, services, threads; fix the spelling or remove it");
+                + " flows, heartbeatTimeoutMs, hop, nfs, ports, region, services, threads; fix the spelling or remove it");
     }
 
     @Test
@@ -867,7 +900,7 @@ class ConfigLoaderTest {
     void aConfigBuiltInCodeIsCheckedByTheSameRulesWithoutAFile() {
         var config = new ManagerConfig(ConfigLoader.defaults().region(), new ControlConfig(null),
                 new ThreadsConfig(0, 1, List.of()), HopMode.DIRECT, 1000, List.of(), List.of(),
-                new ChainsConfig(List.of(), Map.of()), List.of(), ApiConfig.DEFAULTS);
+                new ChainsConfig(List.of(), Map.of()), List.of(), ApiConfig.DEFAULTS, FlowsConfig.DEFAULTS);
 
         assertThatThrownBy(() -> ConfigLoader.resolve(config))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
