@@ -2,6 +2,12 @@ package org.jnetvm.nf;
 
 import java.lang.foreign.MemorySegment;
 import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.flow.FlowTable;
+import org.jnetvm.core.flow.FlowTarget;
+import org.jnetvm.core.packet.FiveTuple;
+import org.jnetvm.core.packet.FlowHash;
+import org.jnetvm.core.packet.PacketParser;
+import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.stats.DropReason;
@@ -11,8 +17,9 @@ import org.jnetvm.core.table.PortTable;
 import org.jnetvm.core.table.ServiceTable;
 
 /**
- * What an NF can ask of the platform: who it is, its counters, services and ports by name,
- * and for NFs that make packets, buffers and a way to send them. Created by the runtime; use
+ * What an NF can ask of the platform: who it is, its counters, services, chains and ports by
+ * name, for NFs that make packets, buffers and a way to send them, and steering its flows
+ * ({@link #steerFlow}). Created by the runtime; use
  * it only from the NF's loop thread (the hooks and the handler).
  */
 public final class NfContext {
@@ -25,10 +32,16 @@ public final class NfContext {
     private final PortTable ports;
     private final Router router;
     private final PacketMeta meta;
+    private final FlowTable flows;
+    private final ChainTable chains;
+    private final PacketParser parser = new PacketParser();
+    private final FiveTuple tuple = new FiveTuple();
     private volatile boolean stopRequested;
 
     public NfContext(int slot, int serviceId, int instanceId, PacketPool pool, NfTable nfs, ServiceTable services,
-                     PortTable ports, Router router) {
+                     PortTable ports, Router router, FlowTable flows, ChainTable chains) {
+        this.flows = flows;
+        this.chains = chains;
         this.slot = slot;
         this.serviceId = serviceId;
         this.instanceId = instanceId;
@@ -51,6 +64,53 @@ public final class NfContext {
 
     public int instanceId() {
         return instanceId;
+    }
+
+    /** The id of the chain named {@code name} ("default" is chain 0), or -1. */
+    public int chainId(String name) {
+        for (int id = 0; id < chains.chainCount(); id++) {
+            if (chains.length(id) > 0 && chains.name(id).equals(name)) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Steers the flow of packet {@code i} for the rest of the flow: from the flow's next packet on,
+     * the manager's RX threads give its packets {@code target} at entry ({@link FlowTarget#chain},
+     * {@link FlowTarget#service} or {@link FlowTarget#drop}), whatever the flow rules say, until the
+     * flow is idle for the flow director's timeout. Writes the flow's exact-match entry in the
+     * region (lock-free, see {@link FlowTable}); the packet itself is not moved: route it with
+     * {@code burst} ({@link PacketBurst#toChain}, {@link PacketBurst#toService}, {@link PacketBurst#drop}).
+     * Call it before rewriting the packet's addresses or ports: the flow is the packet as it is now,
+     * in its direction. No allocation.
+     *
+     * @return false if the packet is not IP (no flow) or the flow table has no room (counted as full)
+     * @throws IllegalArgumentException if {@code target} names no chain or no service
+     */
+    public boolean steerFlow(PacketBurst burst, int i, int target) {
+        int value = FlowTarget.value(target);
+        switch (FlowTarget.kind(target)) {
+            case FlowTarget.KIND_CHAIN -> {
+                if (chains.length(value) == 0) {
+                    throw new IllegalArgumentException("no chain has id " + value);
+                }
+            }
+            case FlowTarget.KIND_SERVICE -> {
+                if (!services.valid(value)) {
+                    throw new IllegalArgumentException("no service has id " + value);
+                }
+            }
+            case FlowTarget.KIND_DROP -> { }
+            default -> throw new IllegalArgumentException("target " + target + " is not a chain, a service or drop");
+        }
+        if (burst.parse(i, parser) != PacketParser.OK || !tuple.extract(parser)) {
+            return false;
+        }
+        PacketMeta m = burst.meta(i);
+        int hash = (m.flags() & PacketMeta.FLAG_HASH_VALID) != 0 ? m.flowHash() : FlowHash.SYMMETRIC.hash(parser);
+        return flows.steer(tuple, hash, target);
     }
 
     /** The id of the service named {@code name} (or given by its decimal id), or -1. */

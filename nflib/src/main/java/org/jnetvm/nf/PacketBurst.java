@@ -84,6 +84,15 @@ public final class PacketBurst {
         meta.wrap(indices[i]).action(Action.TONF).destination(serviceId);
     }
 
+    /**
+     * Packet {@code i} moves to chain {@code chainId} and goes to its first service (with
+     * {@link NfContext#steerFlow} the rest of its flow follows it there at entry).
+     */
+    public void toChain(int i, int chainId) {
+        meta.wrap(indices[i]).chainId(chainId).chainIndex(org.jnetvm.core.route.Router.ENTRY_POSITION)
+                .action(Action.NEXT);
+    }
+
     /** Packet {@code i} leaves through port {@code port}. */
     public void out(int i, int port) {
         meta.wrap(indices[i]).action(Action.OUT).destination(port);

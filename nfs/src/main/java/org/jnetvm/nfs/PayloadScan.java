@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.flow.FlowTarget;
 import org.jnetvm.core.packet.L3Kind;
 import org.jnetvm.core.packet.PacketParser;
 import org.jnetvm.nf.NetworkFunction;
@@ -21,14 +22,18 @@ import picocli.CommandLine.Option;
 /**
  * Looks for any of a set of byte patterns in the payload of each IP packet (TCP/UDP payload;
  * for other protocols what follows their header) with one {@link AhoCorasick} automaton, and
- * drops or marks the packets where one occurs. Packets are scanned one by one: a pattern split
- * across two packets of a stream is not seen (no reassembly).
+ * drops, marks or steers the packets where one occurs. Packets are scanned one by one: a pattern
+ * split across two packets of a stream is not seen (no reassembly).
  *
  * <p>Mark: sets {@link PacketMeta#FLAG_MARKED} and writes the pattern's number (from 1) as an
  * int at the start of the metadata's user area, for the NFs after it.
+ *
+ * <p>Steer: the matching packet goes to {@code --steer-to} (a chain, a service, or drop), and so
+ * does the rest of its flow, at entry: the flow director's exact-match entry for the flow is
+ * written here ({@link NfContext#steerFlow}), so later packets of the flow never reach this NF.
  */
 @Command(name = "payload_scan", description = {"Searches IP payloads for byte patterns (Aho-Corasick, one table load"
-        + " per byte whatever the number of patterns) and drops or marks the packets that contain one.",
+        + " per byte whatever the number of patterns) and drops, marks or steers the packets that contain one.",
         "Patterns file: one pattern per line, taken literally (UTF-8, blanks included); lines starting with # and"
                 + " blank lines are skipped; binary patterns as hex:",
         "  GET /admin",
@@ -52,24 +57,33 @@ public final class PayloadScan implements NetworkFunction {
     @Option(names = "--ignore-case", description = "ASCII letters match in either case.")
     boolean ignoreCase;
 
-    @Option(names = "--action", defaultValue = "drop", paramLabel = "drop|mark", converter = VerdictConverter.class,
+    @Option(names = "--action", defaultValue = "drop", paramLabel = "drop|mark|steer", converter = VerdictConverter.class,
             description = {"drop: the packet is dropped; mark: it goes on with the metadata flag MARKED and the"
-                    + " pattern's number (from 1) in the first 4 bytes of the user area (default ${DEFAULT-VALUE}).",
-                    "steer (move the whole flow to another chain) is not available yet: TODO, it needs the flow"
-                            + " director of issue #5."})
+                    + " pattern's number (from 1) in the first 4 bytes of the user area; steer: the packet and the"
+                    + " rest of its flow go where --steer-to says (default ${DEFAULT-VALUE})."})
     Verdict action;
+
+    @Option(names = "--steer-to", paramLabel = "chain:NAME|service:NAME|drop",
+            description = {"With --action steer: where a matching flow goes from the matching packet on:",
+                    "a chain (its first service), a service (the flow then ends there unless it sends packets out),"
+                            + " or drop (dropped at entry by the manager, counted as flow_drop)."})
+    String steerTo;
 
     @Option(names = "--interval", defaultValue = "0", paramLabel = "SECONDS",
             description = "Print the counters and hits per pattern this often; 0: only when the NF stops (default ${DEFAULT-VALUE}).")
     double interval;
 
-    final NfCounters counters = new NfCounters("scanned", "matched", "not_scanned");
+    static final int STEERED = 3;
+    static final int STEER_FAILED = 4;
+
+    final NfCounters counters = new NfCounters("scanned", "matched", "not_scanned", "steered", "steer_failed");
     private final PacketParser parser = new PacketParser();
     private AhoCorasick automaton;
     private List<String> names;
     /** Packets in which pattern i was found first. */
     long[] hits;
     private boolean drop;
+    private int steerTarget = -1;
     private PeriodicTask report;
 
     @Override
@@ -90,6 +104,11 @@ public final class PayloadScan implements NetworkFunction {
         automaton = AhoCorasick.build(patterns, ignoreCase);
         hits = new long[patterns.size()];
         drop = action == Verdict.drop;
+        if (action == Verdict.steer) {
+            steerTarget = steerTarget(context, steerTo);
+        } else if (steerTo != null) {
+            throw new IllegalArgumentException("--steer-to goes with --action steer (the action is " + action + ")");
+        }
         report = PeriodicTask.report("payload_scan", interval, System.out, this::report);
     }
 
@@ -114,6 +133,15 @@ public final class PayloadScan implements NetworkFunction {
             hits[found]++;
             if (drop) {
                 burst.drop(i);
+            } else if (steerTarget >= 0) {
+                // The flow first (from its next packet on, RX sends it there), then this packet.
+                c[context.steerFlow(burst, i, steerTarget) ? STEERED : STEER_FAILED]++;
+                int value = FlowTarget.value(steerTarget);
+                switch (FlowTarget.kind(steerTarget)) {
+                    case FlowTarget.KIND_CHAIN -> burst.toChain(i, value);
+                    case FlowTarget.KIND_SERVICE -> burst.toService(i, value);
+                    default -> burst.drop(i);
+                }
             } else {
                 PacketMeta m = burst.meta(i);
                 m.flags(m.flags() | PacketMeta.FLAG_MARKED);
@@ -130,6 +158,27 @@ public final class PayloadScan implements NetworkFunction {
         }
     }
 
+    /** The flow target {@code --steer-to} names, checked against the region's chains and services. */
+    static int steerTarget(NfContext context, String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("--action steer needs --steer-to chain:NAME, service:NAME or drop");
+        }
+        if (text.equals("drop")) {
+            return FlowTarget.drop();
+        }
+        if (text.startsWith("chain:")) {
+            int id = context.chainId(text.substring(6));
+            if (id < 0) {
+                throw new IllegalArgumentException("--steer-to " + text + ": no chain has that name");
+            }
+            return FlowTarget.chain(id);
+        }
+        if (text.startsWith("service:")) {
+            return FlowTarget.service(Services.require(context, text.substring(8), "--steer-to"));
+        }
+        throw new IllegalArgumentException("--steer-to '" + text + "' is not chain:NAME, service:NAME or drop");
+    }
+
     String report() {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "payload_scan: %s (%d patterns, %d states)",
                 counters.format(), hits.length, automaton.states()));
@@ -142,18 +191,14 @@ public final class PayloadScan implements NetworkFunction {
         return s.toString();
     }
 
-    /** picocli: steer is refused while the options are parsed, saying why. */
+    /** picocli: the verdict by its name, with an error that lists them. */
     static final class VerdictConverter implements CommandLine.ITypeConverter<Verdict> {
         @Override
         public Verdict convert(String value) {
-            if (value.equals("steer")) {
-                throw new CommandLine.TypeConversionException("steer is not available yet: moving a flow to another"
-                        + " chain needs the flow director (issue #5); use drop or mark");
-            }
             try {
                 return Verdict.valueOf(value);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not drop or mark");
+                throw new CommandLine.TypeConversionException("'" + value + "' is not drop, mark or steer");
             }
         }
     }

@@ -80,9 +80,15 @@ final class NfHarness implements AutoCloseable {
         router = new Router(nfs, services, new ChainTable(region), pool.newMeta(), cache, (port, idx, off, n) -> 0,
                 Owner.ofSlot(0), portTable.portCount(), base + NfSlotDescriptor.DROPS_OFFSET,
                 base + NfSlotDescriptor.TX_PACKETS, BURST);
-        context = new NfContext(0, SERVICE, 0, pool, nfs, services, portTable, router);
+        context = new NfContext(0, SERVICE, 0, pool, nfs, services, portTable, router,
+                new org.jnetvm.core.flow.FlowTable(region), new ChainTable(region));
         meta = pool.newMeta();
         burst = new PacketBurst(indices, pool.newMeta(), region.segment());
+    }
+
+    /** The region's flow table (what an NF's steering wrote). */
+    org.jnetvm.core.flow.FlowTable flows() {
+        return new org.jnetvm.core.flow.FlowTable(region);
     }
 
     /** Starts {@code nf} (its init hook runs) with ports of these names, numbered from 0. */

@@ -79,10 +79,31 @@ class PayloadScanTest {
     }
 
     @Test
-    void steerIsRefusedSayingItNeedsTheFlowDirector() {
-        assertThatThrownBy(() -> scan("-p", "x", "--action", "steer"))
-                .isInstanceOf(CommandLine.ParameterException.class)
-                .hasMessageContaining("steer is not available yet").hasMessageContaining("flow director");
+    void steerSendsTheMatchingPacketAndWritesItsFlowsEntry() {
+        PayloadScan nf = scan("-p", "EVIL", "--action", "steer", "--steer-to", "service:under-test", "--interval", "0");
+        try (NfHarness h = NfHarness.start(nf)) {
+            List<NfHarness.Outcome> out = h.run(List.of(udp("fine"), udp("an EVIL one")), 0);
+            assertThat(out.get(0).forwarded()).isTrue();
+            assertThat(out.get(1).action()).isEqualTo(org.jnetvm.core.buffer.Action.TONF);
+            assertThat(out.get(1).destination()).isEqualTo(NfHarness.SERVICE);
+            assertThat(nf.counters.get("steered")).isEqualTo(1);
+            assertThat(h.flows().steered()).isEqualTo(1);
+            assertThat(h.flows().live()).as("the flow's exact-match entry").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void steerNeedsAKnownTarget() {
+        assertThatThrownBy(() -> scan("-p", "x", "--action", "stear"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("not drop, mark or steer");
+        for (String[] bad : new String[][] {{"--action", "steer"}, {"--action", "steer", "--steer-to", "chain:nowhere"},
+                {"--action", "steer", "--steer-to", "port:1"}, {"--action", "mark", "--steer-to", "drop"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("-p", "x"), java.util.Arrays.stream(bad))
+                    .toArray(String[]::new);
+            PayloadScan nf = scan(args);
+            assertThatThrownBy(() -> NfHarness.start(nf).close()).as(String.join(" ", bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("steer");
+        }
     }
 
     @Test

@@ -128,7 +128,8 @@ public final class NfRuntime implements Runnable {
                         : (port, idx, off, n) -> direct.transmit(port, idx, off, n, router()),
                 Owner.ofSlot(slot), ports.portCount(),
                 base + NfSlotDescriptor.DROPS_OFFSET, base + NfSlotDescriptor.TX_PACKETS, options.burst());
-        this.context = new NfContext(slot, serviceId, instanceId, pool, nfs, services, ports, router);
+        this.context = new NfContext(slot, serviceId, instanceId, pool, nfs, services, ports, router,
+                new org.jnetvm.core.flow.FlowTable(region), new ChainTable(region));
         this.indices = new int[options.burst()];
         this.burst = new PacketBurst(indices, meta, region.segment());
         this.capture = options.capture() == null ? null
