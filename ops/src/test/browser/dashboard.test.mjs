@@ -120,6 +120,23 @@ try {
       body: JSON.stringify({ chain: 0 }) });
   }
 
+  // Controls: a flow rule added through the page's form shows up in REST's list and on the page; removed again.
+  const before = (await rest('/api/v1/flows')).rules.length;
+  await page.fill('#flow-form input[name="priority"]', '7');
+  await page.fill('#flow-form input[name="protocol"]', 'udp');
+  await page.fill('#flow-form input[name="dst"]', '192.0.2.0/24');
+  await page.fill('#flow-form input[name="dst_port"]', '4000-4100');
+  await page.selectOption('#flow-form select[name="target"]', 'drop');
+  await page.click('#flow-form button');
+  const added = await until('REST to list the new rule', async () =>
+    (await rest('/api/v1/flows')).rules.find(r => r.dst === '192.0.2.0/24' && r.dst_port === '4000-4100'
+      && r.priority === 7 && r.protocol === 'udp' && r.drop === true));
+  check((await rest('/api/v1/flows')).rules.length === before + 1, `rule ${added.id} added from the page: ${added.description}`);
+  await until('the page to list the rule', async () => await page.isVisible(`#flows tr[data-rule="${added.id}"]`));
+  await page.click(`#flows tr[data-rule="${added.id}"] button.remove`);
+  await until('REST to drop the rule', async () => !(await rest('/api/v1/flows')).rules.some(r => r.id === added.id));
+  check(true, `rule ${added.id} removed from the page`);
+
   await until('the page to show it running', async () => await page.textContent(`tr[data-slot="${target.slot}"] .state`) === 'running');
   await until('the page to show the default chain back', async () => await page.inputValue('#default-chain') === 'default');
   const shown = await events();

@@ -87,7 +87,7 @@ public final class FlowRuleResolver {
     public String describe(FlowRule r) {
         StringBuilder s = new StringBuilder("priority ").append(r.priority());
         if (r.protocol() != FlowRule.ANY_PROTOCOL) {
-            s.append(" protocol ").append(r.protocol());
+            s.append(" protocol ").append(protocolName(r.protocol()));
         }
         if (r.srcLength() > 0) {
             s.append(" src ").append(prefixText(r.family(), r.srcHi(), r.srcLo(), r.srcLength()));
@@ -123,6 +123,18 @@ public final class FlowRuleResolver {
         int target = target(spec.chain(), spec.service(), spec.drop());
         return new FlowRule(0, priority, family, protocol, src[0], src[1], (int) src[2], dst[0], dst[1], (int) dst[2],
                 sp[0], sp[1], dp[0], dp[1], target);
+    }
+
+    /** "tcp", "udp", "icmp", "icmpv6", "any", or the number. */
+    public static String protocolName(int protocol) {
+        return switch (protocol) {
+            case FlowRule.ANY_PROTOCOL -> "any";
+            case PacketParser.PROTO_TCP -> "tcp";
+            case PacketParser.PROTO_UDP -> "udp";
+            case PacketParser.PROTO_ICMP -> "icmp";
+            case PacketParser.PROTO_ICMPV6 -> "icmpv6";
+            default -> Integer.toString(protocol);
+        };
     }
 
     private static int protocol(String text) {

@@ -9,15 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
+import org.jnetvm.core.flow.FlowRule;
+import org.jnetvm.core.flow.FlowRuleException;
+import org.jnetvm.core.flow.FlowTable;
 import org.jnetvm.core.stats.StatsSnapshot;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.ServiceTable;
 import org.jnetvm.manager.Manager;
 import org.jnetvm.manager.config.NfConfig;
+import org.jnetvm.manager.flow.FlowDirector;
+import org.jnetvm.manager.flow.FlowRuleSpec;
 import org.jnetvm.manager.nf.NfLauncher;
 import org.jnetvm.nf.runtime.NfCatalog;
 import org.jnetvm.nf.runtime.NfMain;
 import org.jnetvm.ops.metrics.PrometheusText;
+import org.jnetvm.ops.view.FlowRuleView;
+import org.jnetvm.ops.view.FlowRuleView.FlowTableView;
 import org.jnetvm.ops.view.StatsView;
 import org.jnetvm.ops.view.StatsView.NfView;
 import org.jnetvm.ops.view.StatsView.PortView;
@@ -54,7 +61,7 @@ final class ApiResources {
         links.put("region", manager.region().name());
         links.put("openapi", "/api/v1/openapi.json");
         links.put("resources", List.of("/api/v1/stats", "/api/v1/events", "/api/v1/ports", "/api/v1/services",
-                "/api/v1/nfs", "/api/v1/chains", "/api/v1/default-chain", "/api/v1/drops", "/api/v1/pool", "/metrics"));
+                "/api/v1/nfs", "/api/v1/chains", "/api/v1/default-chain", "/api/v1/flows", "/api/v1/drops", "/api/v1/pool", "/metrics"));
         links.put("dashboard", "/");
         ctx.json(links);
     }
@@ -242,6 +249,60 @@ final class ApiResources {
         return all.stream().filter(c -> c.name().equals(ref) || Integer.toString(c.id()).equals(ref)).findFirst()
                 .orElseThrow(() -> new ApiException(status, field, "no chain named '" + ref + "'; chains: "
                         + names(all.stream().map(c -> c.name() + " (" + c.id() + ")").toList())));
+    }
+
+    // ---- flow rules
+
+    /** GET /api/v1/flows: the rules in the order they are tried, and the flow table's counters. */
+    void flows(Context ctx) {
+        FlowDirector flows = manager.flows();
+        FlowTable table = flows.table();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rules", flows.rules().stream().map(r -> FlowRuleView.of(r, flows.names())).toList());
+        out.put("table", new FlowTableView(table.entryCapacity(), table.ruleCapacity(), table.live(),
+                table.inserted(), table.aged(), table.full(), table.steered()));
+        ctx.json(out);
+    }
+
+    /** GET /api/v1/flows/{id}. */
+    void flow(Context ctx) {
+        ctx.json(FlowRuleView.of(rule(ctx.pathParam("id")), manager.flows().names()));
+    }
+
+    /** POST /api/v1/flows {match fields, priority, chain|service|drop}: 201 with the rule, its id assigned. */
+    void addFlow(Context ctx) {
+        String example = "{\"protocol\": \"tcp\", \"dst\": \"10.0.0.0/8\", \"dst_port\": \"80\", \"chain\": \"web\"}";
+        JsonBody body = JsonBody.parse(ctx.contentType(), ctx.body(), example, false,
+                "priority", "protocol", "src", "dst", "src_port", "dst_port", "chain", "service", "drop");
+        FlowRuleSpec spec = new FlowRuleSpec(body.integer("priority").orElse(null), body.nameOrId("protocol").orElse(null),
+                body.text("src").orElse(null), body.text("dst").orElse(null), body.nameOrId("src_port").orElse(null),
+                body.nameOrId("dst_port").orElse(null), body.nameOrId("chain").orElse(null),
+                body.nameOrId("service").orElse(null), body.bool("drop").orElse(null));
+        FlowRule added;
+        try {
+            added = manager.flows().add(spec);
+        } catch (FlowRuleException e) {
+            int status = e.field().equals("priority") || e.field().equals("rules") ? 409 : 400;
+            throw new ApiException(status, JSON_FIELDS.getOrDefault(e.field(), e.field()), e.getMessage());
+        }
+        ctx.status(201).json(FlowRuleView.of(added, manager.flows().names()));
+    }
+
+    /** DELETE /api/v1/flows/{id}: the rule goes; flows it sent somewhere are classified again on their next packet. */
+    void removeFlow(Context ctx) {
+        FlowRule rule = rule(ctx.pathParam("id"));
+        manager.flows().remove(rule.id());
+        ctx.json(FlowRuleView.of(rule, manager.flows().names()));
+    }
+
+    /** Rule fields by their names in JSON (errors name what the client sent). */
+    private static final Map<String, String> JSON_FIELDS = Map.of("srcPort", "src_port", "dstPort", "dst_port");
+
+    private FlowRule rule(String ref) {
+        List<FlowRule> rules = manager.flows().rules();
+        return rules.stream().filter(r -> Integer.toString(r.id()).equals(ref)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("id", "no flow rule has id '" + ref + "'; rules: "
+                        + names(rules.stream().map(r -> Integer.toString(r.id())).toList())));
     }
 
     // ---- drops and pool

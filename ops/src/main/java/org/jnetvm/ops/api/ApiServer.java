@@ -88,6 +88,10 @@ public final class ApiServer implements AutoCloseable {
                 Endpoint.get("/api/v1/chains/{chain}", resources::chain),
                 Endpoint.get("/api/v1/default-chain", resources::defaultChain),
                 Endpoint.put("/api/v1/default-chain", resources::setDefaultChain),
+                Endpoint.get("/api/v1/flows", resources::flows),
+                Endpoint.post("/api/v1/flows", resources::addFlow),
+                Endpoint.get("/api/v1/flows/{id}", resources::flow),
+                Endpoint.delete("/api/v1/flows/{id}", resources::removeFlow),
                 Endpoint.get("/api/v1/drops", resources::drops),
                 Endpoint.get("/api/v1/pool", resources::pool),
                 Endpoint.get("/metrics", resources::metrics));

@@ -92,6 +92,18 @@ final class JsonBody {
         return Optional.of(node.textValue());
     }
 
+    /** The field as a whole number that fits an int. */
+    Optional<Integer> integer(String field) {
+        JsonNode node = present(field);
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw wrongType(field, "a whole number", node);
+        }
+        return Optional.of(node.intValue());
+    }
+
     Optional<Boolean> bool(String field) {
         JsonNode node = present(field);
         if (node == null) {

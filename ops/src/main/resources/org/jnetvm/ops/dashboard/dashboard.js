@@ -86,6 +86,8 @@ function render(e) {
   renderDrops(s.drops, s.drop_rates);
   renderPool(s.pool);
   renderDefaultChain(e.chains);
+  renderFlowTargets(e.chains, e.services);
+  if (events % 5 === 0) refreshFlows();
   events++;
   const updated = $('#updated');
   updated.textContent = 'updated ' + new Date(s.time_ms).toLocaleTimeString();
@@ -216,6 +218,47 @@ function renderDefaultChain(chains) {
   if (current) select.value = current.name;
 }
 
+// The flow form's target list: each chain, each service, and drop.
+function renderFlowTargets(chains, services) {
+  const select = $('#flow-form select[name="target"]');
+  const options = [...chains.map(c => 'chain:' + c.name), ...services.map(s => 'service:' + s.name), 'drop'];
+  if (select.dataset.options === options.join(',')) return;
+  const chosen = select.value;
+  select.replaceChildren(...options.map(o => el('option', {value: o}, o.replace(':', ' '))));
+  select.dataset.options = options.join(',');
+  if (options.includes(chosen)) select.value = chosen;
+}
+
+// The rules come from REST (GET /api/v1/flows), read on load, after a change, and every few events.
+async function refreshFlows() {
+  const res = await fetch('/api/v1/flows', {headers: headers({}), cache: 'no-store'}).catch(() => null);
+  if (!res || !res.ok) return;
+  const flows = await res.json();
+  $('#flows tbody').replaceChildren(...flows.rules.map(r => el('tr', {'data-rule': r.id},
+    el('td', {}, String(r.id)), el('td', {}, String(r.priority)), el('td', {class: 'rule'}, r.description),
+    el('td', {}, el('button', {class: 'remove', onclick: () => act('DELETE', `/api/v1/flows/${r.id}`).then(refreshFlows)},
+      'remove')))));
+  const t = flows.table;
+  $('#flow-table').textContent = `flow table: ${fmt(t.live)} of ${fmt(t.entries)} entries live · ${fmt(t.inserted)}`
+    + ` inserted · ${fmt(t.aged)} aged · ${fmt(t.steered)} steered by NFs · ${fmt(t.full)} refused (full)`;
+}
+
+async function addFlow(form) {
+  const body = {};
+  for (const name of ['protocol', 'src', 'dst', 'src_port', 'dst_port']) {
+    const v = form.elements[name].value.trim();
+    if (v) body[name] = v;
+  }
+  const priority = form.elements.priority.value.trim();
+  if (priority) body.priority = Number(priority);
+  const target = form.elements.target.value;
+  if (target === 'drop') body.drop = true;
+  else body[target.slice(0, target.indexOf(':'))] = target.slice(target.indexOf(':') + 1);
+  const res = await act('POST', '/api/v1/flows', body);
+  if (res.ok) form.reset();
+  await refreshFlows();
+}
+
 async function act(method, path, body) {
   const res = await fetch(path, {method, headers: headers(body ? {'Content-Type': 'application/json'} : {}),
     body: body ? JSON.stringify(body) : undefined});
@@ -268,6 +311,10 @@ async function stream() {
 }
 
 $('#default-chain').addEventListener('change', e => act('PUT', '/api/v1/default-chain', {chain: e.target.value}));
+$('#flow-form').addEventListener('submit', e => {
+  e.preventDefault();
+  addFlow(e.target);
+});
 $('#token-form').addEventListener('submit', e => {
   e.preventDefault();
   token = $('#token').value.trim();
@@ -275,5 +322,7 @@ $('#token-form').addEventListener('submit', e => {
   $('#token-form').hidden = true;
   show(null);
   stream();
+  refreshFlows();
 });
 stream();
+refreshFlows();

@@ -192,6 +192,36 @@ class ApiServerTest {
     }
 
     @Test
+    void flowRulesAreAddedListedRefusedOnConflictAndRemoved() {
+        // TCP only: the generator's UDP flows are classified by the director but keep the default chain.
+        Http.Response added = http.json("POST", "/api/v1/flows",
+                "{\"priority\": 3, \"protocol\": \"tcp\", \"dst\": \"10.9.0.0/16\", \"dst_port\": 80, \"service\": \"mon\"}");
+        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+        int id = added.json().get("id").asInt();
+        try {
+            assertThat(added.json().get("description").asText())
+                    .isEqualTo("priority 3 protocol tcp dst 10.9.0.0/16 dstPort 80 -> service mon");
+            JsonNode flows = ok(http.get("/api/v1/flows"));
+            assertThat(flows.get("rules")).hasSize(1);
+            assertThat(flows.at("/rules/0/dst_port").asText()).isEqualTo("80");
+            assertThat(flows.at("/rules/0/service").asText()).isEqualTo("mon");
+            assertThat(flows.at("/table/entries").asInt()).isEqualTo(manager.flows().table().entryCapacity());
+            assertThat(ok(http.get("/api/v1/flows/" + id)).get("protocol").asText()).isEqualTo("tcp");
+            Http.Response conflict = http.json("POST", "/api/v1/flows",
+                    "{\"priority\": 3, \"dst\": \"10.9.1.0/24\", \"drop\": true}");
+            assertThat(conflict.status()).isEqualTo(409);
+            assertThat(conflict.json().get("field").asText()).isEqualTo("priority");
+            assertThat(conflict.json().get("message").asText()).contains("overlaps rule " + id);
+            TestManagers.await("the generator's flows cached by the director", Duration.ofSeconds(5),
+                    () -> manager.flows().table().live() >= 16);
+        } finally {
+            assertThat(ok(http.send("DELETE", "/api/v1/flows/" + id, null, null)).get("id").asInt()).isEqualTo(id);
+        }
+        assertThat(ok(http.get("/api/v1/flows")).get("rules")).isEmpty();
+        assertThat(manager.stats().drops().get(DropReason.FLOW_DROP)).isZero();
+    }
+
+    @Test
     void pauseAndResumeAnNf() {
         int slot = find(ok(http.get("/api/v1/nfs")), "service", "out").get("slot").asInt();
         Http.Response paused = http.send("POST", "/api/v1/nfs/" + slot + "/pause", null, null);
@@ -287,6 +317,14 @@ class ApiServerTest {
             POST   | /api/v1/services/out/instances    | `{"args": ["--bogus"]}` | 400 | args        | NF bridge refuses these arguments: Unknown option: '--bogus'
             POST   | /api/v1/services/out/instances    | `{"args": ["--manager", "/x"]}` | 400 | args | '--manager' is set by the manager
             POST   | /api/v1/services/out/instances    | `{"in_process": "yes"}` | 400 | in_process  | expected true or false, found text
+            POST   | /api/v1/flows | `{"src": "10.0.0.1/8", "chain": "long"}` | 400 | src      | '10.0.0.1/8' has address bits set beyond its prefix length 8
+            POST   | /api/v1/flows | `{"dst_port": "x", "drop": true}`        | 400 | dst_port | 'x' is not a port (0..65535) or a range
+            POST   | /api/v1/flows | `{"protocol": "tcp", "chain": "web"}`    | 400 | chain    | no chain is named 'web'; chains: [default, long]
+            POST   | /api/v1/flows | `{"protocol": "tcp"}`                    | 400 | chain    | missing; say where the flow goes
+            POST   | /api/v1/flows | `{"priority": "high", "drop": true}`     | 400 | priority | expected a whole number, found text
+            POST   | /api/v1/flows | `{"dport": 80, "drop": true}`            | 400 | dport    | unknown field 'dport'
+            GET    | /api/v1/flows/99              |                             | 404 | id          | no flow rule has id '99'
+            DELETE | /api/v1/flows/99              |                             | 404 | id          | no flow rule has id '99'
             GET    | /api/v1/nope                 |                              | 404 |             | no resource GET /api/v1/nope; GET /api/v1 lists the resources
             DELETE | /api/v1/ports                |                              | 405 |             | DELETE is not allowed on /api/v1/ports; allowed: GET
             """)
