@@ -103,7 +103,7 @@ public final class FlowTable {
     public void writeRules(FlowRule[] sorted) {
         if (sorted.length > ruleCapacity) {
             throw new FlowRuleException("rules", "the flow table holds " + ruleCapacity + " rules; "
-                    + sorted.length + " asked (raise region.flowRules)");
+                    + sorted.length + " asked (raise flows.maxRules in the config)");
         }
         int version = (int) INT.getAcquire(segment, base + RULES_VERSION_OFFSET);
         INT.setVolatile(segment, base + RULES_VERSION_OFFSET, version + 1); // odd: readers retry

@@ -77,7 +77,7 @@ public final class FlowDirector implements AutoCloseable {
         names.checkConflicts(rules, rule, id -> "rule " + id);
         if (rules.size() >= table.ruleCapacity()) {
             throw new FlowRuleException("rules", "the flow table is full: it holds " + table.ruleCapacity()
-                    + " rules (raise region.flowRules, or remove one)");
+                    + " rules (raise flows.maxRules in the config, or remove one)");
         }
         FlowRule added = rule.withId(nextId++);
         rules.add(added);
@@ -110,7 +110,7 @@ public final class FlowDirector implements AutoCloseable {
         int hash = org.jnetvm.core.packet.FlowHash.SYMMETRIC.hash(flow);
         if (!table.steer(flow, hash, target)) {
             throw new FlowRuleException("flows", "the flow table has no free entry near this flow's slot ("
-                    + table.entryCapacity() + " entries; raise region.flowEntries)");
+                    + table.entryCapacity() + " entries; raise flows.entries in the config)");
         }
     }
 
