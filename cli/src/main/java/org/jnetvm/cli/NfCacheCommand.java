@@ -44,6 +44,10 @@ final class NfCacheCommand implements Callable<Integer> {
             return 0;
         }
         System.err.println("jnetvm nf-cache: training run (about " + (trafficMillis / 1000 + 5) + " s) ...");
+        // The training NF writes the cache after it said bye, which takes longer than the registry
+        // waits for a departed NF's process to end: its warning about that is expected here.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.jnetvm.manager.nf.NfRegistry.class)).setLevel(ch.qos.logback.classic.Level.ERROR);
         AotTraining.Result r = AotTraining.train(trafficMillis);
         System.out.printf(Locale.ROOT, "jnetvm nf-cache: wrote %s (%.1f MB) in %.1f s; %d packets through the training NF%n",
                 r.cache(), r.bytes() / 1e6, r.seconds(), r.packets());
