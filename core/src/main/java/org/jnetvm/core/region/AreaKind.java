@@ -22,6 +22,8 @@ public enum AreaKind {
     THREADS(10),
     /** The flow director's rules and exact-match flow entries (see FlowTableDescriptor). */
     FLOWS(11),
+    /** One message inbox per NF slot and one for the manager (see MessageDescriptor). */
+    MESSAGES(12),
     /** Packet buffers (see PacketBufferDescriptor). Last, so that huge pages back them whole. */
     BUFFERS(4);
 

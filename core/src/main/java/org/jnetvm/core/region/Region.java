@@ -206,6 +206,7 @@ public final class Region implements AutoCloseable {
             SpscRing.format(s, layout.nfTxRingOffset(slot), layout.ringCapacity());
         }
         new org.jnetvm.core.flow.FlowTable(this).format(); // zero-filled: no rules, every entry EMPTY
+        new org.jnetvm.core.msg.Messages(this).format();
         // Ready last, with release: a mapper that sees READY sees everything above.
         STATE.setRelease(s, (long) STATE_OFFSET, STATE_READY);
     }

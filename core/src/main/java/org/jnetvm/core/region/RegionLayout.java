@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import org.jnetvm.core.buffer.PacketBufferDescriptor;
 import org.jnetvm.core.flow.FlowTableDescriptor;
+import org.jnetvm.core.msg.MessageDescriptor;
 import org.jnetvm.core.pool.PoolCacheDescriptor;
 import org.jnetvm.core.ring.RingDescriptor;
 import org.jnetvm.core.table.ChainDescriptor;
@@ -68,6 +69,7 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
         offset = place(areas, AreaKind.THREADS, offset, threadStride * spec.threadCount());
         offset = place(areas, AreaKind.FLOWS, offset,
                 FlowTableDescriptor.length(spec.flowEntries(), spec.flowRules()));
+        offset = place(areas, AreaKind.MESSAGES, offset, MessageDescriptor.length(spec.nfSlots()));
         offset = place(areas, AreaKind.BUFFERS, offset, (long) stride * spec.bufferCount());
         return new RegionLayout(spec, stride, freeRingCapacity, ringStride, cacheStride, rxLength, nfRingsStride,
                 serviceStride, chainStride, threadStride, areas, offset);

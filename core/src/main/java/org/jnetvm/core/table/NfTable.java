@@ -6,6 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import org.jnetvm.core.idle.Doorbell;
+import org.jnetvm.core.msg.Inbox;
+import org.jnetvm.core.msg.MessageDescriptor;
 import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
@@ -107,6 +109,7 @@ public final class NfTable {
         Doorbell.format(segment, o + NfSlotDescriptor.DOORBELL_OFFSET);
         MpmcRing.format(segment, layout.nfRxRingOffset(slot), layout.ringCapacity());
         SpscRing.format(segment, layout.nfTxRingOffset(slot), layout.ringCapacity());
+        new Inbox(segment, layout.area(AreaKind.MESSAGES).offset() + (long) slot * MessageDescriptor.INBOX_STRIDE).format();
         state(slot, NfState.STARTING);
     }
 

@@ -1,0 +1,61 @@
+package org.jnetvm.core.msg;
+
+import org.jnetvm.core.util.Align;
+
+/**
+ * Layout of the MESSAGES area: one inbox per NF slot, then the manager's, each a bounded
+ * multi-producer, single-consumer queue of fixed-size message slots (so a message costs no
+ * allocation and no pointer: its type and payload are copied into the slot).
+ *
+ * <pre>
+ *   area:   inbox 0 (NF slot 0) | inbox 1 | ... | inbox nfSlots-1 | inbox nfSlots (the manager)
+ *           each {@link #INBOX_STRIDE} bytes
+ *
+ *   inbox:
+ *   0      producer position     int      claimed by senders with a CAS (own cache line)
+ *   128    consumer position     int      advanced by the inbox's owner only (own cache line)
+ *   256    sent                  long     messages the inbox's owner sent and had accepted
+ *   264    refused               long     messages the inbox's owner sent to a full inbox (or nowhere)
+ *   272    received              long     messages the inbox's owner took from this inbox
+ *   384    slots                 {@link #CAPACITY} slots of {@link #SLOT_LENGTH} bytes:
+ *            +0  sequence int     Vyukov: == position free, == position + 1 full
+ *            +4  type     int     the sender's message type (negative types are the platform's)
+ *            +8  sender   int     the sender's NF slot, or {@link #MANAGER} for the manager
+ *            +12 length   int     payload bytes used, 0..{@link #PAYLOAD_LENGTH}
+ *            +16 payload  {@link #PAYLOAD_LENGTH} bytes
+ * </pre>
+ *
+ * The counters sit in the sender's own inbox block, so each has one writer: an NF's loop thread
+ * (the manager's counters are written by its threads with atomic adds).
+ */
+public final class MessageDescriptor {
+    /** The sender id of the manager, and the address of its inbox in the NF API. */
+    public static final int MANAGER = -1;
+
+    public static final int CAPACITY = 64;
+    public static final int SLOT_LENGTH = 64;
+    public static final int PAYLOAD_LENGTH = 48;
+
+    public static final int PRODUCER_POSITION_OFFSET = 0;
+    public static final int CONSUMER_POSITION_OFFSET = Align.FALSE_SHARING_PAD;
+    public static final int SENT_OFFSET = 2 * Align.FALSE_SHARING_PAD;
+    public static final int REFUSED_OFFSET = SENT_OFFSET + 8;
+    public static final int RECEIVED_OFFSET = SENT_OFFSET + 16;
+    public static final int SLOTS_OFFSET = 3 * Align.FALSE_SHARING_PAD;
+
+    public static final int SEQUENCE = 0;
+    public static final int TYPE = 4;
+    public static final int SENDER = 8;
+    public static final int LENGTH = 12;
+    public static final int PAYLOAD = 16;
+
+    public static final int INBOX_STRIDE = SLOTS_OFFSET + CAPACITY * SLOT_LENGTH;
+
+    private MessageDescriptor() {
+    }
+
+    /** Bytes of the MESSAGES area for {@code nfSlots} NF slots (plus the manager's inbox). */
+    public static long length(int nfSlots) {
+        return (long) INBOX_STRIDE * (nfSlots + 1);
+    }
+}
