@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jnetvm.core.pcap.PcapWriter;
 import org.jnetvm.core.pool.PacketPool;
@@ -28,6 +29,7 @@ import org.jnetvm.manager.config.NfConfig;
 import org.jnetvm.manager.config.PortConfig;
 import org.jnetvm.manager.config.ServiceConfig;
 import org.jnetvm.manager.control.ControlServer;
+import org.jnetvm.manager.msg.ManagerMessages;
 import org.jnetvm.manager.nf.NfLauncher;
 import org.jnetvm.manager.nf.NfRegistry;
 import org.jnetvm.manager.nf.Reclaimer;
@@ -76,6 +78,8 @@ public final class Manager implements AutoCloseable {
     private final NfTable nfs;
     private final DefaultChain defaultChain = new DefaultChain();
     private final FlowDirector flows;
+    private final ManagerMessages messages;
+    private final AtomicLong scaleUps = new AtomicLong();
 
     private Manager(ManagerConfig config, Region region, Port[] ports, NfRegistry registry, ControlServer control,
                     NfLauncher launcher, FlowDirector flows) {
@@ -88,6 +92,59 @@ public final class Manager implements AutoCloseable {
         this.launcher = launcher;
         this.stats = new StatsReader(region);
         this.nfs = new NfTable(region);
+        this.messages = new ManagerMessages(region, this::scaleUp); // last: its thread may call scaleUp
+    }
+
+    /**
+     * Starts one more instance of the service of the NF in {@code slot}, as it was started: a
+     * process (or an in-process NF) with the same NF name and arguments; an NF the manager did not
+     * start gets its name and no arguments. The new instance registers like any other and the
+     * routers give it its share of the service's flows (by flow hash).
+     *
+     * @return false if no NF holds the slot or the launch failed (logged)
+     */
+    public boolean scaleUp(int slot) {
+        NfRegistry.Nf nf = registry.nfs().stream().filter(n -> n.slot() == slot).findFirst().orElse(null);
+        if (nf == null) {
+            LOG.warn("scale-up asked for slot {}, which no NF holds", slot);
+            return false;
+        }
+        NfLauncher.Launched origin = launcher.launched().stream()
+                .filter(l -> l.process() != null ? l.process().pid() == nf.pid()
+                        : l.session().registration().slot() == slot)
+                .findFirst().orElse(null);
+        String service = new ServiceTable(region).name(nf.serviceId());
+        try {
+            NfLauncher.Launched started = launcher.launch(origin != null ? origin.nf() : nf.kind(), service,
+                    origin != null ? origin.args() : List.of(), origin != null && origin.inProcess());
+            scaleUps.incrementAndGet();
+            LOG.info("scaled service {} up at the request of slot {}: {}", service, slot,
+                    started.process() != null ? "pid " + started.process().pid() : "in process");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("scaling service {} up at the request of slot {} failed: {}", service, slot, e.toString());
+            return false;
+        }
+    }
+
+    /** Instances started by {@link #scaleUp} (asked by NFs, or through the API). */
+    public long scaleUps() {
+        return scaleUps.get();
+    }
+
+    /**
+     * Retires the NF in {@code slot}: it leaves its service first (producers stop feeding it),
+     * handles what is in its ring, and says bye; nothing in flight is dropped.
+     *
+     * @return false if no live NF holds the slot
+     */
+    public boolean retire(int slot) {
+        return registry.stop(slot);
+    }
+
+    /** Messages to and from NFs. */
+    public ManagerMessages messages() {
+        return messages;
     }
 
     /** Starts a manager; on failure nothing is left running and the region file is gone. */
@@ -394,6 +451,7 @@ public final class Manager implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("manager stopping");
+        messages.close(); // no scale-up while stopping
         stopReceiving();
         awaitDrained();
         registry.stopAll();

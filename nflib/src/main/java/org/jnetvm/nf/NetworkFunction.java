@@ -1,5 +1,7 @@
 package org.jnetvm.nf;
 
+import org.jnetvm.core.msg.Message;
+
 /**
  * What an NF author writes: a handler for bursts of packets, and optional lifecycle hooks.
  * The platform calls every method from the NF's one loop thread, so an NF needs no locks for
@@ -28,6 +30,14 @@ public interface NetworkFunction {
      * for NFs that make packets or report periodically. Keep it short.
      */
     default void idle(NfContext context) {
+    }
+
+    /**
+     * Called for each message taken from this NF's inbox, from the loop between bursts (up to
+     * 16 per loop round). {@code message} is reused for the next one: copy what must outlive
+     * the call. Types are the senders' (see {@link NfContext#send}).
+     */
+    default void onMessage(Message message, NfContext context) {
     }
 
     /** Once, when the NF stops (asked to, or at the end of the process). */

@@ -4,6 +4,11 @@ import java.lang.foreign.MemorySegment;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.flow.FlowTable;
 import org.jnetvm.core.flow.FlowTarget;
+import org.jnetvm.core.idle.Doorbell;
+import org.jnetvm.core.msg.Message;
+import org.jnetvm.core.msg.MessageDescriptor;
+import org.jnetvm.core.msg.Messages;
+import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.packet.FiveTuple;
 import org.jnetvm.core.packet.FlowHash;
 import org.jnetvm.core.packet.PacketParser;
@@ -18,8 +23,8 @@ import org.jnetvm.core.table.ServiceTable;
 
 /**
  * What an NF can ask of the platform: who it is, its counters, services, chains and ports by
- * name, for NFs that make packets, buffers and a way to send them, and steering its flows
- * ({@link #steerFlow}). Created by the runtime; use
+ * name, for NFs that make packets, buffers and a way to send them, steering its flows
+ * ({@link #steerFlow}), and messages to other NFs and the manager ({@link #send}). Created by the runtime; use
  * it only from the NF's loop thread (the hooks and the handler).
  */
 public final class NfContext {
@@ -36,10 +41,13 @@ public final class NfContext {
     private final ChainTable chains;
     private final PacketParser parser = new PacketParser();
     private final FiveTuple tuple = new FiveTuple();
+    private final Messages messages;
+    private int nextInstance; // round robin for sendToService
     private volatile boolean stopRequested;
 
     public NfContext(int slot, int serviceId, int instanceId, PacketPool pool, NfTable nfs, ServiceTable services,
-                     PortTable ports, Router router, FlowTable flows, ChainTable chains) {
+                     PortTable ports, Router router, FlowTable flows, ChainTable chains, Messages messages) {
+        this.messages = messages;
         this.flows = flows;
         this.chains = chains;
         this.slot = slot;
@@ -188,6 +196,76 @@ public final class NfContext {
     /** Sends {@code count} packets this NF made (their actions set) from {@code indices[0 ..]}. */
     public void send(int[] indices, int count) {
         router.route(indices, count);
+    }
+
+    /**
+     * Sends a message to the NF in slot {@code slot} (or to the manager: {@link MessageDescriptor#MANAGER}),
+     * copied into its inbox in shared memory: no allocation, no system call unless the receiver
+     * sleeps (its doorbell is rung). The receiver's {@link NetworkFunction#onMessage} gets it.
+     *
+     * @param type    the application's message type, 0 or more (negative types are the platform's)
+     * @param payload up to {@link MessageDescriptor#PAYLOAD_LENGTH} bytes from {@code payload[offset ..]};
+     *                null with length 0 for none
+     * @return false if the inbox is full or no NF holds the slot: the message is not delivered,
+     *         and counted as refused ({@link #messagesRefused})
+     */
+    public boolean send(int slot, int type, byte[] payload, int offset, int length) {
+        if (type < 0) {
+            throw new IllegalArgumentException("message type " + type + " is negative: those are the platform's");
+        }
+        return deliver(slot, type, payload, offset, length);
+    }
+
+    /**
+     * Sends a message to one instance of service {@code serviceId}, taking its instances in turn.
+     *
+     * @return false if the service has no instance or that instance's inbox is full (counted as refused)
+     */
+    public boolean sendToService(int serviceId, int type, byte[] payload, int offset, int length) {
+        int n = instanceCount(serviceId);
+        if (n == 0) {
+            messages.count(slot, false);
+            return false;
+        }
+        int k = Math.floorMod(nextInstance++, n);
+        return send(services.slot(serviceId, k), type, payload, offset, length);
+    }
+
+    /** Sends a message to the manager (its listeners see it); false if its inbox is full. */
+    public boolean sendToManager(int type, byte[] payload, int offset, int length) {
+        return send(MessageDescriptor.MANAGER, type, payload, offset, length);
+    }
+
+    /**
+     * Asks the manager to start one more instance of this NF's service, as a process with this
+     * NF's name and arguments; it registers and takes its share of the flows.
+     *
+     * @return false if the manager's inbox is full (ask again later)
+     */
+    public boolean requestScaleUp() {
+        return deliver(MessageDescriptor.MANAGER, Message.SCALE_UP, null, 0, 0);
+    }
+
+    private boolean deliver(int to, int type, byte[] payload, int offset, int length) {
+        if (to != MessageDescriptor.MANAGER && (to < 0 || to >= nfs.slots() || !NfState.accepts(nfs.state(to)))) {
+            messages.count(slot, false);
+            return false;
+        }
+        boolean ok = messages.send(slot, to, type, payload, offset, length);
+        if (ok && to != MessageDescriptor.MANAGER) {
+            Doorbell.ring(pool.segment(), nfs.doorbellOffset(to));
+        }
+        return ok;
+    }
+
+    /** Messages this NF sent and had accepted. */
+    public long messagesSent() {
+        return messages.sent(slot);
+    }
+
+    /** Messages this NF could not deliver (full inbox, or nobody there). */
+    public long messagesRefused() {
+        return messages.refused(slot);
     }
 
     /** Asks the loop to finish: it drains its ring, calls stop, and ends. */

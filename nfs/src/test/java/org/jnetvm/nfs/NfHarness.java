@@ -81,7 +81,8 @@ final class NfHarness implements AutoCloseable {
                 Owner.ofSlot(0), portTable.portCount(), base + NfSlotDescriptor.DROPS_OFFSET,
                 base + NfSlotDescriptor.TX_PACKETS, BURST);
         context = new NfContext(0, SERVICE, 0, pool, nfs, services, portTable, router,
-                new org.jnetvm.core.flow.FlowTable(region), new ChainTable(region));
+                new org.jnetvm.core.flow.FlowTable(region), new ChainTable(region),
+                new org.jnetvm.core.msg.Messages(region));
         meta = pool.newMeta();
         burst = new PacketBurst(indices, pool.newMeta(), region.segment());
     }

@@ -10,15 +10,13 @@ import java.nio.charset.StandardCharsets;
 public final class Message {
     /** Platform type (NF to manager): start another instance of my service, with my NF name and args. */
     public static final int SCALE_UP = -1;
-    /** Platform type (manager to NF): stop, after draining what is in your ring. */
-    public static final int RETIRE = -2;
 
     private final byte[] payload = new byte[MessageDescriptor.PAYLOAD_LENGTH];
     private int type;
     private int sender;
     private int length;
 
-    /** The sender's type; negative types are the platform's ({@link #SCALE_UP}, {@link #RETIRE}). */
+    /** The sender's type; negative types are the platform's (such as {@link #SCALE_UP}). */
     public int type() {
         return type;
     }

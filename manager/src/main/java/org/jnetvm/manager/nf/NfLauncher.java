@@ -35,7 +35,7 @@ public final class NfLauncher implements AutoCloseable {
      * inline by a manager thread; {@code finished} completes when an in-process NF's loop ended.
      */
     public record Launched(String nf, String service, Process process, NfSession session,
-                           CompletableFuture<Void> finished, Path log) {
+                           CompletableFuture<Void> finished, Path log, List<String> args) {
         public boolean inProcess() {
             return session != null;
         }
@@ -127,7 +127,7 @@ public final class NfLauncher implements AutoCloseable {
                     finished.complete(null);
                 }
             });
-            l = new Launched(nf, service, null, session, finished, null);
+            l = new Launched(nf, service, null, session, finished, null, List.copyOf(args));
         } else {
             Files.createDirectories(logDirectory);
             Path log = logDirectory.resolve(label + ".log");
@@ -136,7 +136,7 @@ public final class NfLauncher implements AutoCloseable {
                     .redirectOutput(log.toFile())
                     .start();
             LOG.info("started NF {} for service {} as pid {} (log {})", nf, service, process.pid(), log);
-            l = new Launched(nf, service, process, null, null, log);
+            l = new Launched(nf, service, process, null, null, log, List.copyOf(args));
         }
         launched.add(l);
         return l;
@@ -157,7 +157,7 @@ public final class NfLauncher implements AutoCloseable {
             session.close();
             throw e;
         }
-        Launched l = new Launched(nf, service, null, session, new CompletableFuture<>(), null);
+        Launched l = new Launched(nf, service, null, session, new CompletableFuture<>(), null, List.copyOf(args));
         launched.add(l);
         return l;
     }

@@ -5,6 +5,9 @@ import java.util.concurrent.locks.LockSupport;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.idle.HybridIdle;
+import org.jnetvm.core.msg.Inbox;
+import org.jnetvm.core.msg.Message;
+import org.jnetvm.core.msg.Messages;
 import org.jnetvm.core.pcap.PcapWriter;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolCache;
@@ -73,6 +76,7 @@ public final class NfRuntime implements Runnable {
 
     private final NetworkFunction nf;
     /** How long a stopping NF waits for the manager to take it off its service before draining. */
+    static final int MESSAGES_PER_ROUND = 16;
     static final long HAND_OVER_TIMEOUT_NANOS = 200_000_000L;
 
     private final int slot;
@@ -100,6 +104,9 @@ public final class NfRuntime implements Runnable {
     private final long base;
     private final java.lang.foreign.MemorySegment segment;
     private volatile boolean paused;
+    private final Messages messages;
+    private final Inbox inbox;
+    private final Message message = new Message();
 
     public NfRuntime(NetworkFunction nf, Region region, int slot, int serviceId, int instanceId, Options options) {
         this.nf = nf;
@@ -122,6 +129,8 @@ public final class NfRuntime implements Runnable {
         int[] txThreads = new ThreadTable(region).txThreads();
         this.txDoorbell = txThreads.length == 0 ? -1
                 : new ThreadTable(region).doorbellOffset(txThreads[slot % txThreads.length]);
+        this.messages = new Messages(region);
+        this.inbox = messages.inbox(slot);
         DirectOutput direct = options.direct();
         this.router = new Router(nfs, services, new ChainTable(region), pool.newMeta(), cache,
                 direct == null ? (port, idx, off, n) -> toTx(idx, off, n)
@@ -129,13 +138,13 @@ public final class NfRuntime implements Runnable {
                 Owner.ofSlot(slot), ports.portCount(),
                 base + NfSlotDescriptor.DROPS_OFFSET, base + NfSlotDescriptor.TX_PACKETS, options.burst());
         this.context = new NfContext(slot, serviceId, instanceId, pool, nfs, services, ports, router,
-                new org.jnetvm.core.flow.FlowTable(region), new ChainTable(region));
+                new org.jnetvm.core.flow.FlowTable(region), new ChainTable(region), messages);
         this.indices = new int[options.burst()];
         this.burst = new PacketBurst(indices, meta, region.segment());
         this.capture = options.capture() == null ? null
                 : new PcapWriter(options.capture(), region.segment(), pool.newMeta());
         Doorbell doorbell = new Doorbell(region.segment(), nfs.doorbellOffset(slot));
-        this.idle = new HybridIdle(doorbell, () -> rx.size() > 0, options.sleepTimeoutNanos());
+        this.idle = new HybridIdle(doorbell, () -> rx.size() > 0 || inbox.size() > 0, options.sleepTimeoutNanos());
     }
 
     public NfContext context() {
@@ -232,6 +241,7 @@ public final class NfRuntime implements Runnable {
             nfs.heartbeat(slot, System.nanoTime());
             return 0;
         }
+        takeMessages();
         int n = poll();
         if (n == 0) {
             nfs.heartbeat(slot, System.nanoTime());
@@ -280,6 +290,16 @@ public final class NfRuntime implements Runnable {
                 capture.close();
             }
             nfs.loopCount(slot, ++loops);
+        }
+    }
+
+    // Between bursts: a bounded number per round, so that a flood of messages cannot starve packets.
+    private void takeMessages() {
+        for (int i = 0; i < MESSAGES_PER_ROUND && inbox.poll(message); i++) {
+            messages.countReceived(slot);
+            if (message.type() >= 0) { // negative types are the platform's, meant for the manager
+                nf.onMessage(message, context);
+            }
         }
     }
 
