@@ -23,6 +23,7 @@ public final class StatsReader {
     private final NfTable nfs;
     private final ServiceTable services;
     private final PortTable ports;
+    private final org.jnetvm.core.msg.Messages messages;
     private final ThreadTable threads;
     private final PacketPool pool;
     private final int ringCapacity;
@@ -30,6 +31,7 @@ public final class StatsReader {
     public StatsReader(Region region) {
         this.nfs = new NfTable(region);
         this.services = new ServiceTable(region);
+        this.messages = new org.jnetvm.core.msg.Messages(region);
         this.ports = new PortTable(region);
         this.threads = new ThreadTable(region);
         this.pool = new PacketPool(region);
@@ -63,7 +65,7 @@ public final class StatsReader {
                     nfs.instanceId(s), nfs.pid(s), NfState.ofCode(state).name().toLowerCase(), rx,
                     nfs.counter(s, NfSlotDescriptor.TX_PACKETS), nfs.drops(s),
                     live ? nfs.rxRing(s).size() : 0, live ? nfs.txRing(s).size() : 0,
-                    nfs.counter(s, NfSlotDescriptor.SLEEPS), nonZero(reason -> nfs.drops(slot, reason))));
+                    nfs.counter(s, NfSlotDescriptor.SLEEPS), messages.sent(s), messages.refused(s), nonZero(reason -> nfs.drops(slot, reason))));
         }
         List<StatsSnapshot.Port> portList = new ArrayList<>();
         for (int p = 0; p < ports.portCount(); p++) {

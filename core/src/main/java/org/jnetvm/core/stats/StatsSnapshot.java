@@ -18,9 +18,13 @@ import org.jnetvm.core.pool.PoolAudit;
 public record StatsSnapshot(long nanos, List<Nf> nfs, List<Port> ports, Map<DropReason, Long> drops, PoolAudit pool,
                             int ringCapacity) {
 
-    /** One NF slot; {@code dropsByReason} holds the reasons with a count above zero, summing to {@code drops}. */
+    /**
+     * One NF slot; {@code dropsByReason} holds the reasons with a count above zero, summing to {@code drops};
+     * {@code messagesSent} and {@code messagesRefused} count the messages it sent (accepted, or refused by a full inbox).
+     */
     public record Nf(int slot, String name, int serviceId, String serviceName, int instanceId, long pid, String state,
                      long rxPackets, long txPackets, long drops, int rxQueue, int txQueue, long sleeps,
+                     long messagesSent, long messagesRefused,
                      Map<DropReason, Long> dropsByReason) {
     }
 

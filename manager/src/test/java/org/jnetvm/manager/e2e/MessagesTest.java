@@ -85,6 +85,8 @@ class MessagesTest {
             assertThat(manager.messages().send(talk, Chatter.TO_SERVICE, Chatter.args(2, count), 0, 8)).isTrue();
             assertThat(reports.poll(20, TimeUnit.SECONDS)).containsExactly(talk, 2 * capacity, 50);
             assertThat(counters.refused(talk)).isEqualTo(50);
+            assertThat(manager.stats().nfs().stream().filter(n -> n.slot() == talk).findFirst().orElseThrow()
+                    .messagesRefused()).as("in the stats").isEqualTo(50);
             assertThat(counters.sent(talk)).isEqualTo(3 + 2 * capacity + 2); // + the two reports
             assertThat(manager.messages().send(listen0, 8, null, 0, 0)).as("the manager into a full inbox").isFalse();
             assertThat(manager.messages().refused()).isEqualTo(1);

@@ -55,6 +55,10 @@ public final class PrometheusText {
                 StatsSnapshot.Nf::txPackets);
         nfCounter(out, nfs, "jnetvm_nf_sleeps_total", "counter", "Times an NF went to sleep on its doorbell (idle).",
                 StatsSnapshot.Nf::sleeps);
+        nfCounter(out, nfs, "jnetvm_nf_messages_sent_total", "counter", "Messages an NF sent into another's inbox.",
+                StatsSnapshot.Nf::messagesSent);
+        nfCounter(out, nfs, "jnetvm_nf_messages_refused_total", "counter",
+                "Messages an NF could not deliver (the inbox was full, or no NF there).", StatsSnapshot.Nf::messagesRefused);
         nfCounter(out, nfs, "jnetvm_nf_rx_queue_packets", "gauge", "Packets waiting in an NF's rx ring.",
                 StatsSnapshot.Nf::rxQueue);
         nfCounter(out, nfs, "jnetvm_nf_tx_queue_packets", "gauge", "Packets waiting in an NF's tx ring.",

@@ -27,7 +27,8 @@ public record StatsView(long timeMs, Double intervalS, List<PortView> ports, Lis
     /** One NF slot: who is there, its state, its rings' occupancy and its counters. */
     public record NfView(int slot, String nf, int serviceId, String service, int instance, long pid, String state,
                          long rxPackets, long txPackets, long drops, Map<String, Long> dropsByReason, int rxQueue,
-                         int txQueue, int ringCapacity, long sleeps, Double rxPps, Double txPps) {
+                         int txQueue, int ringCapacity, long sleeps, long messagesSent, long messagesRefused,
+                         Double rxPps, Double txPps) {
     }
 
     /** The pool's audit: every buffer is free, in a pool cache, or in flight (in a ring or held by an NF). */
