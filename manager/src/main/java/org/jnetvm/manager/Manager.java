@@ -232,6 +232,7 @@ public final class Manager implements AutoCloseable {
             NfLauncher launcher = new NfLauncher(config.controlSocket(), logDirectory(r.name()));
             opened.add(launcher);
             Manager manager = new Manager(config, region, ports, registry, control, launcher, flows);
+            opened.add(manager.messages()); // its reader thread, if starting fails from here
             manager.startThreads(rx, tx, threads);
             opened.clear();
             LOG.info("manager up: region {} ({} buffers{}), control socket {}, {} port(s), {} rx + {} tx threads, hop {}",
