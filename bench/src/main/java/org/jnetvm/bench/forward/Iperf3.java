@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.jnetvm.manager.testbed.Testbed;
 
 /**
@@ -25,6 +25,7 @@ final class Iperf3 {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int IPERF3_PORT = 5201;
 
     private Iperf3() {
     }
@@ -50,7 +51,7 @@ final class Iperf3 {
         Process server = bed.inHost(1, "iperf3", "--server", "--one-off", "--bind", bed.address(1))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            awaitListening(bed);
+            bed.awaitListening(1, "tcp", IPERF3_PORT, Duration.ofSeconds(10));
             String[] command = new String[args.length + 5];
             command[0] = "iperf3";
             command[1] = "--client";
@@ -74,13 +75,4 @@ final class Iperf3 {
         }
     }
 
-    private static void awaitListening(Testbed bed) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!bed.run(1, "ss", "-Hltn", "sport", "=", ":5201").contains("5201")) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("iperf3 server in " + bed.namespace(1) + " not listening after 10 s");
-            }
-            LockSupport.parkNanos(10_000_000);
-        }
-    }
 }

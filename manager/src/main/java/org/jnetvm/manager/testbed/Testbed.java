@@ -1,7 +1,9 @@
 package org.jnetvm.manager.testbed;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Hosts for end-to-end tests and benchmarks, two by default: network namespaces {@code NAMEa},
@@ -155,6 +157,33 @@ public final class Testbed implements AutoCloseable {
     /** Runs {@code command} in host {@code side}'s namespace (20 s at most) and returns its output. */
     public String run(int side, String... command) {
         return Shell.run(inHost(side, command).command().toArray(String[]::new));
+    }
+
+    /**
+     * Waits until a socket of {@code protocol} ("tcp" or "udp") listens on {@code port} in host
+     * {@code side}, polling {@code ss} every 10 ms for at most {@code limit}.
+     *
+     * @throws IllegalStateException when nothing listens by then
+     */
+    public void awaitListening(int side, String protocol, int port, Duration limit) {
+        String flags = switch (protocol) {
+            case "tcp" -> "-Hltn";
+            case "udp" -> "-Hlun";
+            default -> throw new IllegalArgumentException("protocol '" + protocol + "': tcp or udp");
+        };
+        String[] ss = inHost(side, "ss", flags, "sport", "=", ":" + port).command().toArray(String[]::new);
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            Shell.Result r = Shell.exec(limit, ss);
+            if (r.exitCode() == 0 && !r.output().isBlank()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(protocol + " port " + port + " not listening in " + namespace(side)
+                        + " after " + limit.toMillis() + " ms");
+            }
+            LockSupport.parkNanos(10_000_000);
+        }
     }
 
     /** Joins the host interfaces with a Linux bridge (the baseline forwarder). */

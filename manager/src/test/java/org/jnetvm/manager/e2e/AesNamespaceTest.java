@@ -100,7 +100,7 @@ class AesNamespaceTest {
                 PORT));
         echo = bed.inHost(1, "python3", "-c", ECHO, bed.address(1), String.valueOf(PORT), String.valueOf(DATAGRAMS))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("echo.log").toFile()).start();
-        Hosts.awaitListening(bed, 1, "udp", PORT);
+        bed.awaitListening(1, "udp", PORT, Hosts.LISTEN_WAIT);
     }
 
     @AfterAll

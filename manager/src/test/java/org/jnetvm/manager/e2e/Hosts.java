@@ -3,7 +3,6 @@ package org.jnetvm.manager.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jnetvm.manager.Manager;
 import org.jnetvm.manager.nf.NfLauncher;
+import org.jnetvm.manager.testbed.Shell;
 import org.jnetvm.manager.testbed.Testbed;
 
 /**
@@ -44,40 +44,19 @@ final class Hosts {
         Process server = bed.inHost(side, "python3", "-m", "http.server", String.valueOf(port), "--bind", address,
                 "--protocol", "HTTP/1.1", "--directory", directory.toString()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        awaitListening(bed, side, "tcp", port);
+        bed.awaitListening(side, "tcp", port, LISTEN_WAIT);
         return server;
-    }
-
-    /** Waits until a socket of {@code protocol} (tcp or udp) listens on {@code port} in host {@code side}. */
-    static void awaitListening(Testbed bed, int side, String protocol, int port) {
-        String flag = protocol.equals("tcp") ? "-ltn" : "-lun";
-        TestManagers.await(protocol + " port " + port + " to listen in " + bed.namespace(side), LISTEN_WAIT,
-                () -> bed.run(side, "bash", "-c", "ss " + flag + " | grep -c ':" + port + " ' || true").strip()
-                        .equals("1"));
     }
 
     /** Runs {@code command} in host {@code side}, at most {@code limit}, and returns what it printed. */
     static Result run(Testbed bed, int side, Duration limit, String... command)
             throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process p = bed.inHost(side, command).redirectErrorStream(true).start();
-        // Read on another thread: a command that hangs must still be ended at the limit.
-        StringBuilder out = new StringBuilder();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                out.append("(output unreadable: ").append(e.getMessage()).append(')');
-            }
-        });
-        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            reader.join(1000);
-            throw new AssertionError(String.join(" ", command) + " did not finish in " + limit.toMillis()
-                    + " ms; output: " + out);
+        Shell.Result r = Shell.exec(limit, bed.inHost(side, command).command().toArray(String[]::new));
+        if (r.timedOut()) {
+            throw new AssertionError(r.output());
         }
-        reader.join();
-        return new Result(p.exitValue(), out.toString(), (System.nanoTime() - start) / 1_000_000);
+        return new Result(r.exitCode(), r.output(), (System.nanoTime() - start) / 1_000_000);
     }
 
     /**

@@ -103,7 +103,7 @@ class NamespaceChainTest {
                 .redirectOutput(dir.resolve("http.log").toFile()).start();
         try {
             String url = "http://" + bed.address(1) + ":" + HTTP_PORT + "/blob.bin";
-            Hosts.awaitListening(bed, 1, "tcp", HTTP_PORT);
+            bed.awaitListening(1, "tcp", HTTP_PORT, Hosts.LISTEN_WAIT);
             Process curl = bed.inHost(0, "curl", "--silent", "--show-error", "--fail", "--max-time", "60",
                     "--output", fetched.toString(), url).redirectErrorStream(true).start();
             String curlOut = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -123,7 +123,7 @@ class NamespaceChainTest {
         Process server = bed.inHost(1, "iperf3", "--server", "--one-off", "--bind", bed.address(1))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("iperf3-server.log").toFile()).start();
         try {
-            Hosts.awaitListening(bed, 1, "tcp", 5201);
+            bed.awaitListening(1, "tcp", 5201, Hosts.LISTEN_WAIT);
             Process client = bed.inHost(0, "iperf3", "--client", bed.address(1), "--bytes", String.valueOf(bytes),
                     "--connect-timeout", "5000", "--json").redirectErrorStream(true).start();
             String json = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
