@@ -36,7 +36,7 @@ public final class RxAgent implements Agent {
     /** How often the ports' own drop counts (and the kernel's) are published: a system call each. */
     private static final long PUBLISH_INTERVAL_NANOS = 100_000_000L;
     /** Idle rounds an RX thread of socket ports spins before it sleeps in poll(2), and its longest sleep. */
-    private static final int POLL_SPINS = Integer.getInteger("jnetvm.rx.pollSpins", 64);
+    private static final int POLL_SPINS = 64;
     private static final int POLL_CAP_MILLIS = 10;
     /** With inline NFs, which NF processes may feed without waking this thread: a shorter sleep. */
     private static final int POLL_CAP_INLINE_MILLIS = 1;
