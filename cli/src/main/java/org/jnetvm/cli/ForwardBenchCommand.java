@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jnetvm.bench.chain.CpuShare;
 import org.jnetvm.bench.forward.ForwardBench;
-import org.jnetvm.manager.testbed.Shell;
+import org.jnetvm.testsupport.Shell;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

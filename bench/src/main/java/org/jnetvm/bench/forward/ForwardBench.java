@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.jnetvm.bench.chain.BenchManager;
 import org.jnetvm.bench.chain.CpuShare;
-import org.jnetvm.manager.testbed.Testbed;
+import org.jnetvm.testsupport.Testbed;
 
 /**
  * Forwarding between two real kernel stacks: on the same two veth pairs of a {@link Testbed} and

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.jnetvm.manager.testbed.Testbed;
+import org.jnetvm.testsupport.Testbed;
 
 /**
  * iperf3 between the two hosts of a {@link Testbed}: a one-off server in host B, a client in

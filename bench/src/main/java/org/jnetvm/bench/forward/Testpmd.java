@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jnetvm.manager.testbed.Testbed;
+import org.jnetvm.testsupport.Testbed;
 
 /**
  * DPDK's {@code dpdk-testpmd} (Debian's dpdk package) forwarding between the two host interfaces

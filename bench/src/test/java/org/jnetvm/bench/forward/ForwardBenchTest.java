@@ -10,8 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.jnetvm.manager.testbed.Shell;
-import org.jnetvm.manager.testbed.Testbed;
+import org.jnetvm.testsupport.Shell;
+import org.jnetvm.testsupport.Testbed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

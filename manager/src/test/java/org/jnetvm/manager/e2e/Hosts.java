@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jnetvm.manager.Manager;
 import org.jnetvm.manager.nf.NfLauncher;
-import org.jnetvm.manager.testbed.Shell;
-import org.jnetvm.manager.testbed.Testbed;
+import org.jnetvm.testsupport.Shell;
+import org.jnetvm.testsupport.Testbed;
 
 /**
  * What the end-to-end tests in namespaces do in their hosts: HTTP servers, curl, waiting for a

@@ -1,6 +1,6 @@
 package org.jnetvm.manager.port;
 
-import org.jnetvm.manager.testbed.Shell;
+import org.jnetvm.testsupport.Shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.jnetvm.manager.testbed;
+package org.jnetvm.testsupport;
 
 import java.time.Duration;
 import java.util.ArrayList;
