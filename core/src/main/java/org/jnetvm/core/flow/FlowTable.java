@@ -58,6 +58,7 @@ public final class FlowTable {
     private final int ruleCapacity;
     private int[] busySeen; // manager's ager only
 
+    /** A view on {@code region}'s FLOWS area (formatted by {@link FlowArea} when the region was made). */
     public FlowTable(Region region) {
         this.segment = region.segment();
         this.base = region.layout().area(AreaKind.FLOWS).offset();
@@ -68,12 +69,6 @@ public final class FlowTable {
         if (!Align.isPowerOfTwo(capacity)) {
             throw new IllegalStateException("flow entries " + capacity + " is not a power of two");
         }
-    }
-
-    /** Creator only, once: records the sizes in the area's header for tools. */
-    public void format() {
-        segment.set(JAVA_INT, base + ENTRY_CAPACITY_OFFSET, capacity);
-        segment.set(JAVA_INT, base + RULE_CAPACITY_OFFSET, ruleCapacity);
     }
 
     public int entryCapacity() {

@@ -16,6 +16,7 @@ public final class Messages {
     private final int nfSlots;
     private final Inbox[] inboxes;
 
+    /** A view on {@code region}'s MESSAGES area (formatted by {@link MessageArea} when the region was made). */
     public Messages(Region region) {
         this.segment = region.segment();
         this.nfSlots = region.layout().nfSlots();
@@ -35,13 +36,6 @@ public final class Messages {
             throw new IndexOutOfBoundsException("NF slot " + slot + " of " + nfSlots);
         }
         return inboxes[slot];
-    }
-
-    /** Empties every inbox: the region's creator, while formatting. */
-    public void format() {
-        for (Inbox inbox : inboxes) {
-            inbox.format();
-        }
     }
 
     /**

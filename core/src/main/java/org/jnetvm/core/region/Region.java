@@ -205,8 +205,10 @@ public final class Region implements AutoCloseable {
             MpmcRing.format(s, layout.nfRxRingOffset(slot), layout.ringCapacity());
             SpscRing.format(s, layout.nfTxRingOffset(slot), layout.ringCapacity());
         }
-        new org.jnetvm.core.flow.FlowTable(this).format(); // zero-filled: no rules, every entry EMPTY
-        new org.jnetvm.core.msg.Messages(this).format();
+        // Areas owned above the region (flows, messages) format themselves.
+        for (AreaFormat format : RegionLayout.formats().values()) {
+            format.format(s, layout.area(format.kind()).offset(), spec);
+        }
         // Ready last, with release: a mapper that sees READY sees everything above.
         STATE.setRelease(s, (long) STATE_OFFSET, STATE_READY);
     }

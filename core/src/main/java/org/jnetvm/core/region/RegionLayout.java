@@ -6,9 +6,8 @@ import static org.jnetvm.core.region.RegionDescriptor.HEADER_LENGTH;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.jnetvm.core.buffer.PacketBufferDescriptor;
-import org.jnetvm.core.flow.FlowTableDescriptor;
-import org.jnetvm.core.msg.MessageDescriptor;
 import org.jnetvm.core.pool.PoolCacheDescriptor;
 import org.jnetvm.core.ring.RingDescriptor;
 import org.jnetvm.core.table.ChainDescriptor;
@@ -25,6 +24,10 @@ import org.jnetvm.core.util.Align;
  *
  * <p>Per NF slot {@code s}, the NF_RINGS area holds its rx ring (MPMC, {@link #nfRxRingOffset})
  * followed by its tx ring (SPSC, {@link #nfTxRingOffset}).
+ *
+ * <p>The FLOWS and MESSAGES areas belong to parts above the region: their lengths come from
+ * their {@link AreaFormat}s ({@link #formats()}), and their owners build views on the offsets
+ * this layout hands out. The region knows their place, not their contents.
  */
 public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapacity, long ringStride,
                            long cacheStride, long nfRxRingLength, long nfRingsStride, long serviceStride,
@@ -35,6 +38,35 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
         public long end() {
             return offset + length;
         }
+    }
+
+    /** Areas whose owners live above the region, each sized and formatted by its {@link AreaFormat}. */
+    private static final AreaKind[] FORMATTED_AREAS = {AreaKind.FLOWS, AreaKind.MESSAGES};
+    private static final Map<AreaKind, AreaFormat> FORMATS = loadFormats();
+
+    private static Map<AreaKind, AreaFormat> loadFormats() {
+        Map<AreaKind, AreaFormat> formats = new EnumMap<>(AreaKind.class);
+        for (AreaFormat format : ServiceLoader.load(AreaFormat.class, RegionLayout.class.getClassLoader())) {
+            AreaFormat earlier = formats.put(format.kind(), format);
+            if (earlier != null) {
+                throw new IllegalStateException("two formats for region area " + format.kind() + ": "
+                        + earlier.getClass().getName() + " and " + format.getClass().getName()
+                        + "; keep one in META-INF/services/" + AreaFormat.class.getName());
+            }
+        }
+        for (AreaKind kind : FORMATTED_AREAS) {
+            if (!formats.containsKey(kind)) {
+                throw new IllegalStateException("no format for region area " + kind + " on the class path: "
+                        + "jnetvm-core's META-INF/services/" + AreaFormat.class.getName()
+                        + " is missing (was the core jar repackaged without its services files?)");
+            }
+        }
+        return Collections.unmodifiableMap(formats);
+    }
+
+    /** The formats of the areas owned above the region, by kind; the region formats them on create. */
+    public static Map<AreaKind, AreaFormat> formats() {
+        return FORMATS;
     }
 
     public RegionLayout {
@@ -67,9 +99,8 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
         offset = place(areas, AreaKind.CHAINS, offset, chainStride * spec.chainCount());
         offset = place(areas, AreaKind.PORTS, offset, (long) PortDescriptor.STRIDE * spec.portCount());
         offset = place(areas, AreaKind.THREADS, offset, threadStride * spec.threadCount());
-        offset = place(areas, AreaKind.FLOWS, offset,
-                FlowTableDescriptor.length(spec.flowEntries(), spec.flowRules()));
-        offset = place(areas, AreaKind.MESSAGES, offset, MessageDescriptor.length(spec.nfSlots()));
+        offset = place(areas, AreaKind.FLOWS, offset, FORMATS.get(AreaKind.FLOWS).length(spec));
+        offset = place(areas, AreaKind.MESSAGES, offset, FORMATS.get(AreaKind.MESSAGES).length(spec));
         offset = place(areas, AreaKind.BUFFERS, offset, (long) stride * spec.bufferCount());
         return new RegionLayout(spec, stride, freeRingCapacity, ringStride, cacheStride, rxLength, nfRingsStride,
                 serviceStride, chainStride, threadStride, areas, offset);
