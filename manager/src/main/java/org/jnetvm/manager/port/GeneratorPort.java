@@ -1,6 +1,7 @@
 package org.jnetvm.manager.port;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.LongSupplier;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.packet.UdpTraffic;
 import org.jnetvm.core.route.Router;
@@ -21,6 +22,14 @@ public final class GeneratorPort implements Port {
     private final long limit;
     private long generated;
     private int nextFlow;
+    /**
+     * Depth of the token bucket: 10 ms of packets. A poll loop on a busy machine can be descheduled for a few
+     * milliseconds; a bucket one burst deep would throw that time away (CI saw 20000/s come out as 10000/s while a
+     * browser started), a deeper one would turn a long stall into a flood.
+     */
+    static final long BUCKET_NANOS = 10_000_000L;
+    private final double bucketDepth;
+    private final LongSupplier clock;
     private double tokens;
     private long lastNanos;
 
@@ -30,6 +39,12 @@ public final class GeneratorPort implements Port {
      */
     public GeneratorPort(String name, int portId, long rate, int frameLength, int flows, long limit,
                          MemorySegment segment, PacketMeta meta) {
+        this(name, portId, rate, frameLength, flows, limit, segment, meta, System::nanoTime);
+    }
+
+    /** As above, on the given clock (tests step it by hand). Read once per poll, never per packet. */
+    GeneratorPort(String name, int portId, long rate, int frameLength, int flows, long limit,
+                  MemorySegment segment, PacketMeta meta, LongSupplier clock) {
         this.name = name;
         this.portId = portId;
         this.rate = rate;
@@ -37,7 +52,9 @@ public final class GeneratorPort implements Port {
         this.traffic = new UdpTraffic(frameLength, flows);
         this.segment = segment;
         this.meta = meta;
-        this.lastNanos = System.nanoTime();
+        this.clock = clock;
+        this.lastNanos = clock.getAsLong();
+        this.bucketDepth = rate * (BUCKET_NANOS / 1e9);
     }
 
     @Override
@@ -59,11 +76,10 @@ public final class GeneratorPort implements Port {
     public int receive(int[] dst, int max, Router router) {
         int want = max;
         if (rate > 0) {
-            long now = System.nanoTime();
-            // Cap the bucket at one burst so an idle spell does not turn into a flood.
-            tokens = Math.min(tokens + (now - lastNanos) * (rate / 1e9), max);
+            long now = clock.getAsLong();
+            tokens = Math.min(tokens + (now - lastNanos) * (rate / 1e9), Math.max(max, bucketDepth));
             lastNanos = now;
-            want = (int) tokens;
+            want = (int) Math.min(tokens, max);
         }
         if (limit > 0) {
             want = (int) Math.min(want, limit - generated);
