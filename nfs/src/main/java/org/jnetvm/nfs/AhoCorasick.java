@@ -217,7 +217,8 @@ final class AhoCorasick {
                 return matchOf[(rowA - first) / classes];
             }
             if (rowB >= first && b >= middle) {
-                return matchOf[(rowB - first) / classes];
+                // A may still find an earlier match in its last bytes: it finishes first, as above.
+                return finishA(segment, a + 1, middle, rowA, matchOf[(rowB - first) / classes]);
             }
         }
         // A found nothing in its half: the rest is B's alone, from the state it reached.

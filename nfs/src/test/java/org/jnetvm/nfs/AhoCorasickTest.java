@@ -82,6 +82,17 @@ class AhoCorasickTest {
                 .as("pattern at %d", at).isEqualTo(naive(patterns, t, false));
     }
 
+    /** jqwik's find: lane B's match in the byte-by-byte tail was returned before A had finished its half. */
+    @Test
+    void aMatchJustBeforeTheMiddleWinsOverOneLaneBSeesFirst() {
+        StringBuilder text = new StringBuilder("d".repeat(534));
+        text.setCharAt(266, 'a'); // ends one byte before the middle (267): lane A's
+        text.setCharAt(524, 'b'); // lane B reaches it while A is still on bytes 264..266
+        AhoCorasick ac = AhoCorasick.build(List.of("a".getBytes(StandardCharsets.US_ASCII),
+                "b".getBytes(StandardCharsets.US_ASCII), "aaaaaaaa".getBytes(StandardCharsets.US_ASCII)), false);
+        assertThat(ac.find(MemorySegment.ofArray(text.toString().getBytes(StandardCharsets.US_ASCII)), 0, 534)).isZero();
+    }
+
     @Test
     void binaryPatternsAndAllByteValues() {
         byte[] needle = {0, (byte) 0xFF, (byte) 0x80, 10};
