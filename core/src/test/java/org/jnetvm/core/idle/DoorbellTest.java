@@ -77,8 +77,10 @@ class DoorbellTest {
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(line).startsWith("OK " + (WAKEUPS + STREAM) + " ");
                 long childSleeps = Long.parseLong(line.split(" ")[2]);
-                // A wake may find the consumer armed but not yet waiting; it then skips the wait.
-                assertThat(childSleeps).as("consumer's futex waits").isGreaterThan(WAKEUPS / 2);
+                // A wake may find the consumer armed but not yet waiting; it then skips the wait (how
+                // often depends on scheduling: a loaded machine saw 28 of 100). That it really slept is
+                // what counts here; that each ring woke it is asserted above, wake-up by wake-up.
+                assertThat(childSleeps).as("consumer's futex waits").isPositive();
                 long streamingWakes = doorbell.wakeCalls() - wakesBefore;
                 assertThat(streamingWakes).as("futex wakes while streaming %d bursts", bursts).isLessThan(bursts / 20 + 5);
             } finally {
