@@ -411,6 +411,32 @@ public final class Region implements AutoCloseable {
         STATE.setRelease(segment, (long) HOP_MODE_OFFSET, mode);
     }
 
+    /** How long (µs) an NF retries a full next-hop ring before dropping, as the manager set it. */
+    public int localRetryMicros() {
+        return (int) STATE.getAcquire(segment, (long) RegionDescriptor.LOCAL_RETRY_OFFSET);
+    }
+
+    /** The manager only, before NFs register. */
+    public void localRetryMicros(int micros) {
+        if (micros < 0 || micros > 10_000) {
+            throw new IllegalArgumentException("local retry " + micros + " µs is out of range 0..10000");
+        }
+        STATE.setRelease(segment, (long) RegionDescriptor.LOCAL_RETRY_OFFSET, micros);
+    }
+
+    /** The low watermark (% of a ring) of backpressure, as the manager set it. */
+    public int backpressureLowPercent() {
+        return (int) STATE.getAcquire(segment, (long) RegionDescriptor.BACKPRESSURE_LOW_OFFSET);
+    }
+
+    /** The manager only, before NFs register. */
+    public void backpressureLowPercent(int percent) {
+        if (percent < 1 || percent > 100) {
+            throw new IllegalArgumentException("low watermark " + percent + "% is out of range 1..100");
+        }
+        STATE.setRelease(segment, (long) RegionDescriptor.BACKPRESSURE_LOW_OFFSET, percent);
+    }
+
     public MemorySegment segment() {
         return segment;
     }

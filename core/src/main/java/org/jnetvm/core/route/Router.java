@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import org.jnetvm.core.buffer.Action;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.idle.Doorbell;
+import org.jnetvm.core.packet.Ecn;
 import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.ring.HandOff;
@@ -32,6 +33,17 @@ import org.jnetvm.core.table.ThreadTable;
  * packet is stamped with its next holder's {@link Owner} id between the claim of its ring slot
  * and its publication ({@link HandOff}): a producer that dies in between leaves the buffers it
  * did not publish stamped with its own id, so the reclaimer finds them.
+ *
+ * <h2>Backpressure (NFVnice)</h2>
+ * An RX thread's router ({@link #enforceBackpressure}) drops at entry the packets of a chain the
+ * scheduler has throttled because an NF along it is overloaded, counted as backpressure in its own
+ * drop counters and in the chain's; with ECN on it marks ECN-capable packets CE and lets them in.
+ * The chain's mark is read once per burst; if the NF that caused it has drained below the low
+ * watermark, the router lifts the mark itself rather than wait for the scheduler's next round.
+ * An NF's router may retry a full next hop for a bounded time ({@link #retryFullFor}) before it
+ * drops: the NF yields to the one it feeds instead of throwing its own work away. Packets a full
+ * ring refused are also counted in the refusing NF's rx refused counter: its arrival rate is what
+ * it took plus what it refused, which is what the scheduler needs.
  *
  * <h2>Drops</h2>
  * Every packet that does not go on is freed and counted under its {@link DropReason} in the
@@ -76,6 +88,14 @@ public final class Router {
     private int[] localSlots = new int[0];
     private int cachedChain;
     private int cachedChainLength;
+    private boolean cachedThrottled;
+    // backpressure at entry: RX threads only
+    private boolean backpressure;
+    private boolean ecn;
+    private int lowPercent;
+    private long chainBackpressure; // of cachedChain, not yet added to the chain's counter
+    private long chainEcn;
+    private long retryNanos;
     private final PacketMeta stampOwner;
     // Stamps the next holder once its ring slot is claimed, before it is published: see Owner.
     private final HandOff handOff;
@@ -116,6 +136,25 @@ public final class Router {
                 Owner.ofThread(thread), portCount, base + ThreadDescriptor.DROPS_OFFSET, -1, maxBurst);
     }
 
+    /**
+     * Makes this router drop (or, with {@code ecn}, CE-mark) at entry the packets of throttled
+     * chains; {@code lowPercent} is the low watermark under which it admits a chain again. For
+     * the routers of RX threads, before they are used.
+     */
+    public void enforceBackpressure(boolean ecn, int lowPercent) {
+        this.backpressure = true;
+        this.ecn = ecn;
+        this.lowPercent = lowPercent;
+    }
+
+    /**
+     * Makes this router retry a full NF ring for up to {@code nanos} (spinning, then yielding)
+     * before it counts the rest as ring_full: NFVnice's local backpressure. 0 drops at once.
+     */
+    public void retryFullFor(long nanos) {
+        this.retryNanos = nanos;
+    }
+
     /** Routes {@code count} packets from {@code indices[0 ..]} by their actions. */
     public void route(int[] indices, int count) {
         int[] k = keys;
@@ -134,6 +173,9 @@ public final class Router {
             }
             sent += deliver(key, indices, start, end - start);
             start = end;
+        }
+        if (backpressure) {
+            flushChainCounts();
         }
         flushCounters(sent);
     }
@@ -197,14 +239,21 @@ public final class Router {
             case Action.NEXT -> {
                 int chain = m.chainId();
                 if (chain != cachedChain) {
-                    cachedChain = chain;
-                    cachedChainLength = chains.length(chain);
+                    enterChain(chain);
                 }
                 int length = cachedChainLength;
                 if (length == 0) {
                     return dropKey(DropReason.NO_CHAIN);
                 }
-                int position = (m.chainIndex() + 1) & 0xFFFF;
+                int from = m.chainIndex();
+                if (cachedThrottled && from == ENTRY_POSITION) {
+                    if (!ecn || !Ecn.markCongested(segment, m.dataAddress(), m.dataLength())) {
+                        chainBackpressure++;
+                        return dropKey(DropReason.BACKPRESSURE);
+                    }
+                    chainEcn++;
+                }
+                int position = (from + 1) & 0xFFFF;
                 if (position >= length) {
                     return dropKey(DropReason.CHAIN_END);
                 }
@@ -234,6 +283,41 @@ public final class Router {
         }
         m.action(Action.NEXT);
         return slot;
+    }
+
+    // The chain's length, and whether it is throttled, once per burst and chain.
+    private void enterChain(int chain) {
+        if (backpressure) {
+            flushChainCounts();
+        }
+        cachedChain = chain;
+        cachedChainLength = chains.length(chain);
+        cachedThrottled = backpressure && chains.throttled(chain) && !admitted(chain);
+    }
+
+    // Lifts the chain's mark if the NF that caused it has drained below the low watermark.
+    private boolean admitted(int chain) {
+        int slot = chains.bottleneck(chain);
+        if (slot < 0 || slot >= nfs.slots()) {
+            return false;
+        }
+        MpmcRing ring = nfs.rxRing(slot);
+        if ((long) ring.size() * 100 > (long) lowPercent * ring.capacity()) {
+            return false;
+        }
+        chains.admit(chain);
+        return true;
+    }
+
+    private void flushChainCounts() {
+        if (chainBackpressure != 0) {
+            chains.countBackpressure(cachedChain, chainBackpressure);
+            chainBackpressure = 0;
+        }
+        if (chainEcn != 0) {
+            chains.countEcn(cachedChain, chainEcn);
+            chainEcn = 0;
+        }
     }
 
     // The instance for the packet's flow. A service's instance count (and its only slot, the
@@ -302,7 +386,11 @@ public final class Router {
             if (done > 0) {
                 Doorbell.ring(segment, nfs.doorbellOffset(key));
             }
+            if (done < count && retryNanos > 0) {
+                done += retry(ring, key, indices, offset + done, count - done);
+            }
             if (done < count) {
+                nfs.countRefused(key, count - done);
                 drop(indices, offset + done, count - done, DropReason.RING_FULL);
             }
             return done;
@@ -317,6 +405,26 @@ public final class Router {
         }
         drop(indices, offset, count, DropReason.ofCode(DROP_KEY_BASE - key));
         return 0;
+    }
+
+    // Local backpressure: the next NF is behind; give it the core for a moment, then try again.
+    // Only when a ring is full, so the clock reads are not per packet.
+    private int retry(MpmcRing ring, int slot, int[] indices, int offset, int count) {
+        long deadline = System.nanoTime() + retryNanos;
+        int done = 0;
+        for (int round = 0; done < count && System.nanoTime() - deadline < 0; round++) {
+            if (round < 16) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+            int n = ring.enqueueBurst(indices, offset + done, count - done, handOff);
+            if (n > 0) {
+                done += n;
+                Doorbell.ring(segment, nfs.doorbellOffset(slot));
+            }
+        }
+        return done;
     }
 
     private void free(int[] indices, int offset, int count) {

@@ -34,7 +34,13 @@ public enum DropReason {
      */
     KERNEL_DROP(11, "kernel_drop"),
     /** The flow director dropped the packet at entry: a rule or an NF's steer said so for its flow. */
-    FLOW_DROP(12, "flow_drop");
+    FLOW_DROP(12, "flow_drop"),
+    /**
+     * Dropped at chain entry because an NF further along the packet's chain is overloaded (its rx
+     * ring passed the high watermark): NFVnice's backpressure, so upstream NFs spend no work on a
+     * packet that would be dropped later anyway.
+     */
+    BACKPRESSURE(13, "backpressure");
 
     /** Counter slots reserved for reasons in every counter block. */
     public static final int SLOTS = 16;

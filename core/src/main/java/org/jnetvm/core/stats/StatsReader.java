@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.region.Region;
+import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfSlotDescriptor;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
@@ -25,6 +26,7 @@ public final class StatsReader {
     private final PortTable ports;
     private final org.jnetvm.core.msg.Messages messages;
     private final ThreadTable threads;
+    private final ChainTable chains;
     private final PacketPool pool;
     private final int ringCapacity;
 
@@ -34,6 +36,7 @@ public final class StatsReader {
         this.messages = new org.jnetvm.core.msg.Messages(region);
         this.ports = new PortTable(region);
         this.threads = new ThreadTable(region);
+        this.chains = new ChainTable(region);
         this.pool = new PacketPool(region);
         this.ringCapacity = region.layout().ringCapacity();
     }
@@ -65,7 +68,9 @@ public final class StatsReader {
                     nfs.instanceId(s), nfs.pid(s), NfState.ofCode(state).name().toLowerCase(), rx,
                     nfs.counter(s, NfSlotDescriptor.TX_PACKETS), nfs.drops(s),
                     live ? nfs.rxRing(s).size() : 0, live ? nfs.txRing(s).size() : 0,
-                    nfs.counter(s, NfSlotDescriptor.SLEEPS), messages.sent(s), messages.refused(s), nonZero(reason -> nfs.drops(slot, reason))));
+                    nfs.counter(s, NfSlotDescriptor.SLEEPS), messages.sent(s), messages.refused(s),
+                    nfs.costPicos(s), nfs.counter(s, NfSlotDescriptor.RX_REFUSED), nfs.cpuShare(s),
+                    nonZero(reason -> nfs.drops(slot, reason))));
         }
         List<StatsSnapshot.Port> portList = new ArrayList<>();
         for (int p = 0; p < ports.portCount(); p++) {
@@ -82,7 +87,21 @@ public final class StatsReader {
             portList.add(new StatsSnapshot.Port(p, ports.name(p), ports.kind(p), ports.rxPackets(p), ports.rxBytes(p),
                     threads.portTxPackets(p), txBytes, rxDrops, portDrops));
         }
-        return new StatsSnapshot(now, nfList, portList, drops, pool.audit(), ringCapacity);
+        List<StatsSnapshot.Chain> chainList = new ArrayList<>();
+        for (int c = 0; c < chains.chainCount(); c++) {
+            int length = chains.length(c);
+            if (length == 0) {
+                continue;
+            }
+            List<Integer> members = new ArrayList<>(length);
+            for (int i = 0; i < length; i++) {
+                members.add(chains.service(c, i));
+            }
+            boolean throttled = chains.throttled(c);
+            chainList.add(new StatsSnapshot.Chain(c, chains.name(c), List.copyOf(members), throttled,
+                    throttled ? chains.bottleneck(c) : -1, chains.backpressureDrops(c), chains.ecnMarked(c)));
+        }
+        return new StatsSnapshot(now, nfList, portList, drops, pool.audit(), ringCapacity, List.copyOf(chainList));
     }
 
     // The reasons with a count above zero, in code order.

@@ -14,18 +14,34 @@ import org.jnetvm.core.pool.PoolAudit;
  * @param drops    drops per reason, summed over NFs, manager threads and ports
  * @param pool     the pool's audit
  * @param ringCapacity slots of each NF rx and tx ring (what rxQueue and txQueue are out of)
+ * @param chains   the chains in use, with their backpressure state
  */
 public record StatsSnapshot(long nanos, List<Nf> nfs, List<Port> ports, Map<DropReason, Long> drops, PoolAudit pool,
-                            int ringCapacity) {
+                            int ringCapacity, List<Chain> chains) {
 
     /**
      * One NF slot; {@code dropsByReason} holds the reasons with a count above zero, summing to {@code drops};
-     * {@code messagesSent} and {@code messagesRefused} count the messages it sent (accepted, or refused by a full inbox).
+     * {@code messagesSent} and {@code messagesRefused} count the messages it sent (accepted, or refused by a full inbox);
+     * {@code costPicos} is its median processing cost per packet (0 before it was measured), {@code rxRefused} the
+     * packets producers could not put in its full rx ring, {@code cpuShare} the share the scheduler gave its cgroup
+     * (0: none).
      */
     public record Nf(int slot, String name, int serviceId, String serviceName, int instanceId, long pid, String state,
                      long rxPackets, long txPackets, long drops, int rxQueue, int txQueue, long sleeps,
-                     long messagesSent, long messagesRefused,
+                     long messagesSent, long messagesRefused, long costPicos, long rxRefused, int cpuShare,
                      Map<DropReason, Long> dropsByReason) {
+        /** Packets that arrived for this NF: the ones it took and the ones its full ring refused. */
+        public long arrivals() {
+            return rxPackets + rxRefused;
+        }
+    }
+
+    /**
+     * One chain: whether backpressure throttles it at entry now (and because of which NF slot), and how many of its
+     * packets were dropped or ECN-marked at entry for it.
+     */
+    public record Chain(int id, String name, List<Integer> services, boolean throttled, int bottleneckSlot,
+                        long backpressureDrops, long ecnMarked) {
     }
 
     /** One port; {@code dropsByReason} (reasons above zero) sums to {@code rxDrops}: frames refused on receive. */

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
+import org.jnetvm.core.stats.Counters;
 
 /**
  * Chain id → the services a packet visits ({@link ChainDescriptor}); chain 0 is the default
@@ -56,6 +57,48 @@ public final class ChainTable {
 
     public String name(int id) {
         return Ascii.read(segment, entry(id) + ChainDescriptor.NAME_OFFSET, ChainDescriptor.NAME_LENGTH);
+    }
+
+    // --- backpressure (NFVnice) ---
+
+    /** Whether chain {@code id} is throttled at entry; false for an id out of range. */
+    public boolean throttled(int id) {
+        return id >= 0 && id < layout.chainCount()
+                && (int) INT.getOpaque(segment, entry(id) + ChainDescriptor.THROTTLED_OFFSET) != 0;
+    }
+
+    /** The NF slot whose full ring throttles chain {@code id}. */
+    public int bottleneck(int id) {
+        return (int) INT.getOpaque(segment, entry(id) + ChainDescriptor.BOTTLENECK_OFFSET);
+    }
+
+    /** Manager threads: throttles chain {@code id} because of slot {@code slot}'s ring. */
+    public void throttle(int id, int slot) {
+        INT.setOpaque(segment, entry(id) + ChainDescriptor.BOTTLENECK_OFFSET, slot);
+        INT.setRelease(segment, entry(id) + ChainDescriptor.THROTTLED_OFFSET, 1);
+    }
+
+    /** Manager threads: admits chain {@code id}'s packets again. */
+    public void admit(int id) {
+        INT.setRelease(segment, entry(id) + ChainDescriptor.THROTTLED_OFFSET, 0);
+    }
+
+    /** Counts {@code n} packets of chain {@code id} dropped at entry by backpressure (any RX thread). */
+    public void countBackpressure(int id, long n) {
+        Counters.addShared(segment, entry(id) + ChainDescriptor.BACKPRESSURE_DROPS_OFFSET, n);
+    }
+
+    /** Counts {@code n} packets of chain {@code id} marked CE at entry (any RX thread). */
+    public void countEcn(int id, long n) {
+        Counters.addShared(segment, entry(id) + ChainDescriptor.ECN_MARKED_OFFSET, n);
+    }
+
+    public long backpressureDrops(int id) {
+        return Counters.get(segment, entry(id) + ChainDescriptor.BACKPRESSURE_DROPS_OFFSET);
+    }
+
+    public long ecnMarked(int id) {
+        return Counters.get(segment, entry(id) + ChainDescriptor.ECN_MARKED_OFFSET);
     }
 
     /** Manager only: sets chain {@code id} to {@code services}, publishing the length last. */

@@ -15,6 +15,7 @@ import org.jnetvm.core.stats.DropReason;
  *        +4 service id int     +8 instance id int     +12 generation int (bumped on each reuse)
  *        +16 pid long          +24 registered at long (epoch ms)
  *        +32 name 32 B         the NF's kind, ASCII, NUL padded
+ *        +64 cpu share int     the share the scheduler last wrote to the NF's cgroup, 0 if none
  *   128  NF-written liveness
  *        +0 heartbeat long     System.nanoTime (CLOCK_MONOTONIC: one clock for all processes)
  *        +8 loop count long    bumped every loop; the reclaimer's grace period waits for it
@@ -22,8 +23,11 @@ import org.jnetvm.core.stats.DropReason;
  *                              until then a slow start (class loading, JIT) is not a hang
  *   256  doorbell (128 B)      futex word the NF sleeps on; producers ring it
  *   384  counters, 48 longs, written by the NF only:
- *        +0 rx packets  +8 tx packets  +16 rx bursts  +24 sleeps  +32 (reserved)
- *        +40 (reserved)
+ *        +0 rx packets  +8 tx packets  +16 rx bursts  +24 sleeps
+ *        +32 cost ps           median processing cost per packet, picoseconds ({@code CostSampler})
+ *        +40 rx refused        packets producers could not put in the rx ring (ring full): the only
+ *                              counter with many writers (one atomic add per refused burst), so
+ *                              that the NF's arrival rate is rx packets + rx refused
  *        +128 drops[16], indexed by {@link DropReason#code}
  *   768  end
  * </pre>
@@ -37,6 +41,7 @@ public final class NfSlotDescriptor {
     public static final int REGISTERED_AT_OFFSET = 24;
     public static final int NAME_OFFSET = 32;
     public static final int NAME_LENGTH = 32;
+    public static final int CPU_SHARE_OFFSET = 64;
 
     public static final int HEARTBEAT_OFFSET = 128;
     public static final int LOOP_COUNT_OFFSET = 136;
@@ -49,6 +54,8 @@ public final class NfSlotDescriptor {
     public static final int TX_PACKETS = COUNTERS_OFFSET + 8;
     public static final int RX_BURSTS = COUNTERS_OFFSET + 16;
     public static final int SLEEPS = COUNTERS_OFFSET + 24;
+    public static final int COST_PS = COUNTERS_OFFSET + 32;
+    public static final int RX_REFUSED = COUNTERS_OFFSET + 40;
     public static final int DROPS_OFFSET = COUNTERS_OFFSET + 128;
 
     public static final int STRIDE = DROPS_OFFSET + DropReason.SLOTS * Long.BYTES;

@@ -106,6 +106,8 @@ public final class NfTable {
         Ascii.write(segment, o + NfSlotDescriptor.NAME_OFFSET, NfSlotDescriptor.NAME_LENGTH, name);
         LONG.setRelease(segment, o + NfSlotDescriptor.HEARTBEAT_OFFSET, System.nanoTime());
         INT.setRelease(segment, o + NfSlotDescriptor.WARM_OFFSET, 0);
+        segment.set(JAVA_INT, o + NfSlotDescriptor.CPU_SHARE_OFFSET, 0);
+        LONG.setOpaque(segment, o + NfSlotDescriptor.COST_PS, 0L); // a gauge, not a counter: this NF's own
         Doorbell.format(segment, o + NfSlotDescriptor.DOORBELL_OFFSET);
         MpmcRing.format(segment, layout.nfRxRingOffset(slot), layout.ringCapacity());
         SpscRing.format(segment, layout.nfTxRingOffset(slot), layout.ringCapacity());
@@ -180,6 +182,31 @@ public final class NfTable {
 
     public boolean sleeping(int slot) {
         return (int) INT.getAcquire(segment, doorbellOffset(slot) + Doorbell.STATE_OFFSET) == Doorbell.SLEEPING;
+    }
+
+    // --- scheduling (NFVnice) ---
+
+    /** Manager only: the cpu share last written to the slot's cgroup (0: none). */
+    public void cpuShare(int slot, int share) {
+        INT.setOpaque(segment, offset(slot) + NfSlotDescriptor.CPU_SHARE_OFFSET, share);
+    }
+
+    public int cpuShare(int slot) {
+        return (int) INT.getOpaque(segment, offset(slot) + NfSlotDescriptor.CPU_SHARE_OFFSET);
+    }
+
+    /** The NF: its median cost per packet, in picoseconds. */
+    public void costPicos(int slot, long picos) {
+        LONG.setOpaque(segment, offset(slot) + NfSlotDescriptor.COST_PS, picos);
+    }
+
+    public long costPicos(int slot) {
+        return (long) LONG.getOpaque(segment, offset(slot) + NfSlotDescriptor.COST_PS);
+    }
+
+    /** Any producer: {@code n} packets did not fit in the slot's rx ring. */
+    public void countRefused(int slot, long n) {
+        Counters.addShared(segment, offset(slot) + NfSlotDescriptor.RX_REFUSED, n);
     }
 
     // --- counters ---

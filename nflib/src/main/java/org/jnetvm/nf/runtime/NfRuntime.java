@@ -44,6 +44,9 @@ import org.jnetvm.nf.PacketBurst;
  * missed heartbeat against it only then, because a cold JVM's first burst (class loading,
  * interpreted code) can take longer than the heartbeat timeout on a busy machine.
  *
+ * <p>Cost: one burst in 64 is timed through the NF's handler ({@link CostSampler}); the median
+ * cost per packet is published in the slot for the manager's scheduler.
+ *
  * <p>Runs on the thread that calls {@link #run}: a platform thread in an NF process, or a
  * thread of the manager's JVM for in-process NFs.
  */
@@ -107,6 +110,7 @@ public final class NfRuntime implements Runnable {
     private final Messages messages;
     private final Inbox inbox;
     private final Message message = new Message();
+    private final CostSampler cost = new CostSampler();
 
     public NfRuntime(NetworkFunction nf, Region region, int slot, int serviceId, int instanceId, Options options) {
         this.nf = nf;
@@ -137,6 +141,8 @@ public final class NfRuntime implements Runnable {
                         : (port, idx, off, n) -> direct.transmit(port, idx, off, n, router()),
                 Owner.ofSlot(slot), ports.portCount(),
                 base + NfSlotDescriptor.DROPS_OFFSET, base + NfSlotDescriptor.TX_PACKETS, options.burst());
+        // A full next hop: wait for it a little (the manager's setting) rather than drop at once.
+        router.retryFullFor(region.localRetryMicros() * 1_000L);
         this.context = new NfContext(slot, serviceId, instanceId, pool, nfs, services, ports, router,
                 new org.jnetvm.core.flow.FlowTable(region), new ChainTable(region), messages);
         this.indices = new int[options.burst()];
@@ -325,7 +331,13 @@ public final class NfRuntime implements Runnable {
         if (capture != null) {
             capture.write(indices, 0, n);
         }
-        nf.process(burst.size(n), context);
+        if (cost.sampleNext()) {
+            long began = System.nanoTime();
+            nf.process(burst.size(n), context);
+            nfs.costPicos(slot, cost.record(System.nanoTime() - began, n));
+        } else {
+            nf.process(burst.size(n), context);
+        }
         if (options.hop() == Hop.DIRECT) {
             router.route(indices, n);
         } else {
