@@ -57,7 +57,8 @@ public final class ConfigLoader {
                     ChainsConfig.DEFAULTS,
                     NfConfig.DEFAULTS,
                     ApiConfig.DEFAULTS,
-                    FlowsConfig.DEFAULTS))
+                    FlowsConfig.DEFAULTS,
+                    SchedulerConfig.DEFAULTS))
             .build();
 
     private ConfigLoader() {

@@ -66,7 +66,23 @@ final class ConfigResolver {
             new Bound<>("maxRules", FlowsConfig::maxRules, 1, 65_536),
             new Bound<>("idleTimeoutMs", FlowsConfig::idleTimeoutMs, 10, 86_400_000));
 
+    private static final List<Bound<SchedulerConfig>> SCHEDULER = List.of(
+            new Bound<>("periodMs", SchedulerConfig::periodMs, 1, 1000),
+            new Bound<>("highWatermark", SchedulerConfig::highWatermark, 2, 100),
+            new Bound<>("localRetryUs", SchedulerConfig::localRetryUs, 0, 10_000));
+
+    private static final Bound<ServiceConfig> PRIORITY = new Bound<>("priority", ServiceConfig::priority, 1, 1000);
+
     private ConfigResolver() {
+    }
+
+    private static void checkScheduler(SchedulerConfig scheduler) {
+        checkAll("scheduler", scheduler, SCHEDULER);
+        if (scheduler.lowWatermark() < 1 || scheduler.lowWatermark() >= scheduler.highWatermark()) {
+            throw new ConfigException("scheduler.lowWatermark", scheduler.lowWatermark()
+                    + " must be at least 1 and below highWatermark (" + scheduler.highWatermark()
+                    + "), so that a throttled chain is admitted again only once its NF has caught up");
+        }
     }
 
     /** {@code config} with every service id assigned and every implicit service defined, once it passes all rules. */
@@ -82,9 +98,10 @@ final class ConfigResolver {
         checkChains(config.chains(), services, region);
         checkApi(config.api());
         checkFlows(config.flows(), config.chains(), services);
+        checkScheduler(config.scheduler());
         return new ManagerConfig(region, config.control(), config.threads(), config.hop(),
                 config.heartbeatTimeoutMs(), config.ports(), services, config.chains(), config.nfs(), config.api(),
-                config.flows());
+                config.flows(), config.scheduler());
     }
 
     private static void checkCpus(ThreadsConfig threads) {
@@ -293,6 +310,7 @@ final class ConfigResolver {
                 throw new ConfigException(FieldPath.key(at, "name"), "missing; give the service a name");
             }
             checkServiceName(FieldPath.key(at, "name"), service.name());
+            PRIORITY.check(at, service);
             if (service.capture() != null) {
                 checkWritable(FieldPath.key(at, "capture"), service.capture());
             }
@@ -317,7 +335,7 @@ final class ConfigResolver {
             services.add(service.id() != 0
                     ? service
                     : new ServiceConfig(ids.takeLowest(FieldPath.index("services", i), service.name()),
-                            service.name(), service.capture()));
+                            service.name(), service.capture(), service.priority()));
         }
         defineImplicitServices(nfs, region, ids, services);
         return services;

@@ -23,6 +23,7 @@ import java.util.SequencedMap;
  * @param nfs                the NFs the manager starts itself
  * @param api                the REST API, dashboard and metrics endpoint
  * @param flows              the flow director: table size, idle timeout, rules
+ * @param scheduler          NFVnice: cpu shares through cgroups, backpressure
  */
 public record ManagerConfig(
         RegionConfig region,
@@ -35,7 +36,8 @@ public record ManagerConfig(
         ChainsConfig chains,
         List<NfConfig> nfs,
         ApiConfig api,
-        FlowsConfig flows) {
+        FlowsConfig flows,
+        SchedulerConfig scheduler) {
 
     /** The config of a manager started without a file; also what each absent top-level key means. */
     static final ManagerConfig DEFAULTS = new ManagerConfig(
@@ -49,7 +51,8 @@ public record ManagerConfig(
             ChainsConfig.DEFAULTS,
             List.of(),
             ApiConfig.DEFAULTS,
-            FlowsConfig.DEFAULTS);
+            FlowsConfig.DEFAULTS,
+            SchedulerConfig.DEFAULTS);
 
     public ManagerConfig {
         Objects.requireNonNull(region, "region");
@@ -62,11 +65,13 @@ public record ManagerConfig(
         nfs = List.copyOf(nfs);
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(flows, "flows");
+        Objects.requireNonNull(scheduler, "scheduler");
     }
 
     /** This config with {@code api} in place of its own (tests, the demo's --api-port). */
     public ManagerConfig withApi(ApiConfig api) {
-        return new ManagerConfig(region, control, threads, hop, heartbeatTimeoutMs, ports, services, chains, nfs, api, flows);
+        return new ManagerConfig(region, control, threads, hop, heartbeatTimeoutMs, ports, services, chains, nfs, api, flows,
+                scheduler);
     }
 
     /**

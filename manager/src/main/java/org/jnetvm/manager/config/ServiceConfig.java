@@ -8,14 +8,16 @@ package org.jnetvm.manager.config;
  * @param name unique name, not all digits (a reference that is all digits is an id)
  * @param capture a pcap file the service's NFs write every packet they receive into (instance i &gt; 0
  *                into FILE with "-i" before the extension), or null
+ * @param priority the service's weight in the scheduler's cpu shares (1..1000, default 1): an NF of priority 2 gets
+ *                 twice the share of one of priority 1 with the same load and cost
  */
-public record ServiceConfig(int id, String name, String capture) {
+public record ServiceConfig(int id, String name, String capture, int priority) {
 
     /** What absent keys of a service entry mean: a free id, and no name, which the loader refuses. */
-    static final ServiceConfig DEFAULTS = new ServiceConfig(0, null, null);
+    static final ServiceConfig DEFAULTS = new ServiceConfig(0, null, null, 1);
 
-    /** A service without capture. */
+    /** A service without capture, of priority 1. */
     public ServiceConfig(int id, String name) {
-        this(id, name, null);
+        this(id, name, null, 1);
     }
 }

@@ -56,7 +56,7 @@ class ConfigLoaderTest {
                 1000,
                 List.of(new PortConfig("gen0", PortKind.GENERATOR, 100_000, 64, 256, 0),
                         new PortConfig("out0", PortKind.SINK, 100_000, 64, 256, 0)),
-                List.of(new ServiceConfig(1, "monitor"), new ServiceConfig(2, "fwd"),
+                List.of(new ServiceConfig(1, "monitor"), new ServiceConfig(2, "fwd", null, 2),
                         new ServiceConfig(3, "firewall")),
                 new ChainsConfig(List.of("monitor"), Map.of("web", List.of("monitor", "2", "firewall"))),
                 List.of(new NfConfig("basic_monitor", "monitor", 1, false, List.of()),
@@ -64,11 +64,12 @@ class ConfigLoaderTest {
                                 List.of("--rules", "/etc/jnetvm/fw.rules"))),
                 new ApiConfig(true, "127.0.0.1", 8080, null),
                 new FlowsConfig(16_384, 256, 30_000, List.of(new org.jnetvm.manager.flow.FlowRuleSpec(10, "tcp", null,
-                        "10.0.0.0/8", null, "80-443", "web", null, null)))));
+                        "10.0.0.0/8", null, "80-443", "web", null, null))),
+                new SchedulerConfig(SchedulerConfig.SharesMode.AUTO, 10, true, 80, 60, false, 20)));
         assertThat(config.defaultChainIds()).containsExactly(1);
         assertThat(config.namedChainIds()).containsExactly(Map.entry("web", List.of(1, 2, 3)));
         assertThat(config.service("firewall")).isEqualTo(new ServiceConfig(3, "firewall"));
-        assertThat(config.service("2")).isEqualTo(new ServiceConfig(2, "fwd"));
+        assertThat(config.service("2")).isEqualTo(new ServiceConfig(2, "fwd", null, 2));
         assertThat(config.controlSocket()).isEqualTo(Path.of("/tmp/jnetvm-example.sock"));
     }
 
@@ -170,7 +171,7 @@ class ConfigLoaderTest {
 
         assertLocated(e, 2, "port");
         assertThat(e.detail()).isEqualTo("unknown field 'port' in the top level; known fields: api, chains, control,"
-                + " flows, heartbeatTimeoutMs, hop, nfs, ports, region, services, threads; fix the spelling or remove it");
+                + " flows, heartbeatTimeoutMs, hop, nfs, ports, region, scheduler, services, threads; fix the spelling or remove it");
     }
 
     @Test
@@ -266,6 +267,19 @@ class ConfigLoaderTest {
                 .isEqualTo("demo.yaml:3:11: ports[0].kind: 'dpdk' is not one of generator, sink, af_packet, tap, pcap_in, pcap_out; use one of them");
         assertThat(hop.getMessage())
                 .isEqualTo("demo.yaml:1:6: hop: 'sideways' is not one of direct, manager; use one of them");
+    }
+
+    @Test
+    void schedulerSettingsAreCheckedWithTheirReasons() {
+        ConfigException off = refused("scheduler: {shares: off}\n");
+        ConfigException low = refused("scheduler: {highWatermark: 70, lowWatermark: 70}\n");
+        ConfigException period = refused("scheduler: {periodMs: 0}\n");
+        ConfigException priority = refused("services: [{name: a, priority: 0}]\n");
+
+        assertThat(off.detail()).as("YAML reads off as false").isEqualTo("expected one of auto, required, disabled, found a boolean; write one of auto, required, disabled");
+        assertThat(low.getMessage()).contains("scheduler.lowWatermark: 70 must be at least 1 and below highWatermark (70)");
+        assertThat(period.getMessage()).contains("scheduler.periodMs: 0 is out of range 1..1000");
+        assertThat(priority.getMessage()).contains("services[0].priority: 0 is out of range 1..1000");
     }
 
     @Test
@@ -900,7 +914,8 @@ class ConfigLoaderTest {
     void aConfigBuiltInCodeIsCheckedByTheSameRulesWithoutAFile() {
         var config = new ManagerConfig(ConfigLoader.defaults().region(), new ControlConfig(null),
                 new ThreadsConfig(0, 1, List.of()), HopMode.DIRECT, 1000, List.of(), List.of(),
-                new ChainsConfig(List.of(), Map.of()), List.of(), ApiConfig.DEFAULTS, FlowsConfig.DEFAULTS);
+                new ChainsConfig(List.of(), Map.of()), List.of(), ApiConfig.DEFAULTS, FlowsConfig.DEFAULTS,
+                SchedulerConfig.DEFAULTS);
 
         assertThatThrownBy(() -> ConfigLoader.resolve(config))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {

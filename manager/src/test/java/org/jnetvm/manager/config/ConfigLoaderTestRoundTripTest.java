@@ -49,7 +49,8 @@ class ConfigLoaderTestRoundTripTest {
                 .flatAs((control, threads, hop, heartbeat, ports, services) -> Combinators.combine(
                                 chains(region, services), nfs(region, services), apis())
                         .as((chains, nfs, api) -> ConfigLoader.resolve(new ManagerConfig(
-                                region, control, threads, hop, heartbeat, ports, services, chains, nfs, api, FlowsConfig.DEFAULTS)))));
+                                region, control, threads, hop, heartbeat, ports, services, chains, nfs, api, FlowsConfig.DEFAULTS,
+                                SchedulerConfig.DEFAULTS)))));
     }
 
     /** Loopback binds with or without a token, any other bind with one. */
