@@ -27,6 +27,7 @@ import org.jnetvm.manager.config.HopMode;
 import org.jnetvm.manager.config.ManagerConfig;
 import org.jnetvm.manager.config.NfConfig;
 import org.jnetvm.manager.config.PortConfig;
+import org.jnetvm.manager.config.SchedulerConfig;
 import org.jnetvm.manager.config.ServiceConfig;
 import org.jnetvm.manager.control.ControlServer;
 import org.jnetvm.manager.msg.ManagerMessages;
@@ -45,6 +46,9 @@ import org.jnetvm.manager.port.TapPort;
 import org.jnetvm.manager.flow.FlowDirector;
 import org.jnetvm.manager.rx.DefaultChain;
 import org.jnetvm.manager.rx.RxAgent;
+import org.jnetvm.manager.sched.CpuController;
+import org.jnetvm.manager.sched.NfCgroups;
+import org.jnetvm.manager.sched.ShareScheduler;
 import org.jnetvm.manager.tx.PortTransmitter;
 import org.jnetvm.manager.tx.TxAgent;
 import org.slf4j.Logger;
@@ -78,12 +82,14 @@ public final class Manager implements AutoCloseable {
     private final NfTable nfs;
     private final DefaultChain defaultChain = new DefaultChain();
     private final FlowDirector flows;
+    private final ShareScheduler scheduler; // null: scheduling off
     private final ManagerMessages messages;
     private final AtomicLong scaleUps = new AtomicLong();
 
     private Manager(ManagerConfig config, Region region, Port[] ports, NfRegistry registry, ControlServer control,
-                    NfLauncher launcher, FlowDirector flows) {
+                    NfLauncher launcher, FlowDirector flows, ShareScheduler scheduler) {
         this.flows = flows;
+        this.scheduler = scheduler;
         this.config = config;
         this.region = region;
         this.ports = ports;
@@ -227,11 +233,15 @@ public final class Manager implements AutoCloseable {
                 }
             }
             registry.captures(captures);
+            ShareScheduler scheduler = scheduler(config, region, registry);
+            if (scheduler != null) {
+                opened.add(scheduler);
+            }
             ControlServer control = ControlServer.start(config.controlSocket(), registry);
             opened.add(control);
             NfLauncher launcher = new NfLauncher(config.controlSocket(), logDirectory(r.name()));
             opened.add(launcher);
-            Manager manager = new Manager(config, region, ports, registry, control, launcher, flows);
+            Manager manager = new Manager(config, region, ports, registry, control, launcher, flows, scheduler);
             opened.add(manager.messages()); // its reader thread, if starting fails from here
             manager.startThreads(rx, tx, threads);
             opened.clear();
@@ -251,6 +261,49 @@ public final class Manager implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * NFVnice's half in the manager: the region's settings for the data plane (local retry, low watermark), the cpu
+     * controller if shares are on (stale cgroups of dead managers removed first), and the scheduler thread, listening
+     * to the registry so that each NF process gets its cgroup; null if shares and backpressure are both off.
+     */
+    private static ShareScheduler scheduler(ManagerConfig config, Region region, NfRegistry registry) {
+        SchedulerConfig sc = config.scheduler();
+        region.localRetryMicros(sc.localRetryUs());
+        region.backpressureLowPercent(sc.lowWatermark());
+        NfCgroups cgroups = null;
+        if (sc.shares() != SchedulerConfig.SharesMode.DISABLED) {
+            CpuController.Detection found = CpuController.detect(Path.of("/proc/self/mountinfo"));
+            if (found.controller().isPresent()) {
+                CpuController controller = found.controller().get();
+                int stale = NfCgroups.removeStale(controller);
+                if (stale > 0) {
+                    LOG.info("removed {} NF cgroup(s) left by managers that no longer run", stale);
+                }
+                cgroups = new NfCgroups(controller, config.region().name(), ProcessHandle.current().pid());
+                LOG.info("cpu shares on: {}, every {} ms", found.reason(), sc.periodMs());
+            } else if (sc.shares() == SchedulerConfig.SharesMode.REQUIRED) {
+                throw new IllegalStateException("scheduler.shares is required, but " + found.reason()
+                        + "; fix that, or set scheduler.shares to auto or disabled");
+            } else {
+                LOG.info("cpu shares off: {} (scheduler.shares: auto)", found.reason());
+            }
+        }
+        if (cgroups == null && !sc.backpressure()) {
+            return null;
+        }
+        Map<Integer, Integer> priorities = new java.util.HashMap<>();
+        config.services().forEach(s -> priorities.put(s.id(), s.priority()));
+        ShareScheduler scheduler = new ShareScheduler(region, sc, cgroups, id -> priorities.getOrDefault(id, 1),
+                registry::activeSlots);
+        registry.listen(scheduler);
+        return scheduler.start();
+    }
+
+    /** The scheduler (shares and backpressure), or null when the config turned both off. */
+    public ShareScheduler scheduler() {
+        return scheduler;
     }
 
     private static Path logDirectory(String regionName) {
@@ -334,6 +387,9 @@ public final class Manager implements AutoCloseable {
             RxAgent agent = new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST,
                     new PortTransmitter(ports, region.segment(), threads, i, new PacketPool(region).newMeta()),
                     defaultChain);
+            if (config.scheduler().backpressure()) {
+                agent.enforceBackpressure(config.scheduler().ecn(), config.scheduler().lowWatermark());
+            }
             rxAgents.add(agent);
             rxRunners.add(new AgentRunner(agent, threads, i, cpuFor(i)));
         }
@@ -466,6 +522,9 @@ public final class Manager implements AutoCloseable {
             LOG.warn("{}", e.getMessage());
         }
         txRunners.forEach(AgentRunner::close);
+        if (scheduler != null) {
+            scheduler.close(); // after the NFs are gone: removes the cgroups left
+        }
         control.close();
         registry.close();
         flows.close();

@@ -24,7 +24,8 @@ class SuiteHelpTest {
             "router        | --routes=FILE, --mac, PREFIX PORT [NEXT-HOP-MAC]",
             "rate_limiter  | --rate=RATE, --burst-size, --per, --max-flows",
             "aes_encrypt   | --key=HEX, --key-file=FILE, --udp-port, AES-CTR",
-            "aes_decrypt   | --key=HEX, --key-file=FILE, --udp-port"})
+            "aes_decrypt   | --key=HEX, --key-file=FILE, --udp-port",
+            "busy          | --work=NANOS"})
     void helpListsTheNfsOptionsAndThePlatformsAndExitsZero(String name, String expected) {
         assertThat(NfCatalog.load().names()).containsKey(name);
         PrintStream saved = System.out;

@@ -67,6 +67,26 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         public int instanceId() { return instanceId; }
         public long pid() { return pid; }
         public String kind() { return kind; }
+        /** System.nanoTime when it registered. */
+        public long registeredNanos() { return registeredNanos; }
+        /** Whether it has been found gone. */
+        public boolean dead() { return dead.get(); }
+    }
+
+    /** Told of every NF that registers and of every one that is gone (the scheduler places NFs in cgroups). */
+    public interface Listener {
+        /** On the registering connection's thread, after the slot is claimed. */
+        void registered(Nf nf);
+
+        /** Once, when the NF is found gone (exit, death, hang), before its buffers are reclaimed. */
+        void gone(Nf nf);
+    }
+
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds a listener; NFs registered before it was added are not replayed. */
+    public void listen(Listener listener) {
+        listeners.add(listener);
     }
 
     private final Region region;
@@ -195,6 +215,9 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         }
         LOG.info("NF {} registered: service {} ({}), instance {}, slot {}, pid {}", nf.kind, serviceId,
                 services.name(serviceId), nf.instanceId, nf.slot, nf.pid);
+        for (Listener listener : listeners) {
+            listener.registered(nf);
+        }
         return new ControlMessage.Registered(nf.slot, serviceId, nf.instanceId, region.path().toString(),
                 RegionDescriptor.LAYOUT_VERSION, captureFile(captures.get(serviceId), nf.instanceId));
     }
@@ -291,6 +314,9 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         }
         LOG.info("NF {} (service {}, instance {}, slot {}, pid {}) is gone: {}", nf.kind, nf.serviceId,
                 nf.instanceId, nf.slot, nf.pid, why);
+        for (Listener listener : listeners) {
+            listener.gone(nf);
+        }
         nf.connection.close();
         reclaims.execute(() -> {
             boolean processGone = nf.pid != ownPid && processEnded(nf.pid);

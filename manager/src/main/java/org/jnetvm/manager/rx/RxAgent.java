@@ -149,6 +149,14 @@ public final class RxAgent implements Agent {
     }
 
     /**
+     * Drops (or with {@code ecn} CE-marks) at entry the packets of chains the scheduler throttled; a chain is admitted
+     * again once its bottleneck NF's ring is under {@code lowPercent}. Call before the thread starts.
+     */
+    public void enforceBackpressure(boolean ecn, int lowPercent) {
+        router.enforceBackpressure(ecn, lowPercent);
+    }
+
+    /**
      * Stops reading the ports; inline NFs keep running until they are asked to stop, so what is
      * in flight drains. Any thread.
      */
