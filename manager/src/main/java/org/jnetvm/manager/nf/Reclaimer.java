@@ -11,7 +11,7 @@ import org.jnetvm.core.route.Router;
 import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
-import org.jnetvm.core.table.ThreadTable;
+import org.jnetvm.core.table.Quiescence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +24,7 @@ import org.slf4j.LoggerFactory;
  * the table just before may still be enqueueing into the dead NF's ring, and the dead NF may
  * have died between claiming slots in another NF's ring and publishing them. So the reclaimer
  * (1) notes every live rx ring's producer position, (2) waits until every live producer has
- * started a new loop since then (its loop count moved, or it sleeps on its doorbell, which it
- * only does between loops) — RCU's quiescent states — and only then (3) unblocks the claimed
+ * started a new loop since then ({@link Quiescence}) and only then (3) unblocks the claimed
  * but unpublished slots below the noted positions (they can only be the dead NF's): a slot
  * whose value the NF had written is published to its consumer, stamped with the consumer's
  * id; an empty one is skipped, and its buffer still carries the dead NF's id. (4) Then it
@@ -46,7 +45,7 @@ public final class Reclaimer {
     }
 
     private final NfTable nfs;
-    private final ThreadTable threads;
+    private final Quiescence grace;
     private final PacketPool pool;
     private final PacketMeta meta;
     private final PoolCache cache;
@@ -56,7 +55,7 @@ public final class Reclaimer {
 
     public Reclaimer(Region region, int threadIndex) {
         this.nfs = new NfTable(region);
-        this.threads = new ThreadTable(region);
+        this.grace = new Quiescence(region);
         this.pool = new PacketPool(region);
         this.meta = pool.newMeta();
         this.cache = pool.newCache();
@@ -75,24 +74,17 @@ public final class Reclaimer {
         long start = System.nanoTime();
         int slots = nfs.slots();
         int[] positions = new int[slots];
-        boolean[] live = new boolean[slots];
-        long[] nfLoops = new long[slots];
+        grace.begin(slot, ownThread);
         for (int s = 0; s < slots; s++) {
-            if (s != slot && NfState.accepts(nfs.state(s))) {
-                live[s] = true;
+            if (grace.watched(s)) {
                 positions[s] = nfs.rxRing(s).producerPosition();
-                nfLoops[s] = nfs.loopCount(s);
             }
         }
-        long[] threadLoops = new long[threads.threadCount()];
-        for (int t = 0; t < threadLoops.length; t++) {
-            threadLoops[t] = threads.loopCount(t);
-        }
-        boolean complete = awaitQuiescence(live, nfLoops, threadLoops, start);
+        boolean complete = awaitQuiescence(start);
 
         int unblocked = 0;
         for (int s = 0; s < slots; s++) {
-            if (live[s]) {
+            if (grace.watched(s)) {
                 MpmcRing ring = nfs.rxRing(s);
                 int consumerOwner = Owner.ofSlot(s);
                 unblocked += ring.unblockBelow(positions[s], index -> meta.wrap(index).owner(consumerOwner));
@@ -110,21 +102,9 @@ public final class Reclaimer {
         return result;
     }
 
-    private boolean awaitQuiescence(boolean[] live, long[] nfLoops, long[] threadLoops, long start) {
+    private boolean awaitQuiescence(long start) {
         while (System.nanoTime() - start < GRACE_TIMEOUT_NANOS) {
-            boolean all = true;
-            for (int s = 0; s < live.length && all; s++) {
-                if (live[s] && nfs.loopCount(s) == nfLoops[s] && !nfs.sleeping(s)
-                        && NfState.accepts(nfs.state(s))) {
-                    all = false;
-                }
-            }
-            for (int t = 0; t < threadLoops.length && all; t++) {
-                if (t != ownThread && threads.inUse(t) && threads.loopCount(t) == threadLoops[t]) {
-                    all = false;
-                }
-            }
-            if (all) {
+            if (grace.passed()) {
                 return true;
             }
             LockSupport.parkNanos(50_000);
