@@ -51,14 +51,18 @@ public final class NfCgroups implements AutoCloseable {
         return bySlot.get(slot);
     }
 
-    /** Makes the NF's cgroup and moves its process (all its threads) in. */
-    public Path place(int slot, long pid) throws IOException {
+    /**
+     * Makes the NF's cgroup with {@code share} (v1 units) and then moves its process (all its threads) in, so the
+     * process never runs there at another share.
+     */
+    public Path place(int slot, long pid, int share) throws IOException {
         if (controller.version() == 2) {
             Files.writeString(controller.root().resolve("cgroup.subtree_control"), "+cpu");
         }
         Path dir = pathOf(slot, pid);
         Files.createDirectories(dir);
         try {
+            Files.writeString(dir.resolve(controller.shareFile()), Long.toString(controller.value(share)));
             Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid));
         } catch (IOException e) {
             removeQuietly(dir);

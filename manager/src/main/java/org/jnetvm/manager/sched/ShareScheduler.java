@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
  *       that would be thrown away.
  *   <li>Every period (10 ms by default), <b>shares</b>: for every NF process in a cgroup of its own, its arrival rate
  *       over the period (what it took plus what its full ring refused, smoothed), its median cost per packet and its
- *       service's priority give its weight, and {@link CpuShares} turns the weights into cpu shares over the
- *       machine's cores, written to the cgroups only when they moved by more than 1/32. NFs not yet warm (class
- *       loading, interpreted code) are left at the default share: their cost would be wrong.
+ *       service's priority give its weight, and {@link CpuShares} turns the weights into cpu shares (a floor each,
+ *       and a pool split by weight), written to the cgroups only when they moved by more than 1/32. NFs not yet warm (class
+ *       loading, interpreted code) keep the share they were placed with, an average NF's {@link CpuShares#NF_SHARE}:
+ *       their cost would be wrong, and a JVM that is still compiling its loop, flows already queueing for it, must not
+ *       be squeezed into one task's weight (at 1024 a scale-up test saw the new process's ring overflow).
  * </ul>
  *
  * NFs inside the manager's JVM (inProcess, inline) are threads of the manager's process: they share its cgroup and
@@ -52,7 +54,6 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
     private final NfCgroups cgroups; // null: shares off
     private final IntUnaryOperator priorityOfService;
     private final Supplier<int[]> activeSlots;
-    private final int cores;
     private final long ownPid = ProcessHandle.current().pid();
     private final Thread thread;
     private volatile boolean running = true;
@@ -76,7 +77,6 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
         this.cgroups = cgroups;
         this.priorityOfService = priorityOfService;
         this.activeSlots = activeSlots;
-        this.cores = Runtime.getRuntime().availableProcessors();
         this.lastArrivals = new long[nfs.slots()];
         this.rate = new double[nfs.slots()];
         this.thread = Thread.ofPlatform().name("jnetvm-scheduler").daemon(true).unstarted(this::run);
@@ -108,8 +108,8 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
             return;
         }
         try {
-            cgroups.place(nf.slot(), nf.pid());
-            nfs.cpuShare(nf.slot(), CpuShares.DEFAULT_SHARE);
+            cgroups.place(nf.slot(), nf.pid(), CpuShares.NF_SHARE);
+            nfs.cpuShare(nf.slot(), CpuShares.NF_SHARE);
             if (nf.dead()) { // it died while being placed: gone() may have run before
                 cgroups.release(nf.slot());
             }
@@ -205,7 +205,7 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
             weights[n] = CpuShares.weight(priorityOfService.applyAsInt(nfs.serviceId(slot)), nfs.costPicos(slot), rate[slot]);
             n++;
         }
-        int[] shares = CpuShares.shares(Arrays.copyOf(weights, n), cores);
+        int[] shares = CpuShares.shares(Arrays.copyOf(weights, n));
         for (int i = 0; i < n; i++) {
             int slot = placed[i];
             int old = nfs.cpuShare(slot);

@@ -56,26 +56,26 @@ class SchedulingTest {
             assertThat(Files.readString(lightGroup.resolve("cgroup.procs"))).contains(Long.toString(light.pid()));
             assertThat(Files.readString(heavyGroup.resolve("cgroup.procs"))).contains(Long.toString(heavy.pid()));
 
-            // Each measures its own cost; the same packets reach both, so the shares follow the costs: 1 to 3. Shares
-            // move every period with the measured rates, so the check is that they reach that ratio, not that they
-            // hold it at one arbitrary read.
+            // Each measures its own cost; the same packets reach both, so the shares follow the costs: 1 to 3 above
+            // the floor, 1 to 2.2 in all (CpuShares). Shares move every period with the measured rates, so the check
+            // is that they reach that ratio, not that they hold it at one arbitrary read.
             StatsSnapshot.Nf[] seen = new StatsSnapshot.Nf[2];
-            TestManagers.await("costs measured and shares 1 to 3", WAIT, () -> {
+            TestManagers.await("costs measured and shares 1 to 2.2", WAIT, () -> {
                 StatsSnapshot s = manager.stats();
                 StatsSnapshot.Nf l = s.nfs().stream().filter(n -> n.slot() == light.slot()).findFirst().orElseThrow();
                 StatsSnapshot.Nf h = s.nfs().stream().filter(n -> n.slot() == heavy.slot()).findFirst().orElseThrow();
                 seen[0] = l;
                 seen[1] = h;
-                double ratio = l.cpuShare() > 2 ? (double) h.cpuShare() / l.cpuShare() : 0;
-                return l.costPicos() > 0 && h.costPicos() > 0 && ratio >= 2.0 && ratio <= 4.5;
+                double ratio = l.cpuShare() > 0 ? (double) h.cpuShare() / l.cpuShare() : 0;
+                return l.costPicos() > 0 && h.costPicos() > 0 && ratio >= 1.7 && ratio <= 2.8;
             });
             StatsSnapshot.Nf l = seen[0];
             StatsSnapshot.Nf h = seen[1];
             System.out.printf("shares: light cost %d ps share %d, heavy cost %d ps share %d%n",
                     l.costPicos(), l.cpuShare(), h.costPicos(), h.cpuShare());
-            // The cost is the wall time of the handler: a preempted burst makes it longer, never shorter.
-            assertThat(l.costPicos()).as("light's measured cost (2 us of work)").isBetween(1_500_000L, 8_000_000L);
-            assertThat(h.costPicos()).as("heavy's measured cost (6 us of work)").isBetween(4_500_000L, 24_000_000L);
+            // CPU time, so preemption does not count; the median's bucket is within 25 %.
+            assertThat(l.costPicos()).as("light's measured cost (2 us of work)").isBetween(1_600_000L, 3_000_000L);
+            assertThat(h.costPicos()).as("heavy's measured cost (6 us of work)").isBetween(4_800_000L, 9_000_000L);
             CpuController controller = cgroups.controller();
             // The scheduler may write again between two reads: wait for a moment the file and the table agree.
             TestManagers.await("heavy's cgroup file to hold its share", WAIT, () -> {

@@ -14,33 +14,36 @@ import org.junit.jupiter.api.Test;
 class CpuSharesTest {
 
     @Property
-    void sharesAreProportionalToWeightAndSumToTheCores(
-            @ForAll @Size(min = 1, max = 32) double[] raw, @ForAll @IntRange(min = 1, max = 64) int cores) {
+    void aboveTheFloorSharesAreProportionalToWeightAndAverageNfShare(@ForAll @Size(min = 1, max = 32) double[] raw) {
         double[] weights = Arrays.stream(raw).map(w -> Math.abs(w) % 1e12 + 1e6).toArray(); // all loaded
-        int[] shares = CpuShares.shares(weights, cores);
+        int[] shares = CpuShares.shares(weights);
         double sum = Arrays.stream(weights).sum();
-        for (int i = 0; i < weights.length; i++) {
-            double exact = cores * 1024.0 * weights[i] / sum;
-            assertThat((double) shares[i]).isCloseTo(Math.clamp(exact, 2, 262_144), within(0.5 + (exact < 2 ? 2 : 0)));
+        int n = weights.length;
+        for (int i = 0; i < n; i++) {
+            double exact = CpuShares.FLOOR_SHARE + n * (CpuShares.NF_SHARE - CpuShares.FLOOR_SHARE) * weights[i] / sum;
+            assertThat((double) shares[i]).isCloseTo(exact, within(0.5));
+            assertThat(shares[i]).isGreaterThanOrEqualTo(CpuShares.FLOOR_SHARE);
+        }
+        assertThat((double) Arrays.stream(shares).sum()).isCloseTo((double) n * CpuShares.NF_SHARE, within(n / 2.0 + 0.5));
+    }
+
+    @Test
+    void twiceTheCostOrTheLoadOrThePriorityIsTwiceThePartAboveTheFloor() {
+        double base = CpuShares.weight(1, 200_000, 100_000);
+        double[] weights = {base, CpuShares.weight(1, 400_000, 100_000), CpuShares.weight(1, 200_000, 200_000),
+                CpuShares.weight(2, 200_000, 100_000)};
+        int[] shares = CpuShares.shares(weights);
+        int floor = CpuShares.FLOOR_SHARE;
+        for (int k = 1; k < 4; k++) {
+            assertThat(shares[k] - floor).isCloseTo(2 * (shares[0] - floor), within(1)); // rounding
         }
     }
 
     @Test
-    void twiceTheCostOrTheLoadOrThePriorityIsTwiceTheShare() {
-        double base = CpuShares.weight(1, 200_000, 100_000);
-        double[] weights = {base, CpuShares.weight(1, 400_000, 100_000), CpuShares.weight(1, 200_000, 200_000),
-                CpuShares.weight(2, 200_000, 100_000)};
-        int[] shares = CpuShares.shares(weights, 2);
-        assertThat(shares[1]).isCloseTo(2 * shares[0], within(1)); // rounding
-        assertThat(shares[2]).isCloseTo(2 * shares[0], within(1)); // rounding
-        assertThat(shares[3]).isCloseTo(2 * shares[0], within(1)); // rounding
-        assertThat(Arrays.stream(shares).sum()).isBetween(2047, 2049);
-    }
-
-    @Test
-    void idleNfsGetTheMinimumAndAllIdleGetTheDefault() {
-        assertThat(CpuShares.shares(new double[] {0, CpuShares.weight(1, 1000, 10)}, 4)).containsExactly(2, 4096);
-        assertThat(CpuShares.shares(new double[] {0, 0}, 4)).containsExactly(1024, 1024);
+    void idleNfsKeepTheFloorAndAllIdleGetTheDefault() {
+        assertThat(CpuShares.shares(new double[] {0, CpuShares.weight(1, 1000, 10)}))
+                .containsExactly(CpuShares.FLOOR_SHARE, CpuShares.FLOOR_SHARE + 2 * (CpuShares.NF_SHARE - CpuShares.FLOOR_SHARE));
+        assertThat(CpuShares.shares(new double[] {0, 0})).containsExactly(CpuShares.NF_SHARE, CpuShares.NF_SHARE);
         assertThat(CpuShares.weight(1, 0, 1e6)).as("not measured yet").isZero();
     }
 

@@ -42,8 +42,10 @@ class NfCgroupsTest {
     void anNfGoesIntoItsOwnCgroupGetsItsShareAndTheCgroupGoesWhenItDoes() throws Exception {
         Process nf = sleeper();
         NfCgroups cgroups = new NfCgroups(controller, "cgtest", ProcessHandle.current().pid());
-        Path dir = cgroups.place(3, nf.pid());
+        Path dir = cgroups.place(3, nf.pid(), 2500);
         try {
+            assertThat(Files.readString(dir.resolve(controller.shareFile())).trim())
+                    .as("placed with its starting share").isEqualTo(Long.toString(controller.value(2500)));
             assertThat(dir.getFileName().toString()).isEqualTo("jnetvm-cgtest-" + ProcessHandle.current().pid()
                     + "-nf3-" + nf.pid());
             assertThat(procsOf(dir)).isEqualTo(Long.toString(nf.pid()));
@@ -65,10 +67,10 @@ class NfCgroupsTest {
         Process deadManager = new ProcessBuilder("true").start();
         deadManager.waitFor(10, TimeUnit.SECONDS);
         NfCgroups ofTheDead = new NfCgroups(controller, "stale-test", deadManager.pid());
-        Path stale = ofTheDead.place(0, orphan.pid());
+        Path stale = ofTheDead.place(0, orphan.pid(), 1024);
         NfCgroups ofTheLiving = new NfCgroups(controller, "stale-test", ProcessHandle.current().pid());
-        Path live = ofTheLiving.place(1, orphan.pid()); // the orphan moves here: the stale one is empty now
-        Path staleWithProcess = ofTheDead.place(2, orphan.pid()); // and back, so that one holds a live process
+        Path live = ofTheLiving.place(1, orphan.pid(), 1024); // the orphan moves here: the stale one is empty now
+        Path staleWithProcess = ofTheDead.place(2, orphan.pid(), 1024); // and back, so that one holds a live process
         try {
             assertThat(NfCgroups.removeStale(controller)).isGreaterThanOrEqualTo(2);
             assertThat(stale).doesNotExist();

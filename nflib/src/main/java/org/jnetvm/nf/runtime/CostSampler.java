@@ -2,7 +2,7 @@ package org.jnetvm.nf.runtime;
 
 /**
  * An NF's processing cost per packet, measured cheaply: one burst in {@link #SAMPLE_EVERY} is
- * timed (two {@code System.nanoTime} reads, vDSO, no system call), its time per packet goes into
+ * timed (two reads of the thread's CPU clock, a system call each, so one pair per 64 bursts), its time per packet goes into
  * a small log-scale histogram, and the histogram's median is what the NF publishes for the
  * manager's scheduler (NFVnice's cost estimate: its C code times one packet per millisecond and
  * keeps a histogram for the same reason, a median is not thrown by one slow burst that a page
