@@ -108,6 +108,14 @@ try {
   check(JSON.stringify(reasons) === JSON.stringify(Object.keys((await rest('/api/v1/drops')).total)), 'every drop reason is listed');
   check(await page.isVisible('#pool .bar'), 'the pool bar is drawn');
 
+  // NFVnice: each NF's measured cost per packet, and each chain's backpressure, as REST has them.
+  const costs = await page.$$eval('#nfs td.cost', ts => ts.map(t => Number(t.dataset.value)));
+  check(costs.some(v => v > 0), `NF costs per packet on the page: ${costs.map(Math.round).join(', ')} ns`);
+  const stats = await rest('/api/v1/stats');
+  const pageChains = await page.$$eval('#backpressure tr[data-chain]', rs => rs.map(r => r.dataset.chain));
+  check(JSON.stringify(pageChains) === JSON.stringify(stats.chains.map(c => c.name)),
+    `every chain in the backpressure table: ${pageChains.join(', ')}`);
+
   // Controls: pause the last NF of the chain from the page, then resume it.
   const target = nfs[nfs.length - 1];
   await page.click(`tr[data-slot="${target.slot}"] button.toggle`);

@@ -38,13 +38,14 @@ final class LiveView {
             b.append(CLEAR);
         }
         b.append(title).append("  (Ctrl-C stops)\n\n");
-        b.append(String.format("%-5s %-16s %-14s %4s %8s %-8s %12s %12s %14s %10s %7s %7s %8s%n",
+        b.append(String.format("%-5s %-16s %-14s %4s %8s %-8s %12s %12s %14s %10s %7s %7s %8s %8s %6s%n",
                 "slot", "nf", "service", "inst", "pid", "state", "rx pps", "tx pps", "rx packets", "drops", "rxq", "txq",
-                "sleeps"));
+                "sleeps", "ns/pkt", "share"));
         for (StatsView.NfView nf : v.nfs()) {
-            b.append(String.format("%-5d %-16s %-14s %4d %8d %-8s %12s %12s %14d %10d %7d %7d %8d%n", nf.slot(), nf.nf(),
-                    nf.service(), nf.instance(), nf.pid(), nf.state(), rate(nf.rxPps()), rate(nf.txPps()),
-                    nf.rxPackets(), nf.drops(), nf.rxQueue(), nf.txQueue(), nf.sleeps()));
+            b.append(String.format("%-5d %-16s %-14s %4d %8d %-8s %12s %12s %14d %10d %7d %7d %8d %8s %6s%n", nf.slot(),
+                    nf.nf(), nf.service(), nf.instance(), nf.pid(), nf.state(), rate(nf.rxPps()), rate(nf.txPps()),
+                    nf.rxPackets(), nf.drops(), nf.rxQueue(), nf.txQueue(), nf.sleeps(), rate(nf.costNs()),
+                    nf.cpuShare() == null ? "-" : nf.cpuShare().toString()));
         }
         b.append(String.format("%n%-5s %-16s %-10s %12s %12s %14s %14s%n", "port", "name", "kind", "rx pps", "tx pps",
                 "rx packets", "tx packets"));
@@ -62,6 +63,13 @@ final class LiveView {
         }
         if (total == 0) {
             b.append(" none");
+        }
+        for (StatsView.ChainStatsView c : v.chains()) {
+            if (c.throttled() || c.backpressureDrops() > 0 || c.ecnMarked() > 0) {
+                b.append(String.format("%nchain %s: %s, %d dropped at entry (backpressure), %d ECN-marked", c.name(),
+                        c.throttled() ? "throttled by slot " + c.bottleneckSlot() : "admitted", c.backpressureDrops(),
+                        c.ecnMarked()));
+            }
         }
         var pool = v.pool();
         b.append(String.format("%npool: %d buffers, %d free, %d cached, %d in flight%n%n", pool.total(), pool.free(),

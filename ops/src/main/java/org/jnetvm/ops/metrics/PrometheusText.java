@@ -9,7 +9,7 @@ import org.jnetvm.core.stats.StatsSnapshot;
 /**
  * Writes a {@link StatsSnapshot} in the Prometheus text exposition format (version 0.0.4), what {@code GET /metrics}
  * serves. Labels: {@code port} (and {@code kind}) on port series; {@code service}, {@code instance}, {@code slot} and
- * {@code nf} on NF series; {@code reason} on drop series.
+ * {@code nf} on NF series; {@code chain} on chain series; {@code reason} on drop series.
  *
  * <p>Why not a Micrometer registry: every counter already lives in shared memory, written by the data plane and read
  * with {@link org.jnetvm.core.stats.StatsReader}; NFs come and go at run time. A registry would need meters registered
@@ -63,6 +63,20 @@ public final class PrometheusText {
                 StatsSnapshot.Nf::rxQueue);
         nfCounter(out, nfs, "jnetvm_nf_tx_queue_packets", "gauge", "Packets waiting in an NF's tx ring.",
                 StatsSnapshot.Nf::txQueue);
+        nfCounter(out, nfs, "jnetvm_nf_rx_refused_total", "counter",
+                "Packets producers could not put in an NF's full rx ring (its arrivals are rx + refused).",
+                StatsSnapshot.Nf::rxRefused);
+        family(out, "jnetvm_nf_cost_seconds", "gauge",
+                "An NF's median processing cost per packet (sampled, one burst in 64); 0 before it was measured.");
+        for (StatsSnapshot.Nf nf : nfs) {
+            out.append("jnetvm_nf_cost_seconds");
+            labels(out, "service", nf.serviceName(), "instance", Integer.toString(nf.instanceId()), "slot",
+                    Integer.toString(nf.slot()), "nf", nf.name());
+            out.append(' ').append(nf.costPicos() / 1e12).append('\n');
+        }
+        nfCounter(out, nfs, "jnetvm_nf_cpu_share", "gauge",
+                "The cpu share (cgroup v1 units) the scheduler wrote to an NF's cgroup; 0 for none.",
+                StatsSnapshot.Nf::cpuShare);
         family(out, "jnetvm_nf_drops_total", "counter", "Packets an NF dropped or could not hand on, by reason.");
         for (StatsSnapshot.Nf nf : nfs) {
             for (DropReason reason : DropReason.values()) {
@@ -79,6 +93,15 @@ public final class PrometheusText {
         }
         family(out, "jnetvm_nf_ring_capacity_packets", "gauge", "Slots of each NF rx and tx ring.");
         sample(out, "jnetvm_nf_ring_capacity_packets", s.ringCapacity());
+
+        List<StatsSnapshot.Chain> chains = s.chains();
+        chainSeries(out, chains, "jnetvm_chain_backpressure", "gauge",
+                "1 while backpressure throttles a chain at entry (an NF on it is past the high watermark).",
+                c -> c.throttled() ? 1 : 0);
+        chainSeries(out, chains, "jnetvm_chain_backpressure_drops_total", "counter",
+                "Packets of a chain dropped at entry by backpressure.", StatsSnapshot.Chain::backpressureDrops);
+        chainSeries(out, chains, "jnetvm_chain_ecn_marked_total", "counter",
+                "Packets of a chain marked ECN CE at entry instead of dropped.", StatsSnapshot.Chain::ecnMarked);
 
         family(out, "jnetvm_drops_total", "counter", "Packets dropped anywhere (NFs, manager threads, ports), by reason.");
         for (Map.Entry<DropReason, Long> e : s.drops().entrySet()) {
@@ -111,6 +134,14 @@ public final class PrometheusText {
         }
     }
 
+    private static void chainSeries(StringBuilder out, List<StatsSnapshot.Chain> chains, String name, String type,
+                                    String help, ToLongFunction<StatsSnapshot.Chain> value) {
+        family(out, name, type, help);
+        for (StatsSnapshot.Chain c : chains) {
+            sample(out, name, value.applyAsLong(c), "chain", c.name());
+        }
+    }
+
     private static void family(StringBuilder out, String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
@@ -119,6 +150,11 @@ public final class PrometheusText {
     // labels: name, value, name, value, ...
     private static void sample(StringBuilder out, String name, long value, String... labels) {
         out.append(name);
+        labels(out, labels);
+        out.append(' ').append(value).append('\n');
+    }
+
+    private static void labels(StringBuilder out, String... labels) {
         if (labels.length > 0) {
             out.append('{');
             for (int i = 0; i < labels.length; i += 2) {
@@ -131,7 +167,6 @@ public final class PrometheusText {
             }
             out.append('}');
         }
-        out.append(' ').append(value).append('\n');
     }
 
     // The format's label value escapes: backslash, double quote, line feed.

@@ -15,20 +15,34 @@ import java.util.Map;
  * @param dropRates     drops per second per reason; null without an earlier snapshot
  * @param pool          where the pool's buffers are
  * @param ringCapacity  slots of each NF ring
+ * @param chains        each chain's backpressure: throttled now, and its packets dropped or ECN-marked at entry
  */
 public record StatsView(long timeMs, Double intervalS, List<PortView> ports, List<NfView> nfs, Map<String, Long> drops,
-                        Map<String, Double> dropRates, PoolView pool, int ringCapacity) {
+                        Map<String, Double> dropRates, PoolView pool, int ringCapacity, List<ChainStatsView> chains) {
 
     /** One port's counters; rates null without an earlier snapshot. */
     public record PortView(int id, String name, String kind, long rxPackets, long rxBytes, long txPackets,
                            long txBytes, long rxDrops, Map<String, Long> drops, Double rxPps, Double txPps) {
     }
 
-    /** One NF slot: who is there, its state, its rings' occupancy and its counters. */
+    /**
+     * One NF slot: who is there, its state, its rings' occupancy and its counters; {@code costNs} its median
+     * processing cost per packet (null before it was measured), {@code rxRefused} packets its full rx ring refused,
+     * {@code cpuShare} the cpu share the scheduler gave its cgroup (null: none), {@code arrivalPps} packets arriving
+     * for it per second, taken or refused (the load the share is computed from).
+     */
     public record NfView(int slot, String nf, int serviceId, String service, int instance, long pid, String state,
                          long rxPackets, long txPackets, long drops, Map<String, Long> dropsByReason, int rxQueue,
                          int txQueue, int ringCapacity, long sleeps, long messagesSent, long messagesRefused,
-                         Double rxPps, Double txPps) {
+                         Double costNs, long rxRefused, Integer cpuShare, Double rxPps, Double txPps, Double arrivalPps) {
+    }
+
+    /**
+     * One chain's backpressure: whether it is throttled at entry now and by which NF slot (null when not), its
+     * packets dropped at entry for it, and those ECN-marked instead; the drop rate with an earlier snapshot.
+     */
+    public record ChainStatsView(int id, String name, boolean throttled, Integer bottleneckSlot, long backpressureDrops,
+                                 long ecnMarked, Double backpressurePps) {
     }
 
     /** The pool's audit: every buffer is free, in a pool cache, or in flight (in a ring or held by an NF). */

@@ -65,8 +65,20 @@ public final class Views {
             nfs.add(new NfView(nf.slot(), nf.name(), nf.serviceId(), nf.serviceName(), nf.instanceId(), nf.pid(),
                     nf.state(), nf.rxPackets(), nf.txPackets(), nf.drops(), labels(nf.dropsByReason()), nf.rxQueue(),
                     nf.txQueue(), now.ringCapacity(), nf.sleeps(), nf.messagesSent(), nf.messagesRefused(),
+                    nf.costPicos() == 0 ? null : nf.costPicos() / 1000.0, nf.rxRefused(),
+                    nf.cpuShare() == 0 ? null : nf.cpuShare(),
                     Rates.perSecond(old == null ? null : old.rxPackets(), nf.rxPackets(), seconds),
-                    Rates.perSecond(old == null ? null : old.txPackets(), nf.txPackets(), seconds)));
+                    Rates.perSecond(old == null ? null : old.txPackets(), nf.txPackets(), seconds),
+                    Rates.perSecond(old == null ? null : old.arrivals(), nf.arrivals(), seconds)));
+        }
+        Map<Integer, StatsSnapshot.Chain> chainsBefore = before == null ? Map.of()
+                : before.chains().stream().collect(Collectors.toMap(StatsSnapshot.Chain::id, Function.identity()));
+        List<StatsView.ChainStatsView> chainStats = new ArrayList<>();
+        for (StatsSnapshot.Chain c : now.chains()) {
+            StatsSnapshot.Chain old = chainsBefore.get(c.id());
+            chainStats.add(new StatsView.ChainStatsView(c.id(), c.name(), c.throttled(),
+                    c.throttled() ? c.bottleneckSlot() : null, c.backpressureDrops(), c.ecnMarked(),
+                    Rates.perSecond(old == null ? null : old.backpressureDrops(), c.backpressureDrops(), seconds)));
         }
         Map<String, Double> dropRates = null;
         if (before != null) {
@@ -78,7 +90,7 @@ public final class Views {
         var pool = now.pool();
         return new StatsView(System.currentTimeMillis() - (System.nanoTime() - now.nanos()) / 1_000_000,
                 before == null ? null : seconds, ports, nfs, allReasons(now.drops()), dropRates,
-                new PoolView(pool.total(), pool.free(), pool.cached(), pool.inFlight()), now.ringCapacity());
+                new PoolView(pool.total(), pool.free(), pool.cached(), pool.inFlight()), now.ringCapacity(), chainStats);
     }
 
     /** Every defined service with its live instances' slots and the chains it is on. */

@@ -84,6 +84,7 @@ function render(e) {
   renderChains(e.chains, s);
   renderNfs(s.nfs);
   renderDrops(s.drops, s.drop_rates);
+  renderBackpressure(s.chains);
   renderPool(s.pool);
   renderDefaultChain(e.chains);
   renderFlowTargets(e.chains, e.services);
@@ -177,9 +178,22 @@ function renderNfs(nfs) {
       el('td', {class: 'drops', 'data-value': nf.drops}, fmt(nf.drops)),
       el('td', {class: 'queue', 'data-value': nf.rx_queue, title: `${nf.rx_queue} of ${nf.ring_capacity}`},
         bar(nf.rx_queue / nf.ring_capacity), ' ' + nf.rx_queue),
+      el('td', {class: 'cost', 'data-value': nf.cost_ns ?? ''}, nf.cost_ns === undefined ? '-' : fmt(nf.cost_ns)),
+      el('td', {class: 'share', 'data-value': nf.cpu_share ?? ''}, nf.cpu_share === undefined ? '-' : String(nf.cpu_share)),
       el('td', {}, chart([{name: 'rx', values: rx, key}], 160, 22)),
       actions);
   }));
+}
+
+function renderBackpressure(chains) {
+  $('#backpressure tbody').replaceChildren(...(chains ?? []).map(c => el('tr', {'data-chain': c.name},
+    el('td', {class: 'text'}, c.name),
+    el('td', {class: 'text'}, el('span', {class: 'state ' + (c.throttled ? 'paused' : 'running')},
+      c.throttled ? 'throttled' : 'admitted')),
+    el('td', {}, c.bottleneck_slot ?? '-'),
+    el('td', {class: 'count', 'data-value': c.backpressure_drops}, fmt(c.backpressure_drops)),
+    el('td', {}, fmt(c.backpressure_pps)),
+    el('td', {class: 'ecn', 'data-value': c.ecn_marked}, fmt(c.ecn_marked)))));
 }
 
 function renderDrops(drops, rates) {

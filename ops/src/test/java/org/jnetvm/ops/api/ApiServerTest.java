@@ -392,6 +392,25 @@ class ApiServerTest {
                         .orElseThrow());
     }
 
+    @Test
+    void theOpenApiSchemasOfTheStatsNameEveryFieldTheViewsHave() {
+        JsonNode doc = ok(http.get("/api/v1/openapi.json"));
+        var snake = new com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy();
+        Map<String, Class<? extends Record>> schemas = Map.of("Stats", org.jnetvm.ops.view.StatsView.class,
+                "Nf", org.jnetvm.ops.view.StatsView.NfView.class,
+                "ChainStats", org.jnetvm.ops.view.StatsView.ChainStatsView.class,
+                "Port", org.jnetvm.ops.view.StatsView.PortView.class);
+        schemas.forEach((schema, view) -> {
+            Set<String> fields = new HashSet<>();
+            for (var c : view.getRecordComponents()) {
+                fields.add(snake.translate(c.getName()));
+            }
+            Set<String> documented = new HashSet<>();
+            doc.at("/components/schemas/" + schema + "/properties").fieldNames().forEachRemaining(documented::add);
+            assertThat(documented).as("schema %s against %s", schema, view.getSimpleName()).isEqualTo(fields);
+        });
+    }
+
     // ---- helpers
 
     private static long monitorRx() {

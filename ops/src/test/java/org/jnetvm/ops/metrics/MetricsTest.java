@@ -55,7 +55,12 @@ class MetricsTest {
                     "jnetvm_nf_rx_packets_total{service=\"mon\",instance=\"1\",slot=",
                     "jnetvm_port_drops_total{port=\"gen0\",reason=\"malformed\"} 0",
                     "jnetvm_nf_state{service=\"mon\",instance=\"0\",slot=\"0\",nf=\"basic_monitor\",state=\"running\"} 1",
-                    "jnetvm_pool_capacity_buffers 4096");
+                    "jnetvm_pool_capacity_buffers 4096",
+                    "jnetvm_nf_cost_seconds{service=\"mon\",instance=\"0\",slot=",
+                    "jnetvm_nf_rx_refused_total{service=\"mon\"",
+                    "jnetvm_nf_cpu_share{service=\"mon\"",
+                    "jnetvm_chain_backpressure{chain=\"default\"} 0",
+                    "jnetvm_chain_backpressure_drops_total{chain=\"default\"} 0");
             long dropped = sample(text, "jnetvm_drops_total{reason=\"no_instance\"}");
             assertThat(dropped).isGreaterThan(100);
             long byNfs = text.lines().filter(l -> l.startsWith("jnetvm_nf_drops_total{") && l.contains("reason=\"no_instance\""))
