@@ -1,6 +1,15 @@
 package org.jnetvm.nf;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.flow.FlowTable;
 import org.jnetvm.core.flow.FlowTarget;
@@ -8,18 +17,19 @@ import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.msg.Message;
 import org.jnetvm.core.msg.MessageDescriptor;
 import org.jnetvm.core.msg.Messages;
-import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.packet.FiveTuple;
 import org.jnetvm.core.packet.FlowHash;
 import org.jnetvm.core.packet.PacketParser;
-import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.route.Router;
 import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfSlotDescriptor;
+import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.PortTable;
 import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.nf.io.BatchedOutput;
 
 /**
  * What an NF can ask of the platform: who it is, its counters, services, chains and ports by
@@ -44,6 +54,9 @@ public final class NfContext {
     private final Messages messages;
     private int nextInstance; // round robin for sendToService
     private volatile boolean stopRequested;
+    private final List<BatchedOutput> outputs = new ArrayList<>();
+    private volatile Thread loopThread;
+    private volatile boolean awaitingOutput;
 
     public NfContext(int slot, int serviceId, int instanceId, PacketPool pool, NfTable nfs, ServiceTable services,
                      PortTable ports, Router router, FlowTable flows, ChainTable chains, Messages messages) {
@@ -266,6 +279,63 @@ public final class NfContext {
     /** Messages this NF could not deliver (full inbox, or nobody there). */
     public long messagesRefused() {
         return messages.refused(slot);
+    }
+
+    /**
+     * Opens (creates or truncates) {@code file} for output written off the NF's loop: records go into memory slabs
+     * and a thread of the output writes them (see {@link BatchedOutput}; held packets and the drop at stop in
+     * {@link PacketBurst#hold}). The runtime closes it after the NF's stop hook if the NF has not. Call from
+     * {@link NetworkFunction#init}.
+     *
+     * @param slabBytes       bytes per slab (the largest record; one write each)
+     * @param slabs           slabs in the ring (how far the file may fall behind before packets are held)
+     * @param flushIntervalMs longest time a record waits in memory
+     * @throws UncheckedIOException if the file cannot be opened
+     */
+    public BatchedOutput openOutput(Path file, int slabBytes, int slabs, long flushIntervalMs) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open output file " + file + ": " + e.getMessage(), e);
+        }
+        return openOutput(channel, file.toString(), slabBytes, slabs, flushIntervalMs);
+    }
+
+    /** As {@link #openOutput(Path, int, int, long)}, onto any channel (a socket, a pipe). */
+    public BatchedOutput openOutput(WritableByteChannel channel, String name, int slabBytes,
+                                    int slabs, long flushIntervalMs) {
+        loopThread = Thread.currentThread();
+        BatchedOutput output = new BatchedOutput(channel, name, slabBytes, slabs, flushIntervalMs * 1_000_000L,
+                this::outputFreed);
+        outputs.add(output);
+        return output;
+    }
+
+    /**
+     * For the runtime: waits up to {@code nanos} for one of this NF's outputs to free a slab (held packets wait
+     * for that). Bounded, so a wake-up lost between the NF's refused claim and this call costs at most that long.
+     */
+    public void awaitOutput(long nanos) {
+        awaitingOutput = true;
+        LockSupport.parkNanos(this, nanos);
+        awaitingOutput = false;
+    }
+
+    /** For the runtime, after the stop hook: closes the outputs the NF left open. */
+    public void closeOutputs() {
+        for (BatchedOutput output : outputs) {
+            output.close();
+        }
+        outputs.clear();
+    }
+
+    private void outputFreed() {
+        Thread waiting = loopThread;
+        if (awaitingOutput && waiting != null) {
+            LockSupport.unpark(waiting);
+        }
     }
 
     /** Asks the loop to finish: it drains its ring, calls stop, and ends. */

@@ -15,16 +15,23 @@ public final class PacketBurst {
     private final int[] indices;
     private final PacketMeta meta;
     private final MemorySegment segment;
+    private final boolean[] held;
     private int size;
+    private int heldCount;
 
     public PacketBurst(int[] indices, PacketMeta meta, MemorySegment segment) {
         this.indices = indices;
         this.meta = meta;
         this.segment = segment;
+        this.held = new boolean[indices.length];
     }
 
-    /** Sets the burst to the first {@code size} indices of its array (the runtime calls this). */
+    /** Sets the burst to the first {@code size} indices of its array, none held (the runtime calls this). */
     public PacketBurst size(int size) {
+        if (heldCount > 0) {
+            java.util.Arrays.fill(held, false);
+            heldCount = 0;
+        }
         this.size = size;
         return this;
     }
@@ -91,6 +98,32 @@ public final class PacketBurst {
     public void toChain(int i, int chainId) {
         meta.wrap(indices[i]).chainId(chainId).chainIndex(org.jnetvm.core.route.Router.ENTRY_POSITION)
                 .action(Action.NEXT);
+    }
+
+    /**
+     * The NF keeps packet {@code i} for now: it is not routed after this call, and the runtime hands it to
+     * {@link NetworkFunction#process} again in a later burst (before any new packet, in the order held), until the
+     * handler lets it go by not holding it. For an NF that waits on something outside the data plane, such as
+     * room in its {@link org.jnetvm.nf.io.BatchedOutput}; do the packet's work on the call that does not hold it.
+     * While packets are held the NF takes no new ones from its ring (which fills, so the chain's backpressure
+     * starts), and its loop waits for room briefly instead of spinning. Packets still held when the NF stops are
+     * dropped as {@code io_held} after a bounded wait.
+     */
+    public void hold(int i) {
+        if (!held[i]) {
+            held[i] = true;
+            heldCount++;
+        }
+    }
+
+    /** Whether packet {@code i} is held. */
+    public boolean held(int i) {
+        return held[i];
+    }
+
+    /** Packets held in this burst. */
+    public int heldCount() {
+        return heldCount;
     }
 
     /** Packet {@code i} leaves through port {@code port}. */

@@ -54,7 +54,8 @@ class NoAllocationTest {
                         "0")),
                 Arguments.of("rate_limiter", List.of("--rate", "1M")),
                 Arguments.of("aes_encrypt", List.of("--key", key)),
-                Arguments.of("aes_decrypt", List.of("--key", key)));
+                Arguments.of("aes_decrypt", List.of("--key", key)),
+                Arguments.of("packet_logger", List.of("--file", dir.resolve("log.pcap").toString(), "--snaplen", "14")));
     }
 
     /** A mix: UDP flows of several sizes, TCP to a VIP and back, ARP requests. */

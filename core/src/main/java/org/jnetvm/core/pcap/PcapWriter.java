@@ -71,10 +71,33 @@ public final class PcapWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create pcap file " + path + ": " + e.getMessage(), e);
         }
-        buffer.putInt(MAGIC_MICROS).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-                .putInt(SNAPLEN).putInt(LINKTYPE_ETHERNET);
+        putGlobalHeader(buffer, SNAPLEN);
         this.wallMicrosAtOpen = System.currentTimeMillis() * 1000;
         this.nanosAtOpen = System.nanoTime();
+    }
+
+    /** Puts a global header for Ethernet frames cut at {@code snaplen} bytes into {@code to} (little-endian). */
+    public static void putGlobalHeader(ByteBuffer to, int snaplen) {
+        to.order(ByteOrder.LITTLE_ENDIAN).putInt(MAGIC_MICROS).putShort((short) 2).putShort((short) 4).putInt(0)
+                .putInt(0).putInt(snaplen).putInt(LINKTYPE_ETHERNET);
+    }
+
+    /** Bytes {@link #putRecord} takes for a frame of {@code length} cut at {@code snaplen}. */
+    public static int recordBytes(int length, int snaplen) {
+        return RECORD_HEADER_BYTES + Math.min(length, snaplen);
+    }
+
+    /**
+     * Puts one record into {@code to} (little-endian, at least {@link #recordBytes} left): the header, then the
+     * frame's first {@code min(length, snaplen)} bytes copied from {@code from[address ..]}. {@code toSegment} is
+     * {@code to}'s memory ({@code MemorySegment.ofBuffer(to)}), made once by the caller; nothing is allocated.
+     */
+    public static void putRecord(ByteBuffer to, MemorySegment toSegment, int seconds, int micros,
+                                 MemorySegment from, long address, int length, int snaplen) {
+        int captured = Math.min(length, snaplen);
+        to.putInt(seconds).putInt(micros).putInt(captured).putInt(length);
+        MemorySegment.copy(from, address, toSegment, to.position(), captured);
+        to.position(to.position() + captured);
     }
 
     /** The file written. */
@@ -107,13 +130,10 @@ public final class PcapWriter implements AutoCloseable {
             int fraction = (int) (micros % 1_000_000);
             for (int i = offset; i < offset + count; i++) {
                 PacketMeta m = meta.wrap(indices[i]);
-                int length = Math.min(m.dataLength(), SNAPLEN);
-                if (buffer.remaining() < RECORD_HEADER_BYTES + length) {
+                if (buffer.remaining() < recordBytes(m.dataLength(), SNAPLEN)) {
                     flush();
                 }
-                buffer.putInt(seconds).putInt(fraction).putInt(length).putInt(length);
-                MemorySegment.copy(region, m.dataAddress(), bufferSegment, buffer.position(), length);
-                buffer.position(buffer.position() + length);
+                putRecord(buffer, bufferSegment, seconds, fraction, region, m.dataAddress(), m.dataLength(), SNAPLEN);
                 written++;
             }
         } finally {

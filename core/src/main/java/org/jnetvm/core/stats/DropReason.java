@@ -40,7 +40,12 @@ public enum DropReason {
      * ring passed the high watermark): NFVnice's backpressure, so upstream NFs spend no work on a
      * packet that would be dropped later anyway.
      */
-    BACKPRESSURE(13, "backpressure");
+    BACKPRESSURE(13, "backpressure"),
+    /**
+     * An NF held the packet while it waited for its output (its disk or socket was behind) and stopped before the
+     * output had room: dropped after a bounded wait at the NF's stop.
+     */
+    IO_HELD(14, "io_held");
 
     /** Counter slots reserved for reasons in every counter block. */
     public static final int SLOTS = 16;

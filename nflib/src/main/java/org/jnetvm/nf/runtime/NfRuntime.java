@@ -82,6 +82,8 @@ public final class NfRuntime implements Runnable {
     /** How long a stopping NF waits for the manager to take it off its service before draining. */
     static final int MESSAGES_PER_ROUND = 16;
     static final long HAND_OVER_TIMEOUT_NANOS = 200_000_000L;
+    /** Longest wait of a loop whose held packets all stayed held, before it offers them again. */
+    static final long HELD_WAIT_NANOS = 1_000_000L;
 
     private final int slot;
     private final int serviceId;
@@ -104,6 +106,11 @@ public final class NfRuntime implements Runnable {
     private final NfContext context;
     private final PacketBurst burst;
     private final int[] indices;
+    // Packets the NF holds (PacketBurst#hold), in the order held; at most one burst, since none is taken from the
+    // ring while any is held.
+    private final int[] heldIndices;
+    private int held;
+    private boolean stalled; // the last poll's packets all stayed held
     private final HybridIdle idle;
     private final long base;
     private final java.lang.foreign.MemorySegment segment;
@@ -152,6 +159,7 @@ public final class NfRuntime implements Runnable {
         this.context = new NfContext(slot, serviceId, instanceId, pool, nfs, services, ports, router,
                 new org.jnetvm.core.flow.FlowTable(region), new ChainTable(region), messages);
         this.indices = new int[options.burst()];
+        this.heldIndices = new int[options.burst()];
         this.burst = new PacketBurst(indices, meta, region.segment());
         this.capture = options.capture() == null ? null
                 : new PcapWriter(options.capture(), region.segment(), pool.newMeta());
@@ -210,7 +218,9 @@ public final class NfRuntime implements Runnable {
                     continue;
                 }
                 int n = step();
-                if (idle.idle(n)) {
+                if (stalled) { // held packets wait for the NF's output: wait to be woken rather than spin
+                    context.awaitOutput(HELD_WAIT_NANOS);
+                } else if (idle.idle(n)) {
                     Counters.add(segment, base + NfSlotDescriptor.SLEEPS, 1);
                 }
             }
@@ -299,6 +309,20 @@ public final class NfRuntime implements Runnable {
             for (int i = 0; i < 1024 && poll() > 0; i++) {
                 nfs.loopCount(slot, ++loops);
             }
+            // Held packets wait for the NF's output; give them (and what is behind them in the ring) the same bound.
+            long heldEnd = System.nanoTime() + HAND_OVER_TIMEOUT_NANOS;
+            while ((held > 0 || rx.size() > 0) && System.nanoTime() < heldEnd) {
+                nfs.loopCount(slot, ++loops);
+                nfs.heartbeat(slot, System.nanoTime());
+                poll();
+                if (stalled) {
+                    context.awaitOutput(HELD_WAIT_NANOS);
+                }
+            }
+            if (held > 0) {
+                router.drop(heldIndices, 0, held, DropReason.IO_HELD);
+                held = 0;
+            }
             // What this NF put in its tx ring belongs to a manager TX thread only while the NF
             // lives: give it the time to take it all before saying bye (after that, the
             // reclaimer would free what is left as nf_dead).
@@ -310,6 +334,7 @@ public final class NfRuntime implements Runnable {
             }
         } finally {
             nf.stop(context);
+            context.closeOutputs();
             router.flushCounters(0);
             cache.close();
             if (capture != null) {
@@ -342,21 +367,38 @@ public final class NfRuntime implements Runnable {
     }
 
     private int poll() {
-        int n = rx.dequeueBurst(indices, 0, indices.length);
-        if (n == 0) {
-            return 0;
-        }
-        Counters.add(segment, base + NfSlotDescriptor.RX_PACKETS, n);
-        Counters.add(segment, base + NfSlotDescriptor.RX_BURSTS, 1);
-        if (capture != null) {
-            capture.write(indices, 0, n);
-        }
-        if (cost.sampleNext()) {
-            long began = cpuClock.getCurrentThreadCpuTime();
+        stalled = false;
+        boolean retry = held > 0;
+        int n;
+        if (retry) { // held packets go first, in their order; nothing new until they are let go
+            System.arraycopy(heldIndices, 0, indices, 0, held);
+            n = held;
+            held = 0;
             nf.process(burst.size(n), context);
-            nfs.costPicos(slot, cost.record(cpuClock.getCurrentThreadCpuTime() - began, n));
         } else {
-            nf.process(burst.size(n), context);
+            n = rx.dequeueBurst(indices, 0, indices.length);
+            if (n == 0) {
+                return 0;
+            }
+            Counters.add(segment, base + NfSlotDescriptor.RX_PACKETS, n);
+            Counters.add(segment, base + NfSlotDescriptor.RX_BURSTS, 1);
+            if (capture != null) {
+                capture.write(indices, 0, n);
+            }
+            if (cost.sampleNext()) {
+                long began = cpuClock.getCurrentThreadCpuTime();
+                nf.process(burst.size(n), context);
+                nfs.costPicos(slot, cost.record(cpuClock.getCurrentThreadCpuTime() - began, n));
+            } else {
+                nf.process(burst.size(n), context);
+            }
+        }
+        if (burst.heldCount() > 0) {
+            n = setAsideHeld(n);
+            if (n == 0) {
+                stalled = true;
+                return 0;
+            }
         }
         if (options.hop() == Hop.DIRECT) {
             router.route(indices, n);
@@ -368,5 +410,18 @@ public final class NfRuntime implements Runnable {
             router.flushCounters(done);
         }
         return n;
+    }
+
+    // Moves the burst's held packets to heldIndices (in order) and closes the gaps; returns the packets left to route.
+    private int setAsideHeld(int n) {
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (burst.held(i)) {
+                heldIndices[held++] = indices[i];
+            } else {
+                indices[kept++] = indices[i];
+            }
+        }
+        return kept;
     }
 }
