@@ -16,7 +16,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "nf", description = {"Run a network function as its own process, registered with a running manager.",
         "Built-in NFs: speed_tester, simple_forward, basic_monitor, bridge, pipeline; the NF suite: firewall,"
                 + " load_balancer, flow_tracker, payload_scan, arp_response, router, rate_limiter, aes_encrypt,"
-                + " aes_decrypt (docs/nfs.md). `jnetvm nf NAME --help` lists an NF's options."})
+                + " aes_decrypt, packet_logger; for the scheduler's tests: busy (docs/nfs.md). `jnetvm nf NAME --help` lists an NF's options."})
 final class NfCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NAME", arity = "0..1", description = "NF name, or a class name on the class path.")

@@ -1,0 +1,41 @@
+package org.jnetvm.bench.nfvnice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The nfvnice bench's machinery, once, short: a real manager, three real NF processes pinned to one CPU. */
+class NfvniceBenchTest {
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void pinsTheChainToOneCpuThrottlesItAtEntryAndReportsTableAndJson() throws Exception {
+        int cpu = Runtime.getRuntime().availableProcessors() - 1;
+        // 400 kpps x (400 + 900 + 1800) ns is 1.24 CPUs of work offered to one CPU: the chain must be throttled.
+        NfvniceBench.Settings s = new NfvniceBench.Settings(new long[] {400, 900, 1800}, 400_000, cpu, 1500, 1500);
+        NfvniceBench.Run run = NfvniceBench.runOne(NfvniceBench.Mode.SHARES_BACKPRESSURE, s);
+
+        assertThat(run.error()).isNull();
+        assertThat(run.goodputMpps()).as("packets leave the port after the chain").isPositive();
+        assertThat(run.nfs()).extracting(NfvniceBench.NfFigures::service).containsExactly("low", "medium", "high");
+        double cpuSum = run.nfs().stream().mapToDouble(NfvniceBench.NfFigures::cpuShare).sum();
+        assertThat(cpuSum).as("three NF processes pinned to one CPU use at most that CPU").isLessThan(1.1);
+        assertThat(run.nfs()).allSatisfy(nf -> assertThat(nf.cpuShare()).as(nf.service()).isPositive());
+        assertThat(run.drops()).as("an overloaded chain with backpressure drops at entry").containsKey("backpressure");
+        assertThat(run.wastedPct()).isBetween(0.0, 100.0);
+        assertThat(run.jain()).isBetween(1.0 / 3, 1.0);
+
+        String table = NfvniceBench.table(List.of(run), s);
+        assertThat(table).contains("shares_backpressure", "low(400 ns) -> medium(900 ns) -> high(1800 ns)");
+        JsonNode json = new ObjectMapper().readTree(NfvniceBench.json(List.of(run), s));
+        assertThat(json.at("/bench").asText()).isEqualTo("nfvnice");
+        assertThat(json.at("/runs/chain/shares_backpressure/goodput_mpps").asDouble())
+                .isEqualTo(Math.round(run.goodputMpps() * 1000) / 1000.0);
+        assertThat(json.at("/runs/chain/shares_backpressure/cpu_share/high").isNumber()).isTrue();
+    }
+}

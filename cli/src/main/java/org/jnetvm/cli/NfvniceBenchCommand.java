@@ -1,0 +1,65 @@
+package org.jnetvm.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jnetvm.bench.nfvnice.NfvniceBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jnetvm bench nfvnice}: one chain of three NFs sharing a CPU, kernel scheduler vs shares vs backpressure. */
+@Command(name = "nfvnice", mixinStandardHelpOptions = true,
+        description = {"NFVnice's chain experiment: three busy NFs of low, medium and high cost per packet"
+                + " (default 400, 900, 1800 ns) in one chain, every thread of each NF process pinned to one CPU,"
+                + " behind a generator that offers more than the chain can carry.",
+                "Three runs: kernel (no shares, no backpressure), shares (cpu.shares by rate x cost), "
+                        + "shares_backpressure (and chain-entry drops when an NF's ring passes 80 %).",
+                "Reports goodput (packets out of the port after the chain), wasted work (% of the NFs' work spent on packets"
+                        + " dropped further down), Jain's index of each NF's served/arrived, and each NF's CPU share."
+                        + " Needs taskset and, for the shares runs, a writable cpu cgroup controller. About 25 s."},
+        footer = {"", "Example: bin/jnetvm bench nfvnice --json", "         bin/jnetvm bench nfvnice --cpu 0 --rate 300000"})
+final class NfvniceBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Print the result as one JSON object on the last line of output.")
+    boolean json;
+
+    @Option(names = "--cpu", defaultValue = "-1", paramLabel = "N",
+            description = "The CPU the three NFs share (default: the last one).")
+    int cpu;
+
+    @Option(names = "--rate", defaultValue = "400000", paramLabel = "PPS",
+            description = "Packets per second the generator offers (default ${DEFAULT-VALUE}).")
+    long rate;
+
+    @Option(names = "--work", split = ",", defaultValue = "400,900,1800", paramLabel = "NS",
+            description = "Busy work per packet of the low, medium and high NF in ns (default ${DEFAULT-VALUE}).")
+    List<Long> work;
+
+    @Override
+    public Integer call() {
+        BenchSupport.quiet();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        int chosen = cpu < 0 ? cpus - 1 : cpu;
+        if (chosen >= cpus) {
+            System.err.println("bench nfvnice: --cpu " + cpu + " does not exist; this machine has CPUs 0.." + (cpus - 1));
+            return 2;
+        }
+        if (work.size() != 3 || work.stream().anyMatch(w -> w < 0 || w > 1_000_000)) {
+            System.err.println("bench nfvnice: --work takes three costs in ns, 0..1000000 each, e.g. 400,900,1800");
+            return 2;
+        }
+        if (rate < 1000 || rate > 100_000_000) {
+            System.err.println("bench nfvnice: --rate " + rate + " is out of range 1000..100000000 pps");
+            return 2;
+        }
+        NfvniceBench.Settings defaults = NfvniceBench.Settings.standard(chosen);
+        NfvniceBench.Settings s = new NfvniceBench.Settings(work.stream().mapToLong(Long::longValue).toArray(), rate,
+                chosen, defaults.warmupMillis(), defaults.windowMillis());
+        List<NfvniceBench.Run> runs = NfvniceBench.run(s, System.err);
+        System.out.print(NfvniceBench.table(runs, s));
+        if (json) {
+            System.out.println(NfvniceBench.json(runs, s));
+        }
+        System.out.flush();
+        return runs.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
+    }
+}
