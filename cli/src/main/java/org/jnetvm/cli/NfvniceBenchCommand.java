@@ -12,10 +12,10 @@ import picocli.CommandLine.Option;
                 + " (default 400, 900, 1800 ns) in one chain, every thread of each NF process pinned to one CPU,"
                 + " behind a generator that offers more than the chain can carry.",
                 "Three runs: kernel (no shares, no backpressure), shares (cpu.shares by rate x cost), "
-                        + "shares_backpressure (and chain-entry drops when an NF's ring passes 80 %).",
-                "Reports goodput (packets out of the port after the chain), wasted work (% of the NFs' work spent on packets"
+                        + "shares_backpressure (and chain-entry drops when an NF's ring passes 80 %%).",
+                "Reports goodput (packets out of the port after the chain), wasted work (%% of the NFs' work spent on packets"
                         + " dropped further down), Jain's index of each NF's served/arrived, and each NF's CPU share."
-                        + " Needs taskset and, for the shares runs, a writable cpu cgroup controller. About 25 s."},
+                        + " Needs taskset and, for the shares runs, a writable cpu cgroup controller. About 45 s."},
         footer = {"", "Example: bin/jnetvm bench nfvnice --json", "         bin/jnetvm bench nfvnice --cpu 0 --rate 300000"})
 final class NfvniceBenchCommand implements Callable<Integer> {
 
