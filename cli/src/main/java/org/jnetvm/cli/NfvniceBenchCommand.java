@@ -6,17 +6,19 @@ import org.jnetvm.bench.nfvnice.NfvniceBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code jnetvm bench nfvnice}: one chain of three NFs sharing a CPU, kernel scheduler vs shares vs backpressure. */
+/** {@code jnetvm bench nfvnice}: three NFs sharing a CPU, in one chain or three; kernel scheduler vs shares vs backpressure. */
 @Command(name = "nfvnice", mixinStandardHelpOptions = true,
-        description = {"NFVnice's chain experiment: three busy NFs of low, medium and high cost per packet"
-                + " (default 400, 900, 1800 ns) in one chain, every thread of each NF process pinned to one CPU,"
-                + " behind a generator that offers more than the chain can carry.",
-                "Three runs: kernel (no shares, no backpressure), shares (cpu.shares by rate x cost), "
-                        + "shares_backpressure (and chain-entry drops when an NF's ring passes 80 %%).",
+        description = {"NFVnice's experiment: three busy NFs of low, medium and high cost per packet"
+                + " (default 400, 900, 1800 ns), every thread of each NF process pinned to one CPU, in one chain"
+                + " (case 'chain') or in a chain each with equal offered load (case 'separate'), behind a generator"
+                + " that offers more than they can carry.",
+                "Modes: kernel, kernel_batch, kernel_rr (no shares, no backpressure; CFS, SCHED_BATCH, SCHED_RR with"
+                        + " a 100 ms slice), shares (cpu.shares by rate x cost), shares_backpressure (and chain-entry"
+                        + " drops when an NF's ring passes 80 %%).",
                 "Reports goodput (packets out of the port after the chain), wasted work (%% of the NFs' work spent on packets"
-                        + " dropped further down), Jain's index of each NF's served/arrived, and each NF's CPU share."
-                        + " Needs taskset and, for the shares runs, a writable cpu cgroup controller. About 45 s."},
-        footer = {"", "Example: bin/jnetvm bench nfvnice --json", "         bin/jnetvm bench nfvnice --cpu 0 --rate 300000"})
+                        + " dropped further down), Jain's index of each NF's throughput against its demand, and each NF's CPU share."
+                        + " Needs taskset and, for the shares runs, a writable cpu cgroup controller. About two minutes for all 10 runs."},
+        footer = {"", "Example: bin/jnetvm bench nfvnice --json", "         bin/jnetvm bench nfvnice --only separate --modes kernel,shares --cpu 0"})
 final class NfvniceBenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the result as one JSON object on the last line of output.")
@@ -27,12 +29,20 @@ final class NfvniceBenchCommand implements Callable<Integer> {
     int cpu;
 
     @Option(names = "--rate", defaultValue = "400000", paramLabel = "PPS",
-            description = "Packets per second the generator offers (default ${DEFAULT-VALUE}).")
+            description = "Packets per second offered to each chain (default ${DEFAULT-VALUE}; the separate case offers three times that).")
     long rate;
 
     @Option(names = "--work", split = ",", defaultValue = "400,900,1800", paramLabel = "NS",
             description = "Busy work per packet of the low, medium and high NF in ns (default ${DEFAULT-VALUE}).")
     List<Long> work;
+
+    @Option(names = "--only", split = ",", paramLabel = "CASE",
+            description = "Cases to run: chain, separate (default: both).")
+    List<String> only = List.of("chain", "separate");
+
+    @Option(names = "--modes", split = ",", paramLabel = "MODE",
+            description = "Modes to run (default: all): kernel, kernel_batch, kernel_rr, shares, shares_backpressure.")
+    List<String> modes = List.of("kernel", "kernel_batch", "kernel_rr", "shares", "shares_backpressure");
 
     @Override
     public Integer call() {
@@ -51,9 +61,28 @@ final class NfvniceBenchCommand implements Callable<Integer> {
             System.err.println("bench nfvnice: --rate " + rate + " is out of range 1000..100000000 pps");
             return 2;
         }
+        List<NfvniceBench.Topology> topologies = new java.util.ArrayList<>();
+        for (String name : only) {
+            var t = java.util.Arrays.stream(NfvniceBench.Topology.values()).filter(x -> x.key.equals(name)).findFirst();
+            if (t.isEmpty()) {
+                System.err.println("bench nfvnice: --only " + name + " is not a case; the cases are chain, separate");
+                return 2;
+            }
+            topologies.add(t.get());
+        }
+        List<NfvniceBench.Mode> chosenModes = new java.util.ArrayList<>();
+        for (String name : modes) {
+            var m = java.util.Arrays.stream(NfvniceBench.Mode.values()).filter(x -> x.key.equals(name)).findFirst();
+            if (m.isEmpty()) {
+                System.err.println("bench nfvnice: --modes " + name + " is not a mode; the modes are kernel, kernel_batch,"
+                        + " kernel_rr, shares, shares_backpressure");
+                return 2;
+            }
+            chosenModes.add(m.get());
+        }
         NfvniceBench.Settings defaults = NfvniceBench.Settings.standard(chosen);
         NfvniceBench.Settings s = new NfvniceBench.Settings(work.stream().mapToLong(Long::longValue).toArray(), rate,
-                chosen, defaults.warmupMillis(), defaults.windowMillis());
+                chosen, defaults.warmupMillis(), defaults.windowMillis(), topologies, chosenModes);
         List<NfvniceBench.Run> runs = NfvniceBench.run(s, System.err);
         System.out.print(NfvniceBench.table(runs, s));
         if (json) {

@@ -17,8 +17,9 @@ class NfvniceBenchTest {
     void pinsTheChainToOneCpuThrottlesItAtEntryAndReportsTableAndJson() throws Exception {
         int cpu = Runtime.getRuntime().availableProcessors() - 1;
         // 400 kpps x (400 + 900 + 1800) ns is 1.24 CPUs of work offered to one CPU: the chain must be throttled.
-        NfvniceBench.Settings s = new NfvniceBench.Settings(new long[] {400, 900, 1800}, 400_000, cpu, 1500, 1500);
-        NfvniceBench.Run run = NfvniceBench.runOne(NfvniceBench.Mode.SHARES_BACKPRESSURE, s);
+        NfvniceBench.Settings s = new NfvniceBench.Settings(new long[] {400, 900, 1800}, 400_000, cpu, 1500, 1500,
+                List.of(NfvniceBench.Topology.CHAIN), List.of(NfvniceBench.Mode.SHARES_BACKPRESSURE));
+        NfvniceBench.Run run = NfvniceBench.runOne(NfvniceBench.Topology.CHAIN, NfvniceBench.Mode.SHARES_BACKPRESSURE, s);
 
         assertThat(run.error()).isNull();
         assertThat(run.goodputMpps()).as("packets leave the port after the chain").isPositive();
@@ -31,7 +32,7 @@ class NfvniceBenchTest {
         assertThat(run.jain()).isBetween(1.0 / 3, 1.0);
 
         String table = NfvniceBench.table(List.of(run), s);
-        assertThat(table).contains("shares_backpressure", "low(400 ns) -> medium(900 ns) -> high(1800 ns)");
+        assertThat(table).contains("shares_backpressure", "low(400 ns), medium(900 ns), high(1800 ns)");
         JsonNode json = new ObjectMapper().readTree(NfvniceBench.json(List.of(run), s));
         assertThat(json.at("/bench").asText()).isEqualTo("nfvnice");
         assertThat(json.at("/runs/chain/shares_backpressure/goodput_mpps").asDouble())

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *       Upstream NFs of a throttled chain get no packets and sleep on their doorbells: nothing wakes them for work
  *       that would be thrown away.
  *   <li>Every period (10 ms by default), <b>shares</b>: for every NF process in a cgroup of its own, its arrival rate
- *       over the period (what it took plus what its full ring refused, smoothed), its median cost per packet and its
+ *       over the period (what it took, what its full ring refused, and its part of what backpressure dropped at the entry
+ *       of its chains, smoothed), its median cost per packet and its
  *       service's priority give its weight, and {@link CpuShares} turns the weights into cpu shares (a floor each,
  *       and a pool split by weight), written to the cgroups only when they moved by more than 1/32. NFs not yet warm (class
  *       loading, interpreted code) keep the share they were placed with, an average NF's {@link CpuShares#NF_SHARE}:
@@ -59,6 +60,8 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
     private volatile boolean running = true;
     // the scheduler thread's own state, by slot
     private final long[] lastArrivals;
+    private final long[] demandOfSlot;
+    private final long[] lastBackpressure;
     private final double[] rate;
     private long lastPeriod;
     private volatile long shareWrites;
@@ -78,6 +81,11 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
         this.priorityOfService = priorityOfService;
         this.activeSlots = activeSlots;
         this.lastArrivals = new long[nfs.slots()];
+        this.demandOfSlot = new long[nfs.slots()];
+        this.lastBackpressure = new long[chains.chainCount()];
+        for (int c = 0; c < lastBackpressure.length; c++) {
+            lastBackpressure[c] = chains.backpressureDrops(c);
+        }
         this.rate = new double[nfs.slots()];
         this.thread = Thread.ofPlatform().name("jnetvm-scheduler").daemon(true).unstarted(this::run);
     }
@@ -193,9 +201,11 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
         int[] placed = new int[slots.length];
         double[] weights = new double[slots.length];
         int n = 0;
+        long[] throttledDemand = throttledDemand(slots);
         for (int slot : slots) {
             long arrivals = nfs.counter(slot, NfSlotDescriptor.RX_PACKETS) + nfs.counter(slot, NfSlotDescriptor.RX_REFUSED);
-            double newest = lastArrivals[slot] == 0 ? 0 : (arrivals - lastArrivals[slot]) / seconds;
+            double newest = lastArrivals[slot] == 0 ? 0
+                    : (arrivals - lastArrivals[slot] + throttledDemand[slot]) / seconds;
             lastArrivals[slot] = arrivals;
             rate[slot] = RATE_SMOOTHING * Math.max(0, newest) + (1 - RATE_SMOOTHING) * rate[slot];
             if (cgroups.cgroupOf(slot) == null || !nfs.isWarm(slot)) {
@@ -221,6 +231,32 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
                 LOG.debug("share of slot {} not written: {}", slot, e.toString()); // it exited meanwhile
             }
         }
+    }
+
+    // Per slot, its part of what backpressure dropped at the entry of its chains this period (CpuShares.throttledDemand).
+    private long[] throttledDemand(int[] slots) {
+        int chainCount = chains.chainCount();
+        int[][] chainServices = new int[chainCount][];
+        long[] dropped = new long[chainCount];
+        for (int c = 0; c < chainCount; c++) {
+            chainServices[c] = new int[chains.length(c)];
+            for (int position = 0; position < chainServices[c].length; position++) {
+                chainServices[c][position] = chains.service(c, position);
+            }
+            long total = chains.backpressureDrops(c);
+            dropped[c] = total - lastBackpressure[c];
+            lastBackpressure[c] = total;
+        }
+        int[] serviceOfSlot = new int[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            serviceOfSlot[i] = nfs.serviceId(slots[i]);
+        }
+        long[] demand = CpuShares.throttledDemand(serviceOfSlot, chainServices, dropped);
+        java.util.Arrays.fill(demandOfSlot, 0);
+        for (int i = 0; i < slots.length; i++) {
+            demandOfSlot[slots[i]] = demand[i];
+        }
+        return demandOfSlot;
     }
 
     @Override

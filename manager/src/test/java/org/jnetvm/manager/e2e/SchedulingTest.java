@@ -148,7 +148,9 @@ class SchedulingTest {
             assertThat(run.out() + run.drops()).as("every packet out or counted: %s", run).isEqualTo(run.generated());
         }
         assertThat(without.backpressure()).isZero();
-        assertThat(without.wasted()).as("without: the slow NF's full ring throws away first's work").isGreaterThan(0.3);
+        // How much of first's work is wasted without backpressure depends on how the kernel interleaves the two NFs
+        // (24 % to 71 % seen on 2 vCPUs); that some of it is, and that backpressure takes it away, does not.
+        assertThat(without.wasted()).as("without: the slow NF's full ring throws away first's work").isGreaterThan(0.1);
         assertThat(with.backpressure()).as("with: dropped at entry instead").isPositive();
         assertThat(with.wasted()).isLessThan(without.wasted() / 2);
         assertThat(with.firstHandled()).as("first is not fed what would be thrown away").isLessThan(without.firstHandled());
