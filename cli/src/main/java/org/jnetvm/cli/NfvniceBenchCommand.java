@@ -3,6 +3,7 @@ package org.jnetvm.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jnetvm.bench.nfvnice.NfvniceBench;
+import org.jnetvm.bench.nfvnice.NfvniceIsolation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,9 +16,12 @@ import picocli.CommandLine.Option;
                 "Modes: kernel, kernel_batch, kernel_rr (no shares, no backpressure; CFS, SCHED_BATCH, SCHED_RR with"
                         + " a 100 ms slice), shares (cpu.shares by rate x cost), shares_backpressure (and chain-entry"
                         + " drops when an NF's ring passes 80 %%).",
+                "Case 'isolation': one iperf3 TCP flow shares an NF with ten UDP floods that also cross a costly NF,"
+                        + " between two network namespaces through two af_packet ports; TCP Gbit/s per mode, and"
+                        + " TCP alone as the baseline.",
                 "Reports goodput (packets out of the port after the chain), wasted work (%% of the NFs' work spent on packets"
                         + " dropped further down), Jain's index of each NF's throughput against its demand, and each NF's CPU share."
-                        + " Needs taskset and, for the shares runs, a writable cpu cgroup controller. About two minutes for all 10 runs."},
+                        + " Needs taskset and, for the shares runs, a writable cpu cgroup controller. About two and a half minutes for everything."},
         footer = {"", "Example: bin/jnetvm bench nfvnice --json", "         bin/jnetvm bench nfvnice --only separate --modes kernel,shares --cpu 0"})
 final class NfvniceBenchCommand implements Callable<Integer> {
 
@@ -37,12 +41,18 @@ final class NfvniceBenchCommand implements Callable<Integer> {
     List<Long> work;
 
     @Option(names = "--only", split = ",", paramLabel = "CASE",
-            description = "Cases to run: chain, separate (default: both).")
-    List<String> only = List.of("chain", "separate");
+            description = "Cases to run: chain, separate, isolation (default: all three).")
+    List<String> only = List.of("chain", "separate", "isolation");
+
+    @Option(names = "--seconds", defaultValue = "4", paramLabel = "S",
+            description = "Seconds of TCP per isolation run, 2..60 (default ${DEFAULT-VALUE}).")
+    int seconds;
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE",
-            description = "Modes to run (default: all): kernel, kernel_batch, kernel_rr, shares, shares_backpressure.")
-    List<String> modes = List.of("kernel", "kernel_batch", "kernel_rr", "shares", "shares_backpressure");
+            description = "Modes to run (default: all): kernel, kernel_batch, kernel_rr, shares, shares_backpressure,"
+                    + " shares_backpressure_ecn (the isolation case only: the generator's packets are not ECN-capable).")
+    List<String> modes = List.of("kernel", "kernel_batch", "kernel_rr", "shares", "shares_backpressure",
+            "shares_backpressure_ecn");
 
     @Override
     public Integer call() {
@@ -65,7 +75,7 @@ final class NfvniceBenchCommand implements Callable<Integer> {
         for (String name : only) {
             var t = java.util.Arrays.stream(NfvniceBench.Topology.values()).filter(x -> x.key.equals(name)).findFirst();
             if (t.isEmpty()) {
-                System.err.println("bench nfvnice: --only " + name + " is not a case; the cases are chain, separate");
+                System.err.println("bench nfvnice: --only " + name + " is not a case; the cases are chain, separate, isolation");
                 return 2;
             }
             topologies.add(t.get());
@@ -75,7 +85,7 @@ final class NfvniceBenchCommand implements Callable<Integer> {
             var m = java.util.Arrays.stream(NfvniceBench.Mode.values()).filter(x -> x.key.equals(name)).findFirst();
             if (m.isEmpty()) {
                 System.err.println("bench nfvnice: --modes " + name + " is not a mode; the modes are kernel, kernel_batch,"
-                        + " kernel_rr, shares, shares_backpressure");
+                        + " kernel_rr, shares, shares_backpressure, shares_backpressure_ecn");
                 return 2;
             }
             chosenModes.add(m.get());
@@ -83,12 +93,23 @@ final class NfvniceBenchCommand implements Callable<Integer> {
         NfvniceBench.Settings defaults = NfvniceBench.Settings.standard(chosen);
         NfvniceBench.Settings s = new NfvniceBench.Settings(work.stream().mapToLong(Long::longValue).toArray(), rate,
                 chosen, defaults.warmupMillis(), defaults.windowMillis(), topologies, chosenModes);
+        if (seconds < 2 || seconds > 60) {
+            System.err.println("bench nfvnice: --seconds " + seconds + " is out of range 2..60");
+            return 2;
+        }
         List<NfvniceBench.Run> runs = NfvniceBench.run(s, System.err);
-        System.out.print(NfvniceBench.table(runs, s));
+        List<NfvniceIsolation.Result> isolation = topologies.contains(NfvniceBench.Topology.ISOLATION)
+                ? NfvniceIsolation.run(chosenModes, chosen, seconds, System.err) : List.of();
+        if (!runs.isEmpty()) {
+            System.out.print(NfvniceBench.table(runs, s));
+        }
+        if (!isolation.isEmpty()) {
+            System.out.print(NfvniceIsolation.table(isolation));
+        }
         if (json) {
-            System.out.println(NfvniceBench.json(runs, s));
+            System.out.println(NfvniceBench.json(runs, isolation, s));
         }
         System.out.flush();
-        return runs.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
+        return runs.stream().anyMatch(r -> r.error() != null) || isolation.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
     }
 }

@@ -28,9 +28,12 @@ import org.jnetvm.core.stats.StatsSnapshot;
  */
 public final class NfvniceBench {
 
-    /** Where the three NFs sit: one chain through all three, or a chain of its own each with equal offered load. */
+    /**
+     * Where the three NFs sit: one chain through all three, or a chain of its own each with equal offered load; or
+     * the isolation case ({@link NfvniceIsolation}), a TCP flow and UDP floods through two of them.
+     */
     public enum Topology {
-        CHAIN("chain"), SEPARATE("separate");
+        CHAIN("chain"), SEPARATE("separate"), ISOLATION("isolation");
 
         public final String key;
 
@@ -44,20 +47,32 @@ public final class NfvniceBench {
      * the Linux scheduling policy of every thread of the NF processes ({@code chrt -a}; null: SCHED_OTHER, CFS).
      */
     public enum Mode {
-        KERNEL("kernel", "disabled", false, null), KERNEL_BATCH("kernel_batch", "disabled", false, "--batch"),
-        KERNEL_RR("kernel_rr", "disabled", false, "--rr"), SHARES("shares", "auto", false, null),
-        SHARES_BACKPRESSURE("shares_backpressure", "auto", true, null);
+        KERNEL("kernel", "disabled", false, false, null),
+        KERNEL_BATCH("kernel_batch", "disabled", false, false, "--batch"),
+        KERNEL_RR("kernel_rr", "disabled", false, false, "--rr"),
+        SHARES("shares", "auto", false, false, null),
+        SHARES_BACKPRESSURE("shares_backpressure", "auto", true, false, null),
+        /** Backpressure CE-marks ECN-capable packets instead of dropping them: only the isolation case has any. */
+        SHARES_BACKPRESSURE_ECN("shares_backpressure_ecn", "auto", true, true, null);
 
         public final String key;
         final String shares;
         final boolean backpressure;
+        final boolean ecn;
         final String policy;
 
-        Mode(String key, String shares, boolean backpressure, String policy) {
+        Mode(String key, String shares, boolean backpressure, boolean ecn, String policy) {
             this.key = key;
             this.shares = shares;
             this.backpressure = backpressure;
+            this.ecn = ecn;
             this.policy = policy;
+        }
+
+        /** The {@code scheduler:} section of this mode's config. */
+        String scheduler() {
+            return "{shares: " + shares + ", backpressure: " + backpressure + (ecn ? ", ecn: true" : "")
+                    + (kernelOnly() ? ", localRetryUs: 0" : "") + "}";
         }
 
         /** NFVnice's mechanisms, including the local retry of a full next hop, are all off in the kernel runs. */
@@ -129,7 +144,7 @@ public final class NfvniceBench {
                 threads: {rx: 1, tx: 1, cpus: %s}
                 hop: direct
                 heartbeatTimeoutMs: 10000
-                scheduler: {shares: %s, backpressure: %s%s}
+                scheduler: %s
                 ports:
                   - {name: gen0, kind: generator, rate: %d, size: 64, flows: %d}
                 services:
@@ -143,15 +158,20 @@ public final class NfvniceBench {
                   - {nf: busy, service: medium, args: ["--work", "%d"]}
                   - {nf: busy, service: high, args: ["--work", "%d"]}
                   - {nf: bridge, service: out, inProcess: true}
-                """.formatted(name, managerCpus, mode.shares, mode.backpressure, mode.kernelOnly() ? ", localRetryUs: 0" : "",
-                rate, generatorFlows, chains, flows, s.workNanos()[0], s.workNanos()[1], s.workNanos()[2]);
+                """.formatted(name, managerCpus, mode.scheduler(), rate, generatorFlows, chains, flows, s.workNanos()[0], s.workNanos()[1], s.workNanos()[2]);
     }
 
-    /** Runs every topology under every mode, one after another; a failed run is reported, not thrown. */
+    /** Runs the chain and separate cases under every mode, one after another; a failed run is reported, not thrown. */
     public static List<Run> run(Settings settings, PrintStream progress) {
         List<Run> runs = new ArrayList<>();
         for (Topology topology : settings.topologies()) {
+            if (topology == Topology.ISOLATION) {
+                continue; // NfvniceIsolation
+            }
             for (Mode mode : settings.modes()) {
+                if (mode.ecn) {
+                    continue; // the generator's packets are not ECN-capable: it would be shares_backpressure again
+                }
                 Run r = runOne(topology, mode, settings);
                 progress.println(line(r));
                 runs.add(r);
@@ -162,19 +182,10 @@ public final class NfvniceBench {
 
     static Run runOne(Topology topology, Mode mode, Settings s) {
         String name = BenchManager.uniqueName("nfvnice-" + topology.key + "-" + mode.key.replace('_', '-'));
-        String restoreSlice = null;
-        try (BenchManager m = BenchManager.start(name, config(name, topology, mode, s))) {
+        try (BenchManager m = BenchManager.start(name, config(name, topology, mode, s)); RrSlice slice = RrSlice.of(mode)) {
             m.checkAlive();
-            if (mode == Mode.KERNEL_RR) {
-                restoreSlice = Files.readString(RR_TIMESLICE).strip();
-                Files.writeString(RR_TIMESLICE, Integer.toString(RR_SLICE_MS));
-            }
-            List<StatsSnapshot.Nf> nfs = byService(m.manager().stats());
-            for (StatsSnapshot.Nf nf : nfs) {
-                command("taskset", "-a", "-p", "-c", Integer.toString(s.cpu()), Long.toString(nf.pid()));
-                if (mode.policy != null) {
-                    command("chrt", "-a", mode.policy, "-p", mode == Mode.KERNEL_RR ? "1" : "0", Long.toString(nf.pid()));
-                }
+            for (StatsSnapshot.Nf nf : byService(m.manager().stats())) {
+                applyPolicy(nf.pid(), s.cpu(), mode);
             }
             Thread.sleep(s.warmupMillis());
             StatsSnapshot before = m.manager().stats();
@@ -188,12 +199,35 @@ public final class NfvniceBench {
                     (after.nanos() - before.nanos()), out, drops(before, after));
         } catch (Exception e) {
             return new Run(topology, mode, 0, 0, 0, List.of(), Map.of(), e.toString());
-        } finally {
-            if (restoreSlice != null) {
+        }
+    }
+
+    /** Every thread of NF process {@code pid} onto {@code cpu}, under the mode's scheduling policy if it has one. */
+    static void applyPolicy(long pid, int cpu, Mode mode) throws IOException, InterruptedException {
+        command("taskset", "-a", "-p", "-c", Integer.toString(cpu), Long.toString(pid));
+        if (mode.policy != null) {
+            command("chrt", "-a", mode.policy, "-p", mode == Mode.KERNEL_RR ? "1" : "0", Long.toString(pid));
+        }
+    }
+
+    /** The SCHED_RR slice set to {@link #RR_SLICE_MS} for a {@code kernel_rr} run, and put back after it. */
+    record RrSlice(String restore) implements AutoCloseable {
+        static RrSlice of(Mode mode) throws IOException {
+            if (mode != Mode.KERNEL_RR) {
+                return new RrSlice(null);
+            }
+            String old = Files.readString(RR_TIMESLICE).strip();
+            Files.writeString(RR_TIMESLICE, Integer.toString(RR_SLICE_MS));
+            return new RrSlice(old);
+        }
+
+        @Override
+        public void close() {
+            if (restore != null) {
                 try {
-                    Files.writeString(RR_TIMESLICE, restoreSlice);
+                    Files.writeString(RR_TIMESLICE, restore);
                 } catch (IOException e) {
-                    System.err.println("bench nfvnice: could not restore " + RR_TIMESLICE + " to " + restoreSlice + ": " + e);
+                    System.err.println("bench nfvnice: could not restore " + RR_TIMESLICE + " to " + restore + ": " + e);
                 }
             }
         }
@@ -253,7 +287,7 @@ public final class NfvniceBench {
         return cpu;
     }
 
-    private static Map<String, Long> drops(StatsSnapshot before, StatsSnapshot after) {
+    static Map<String, Long> drops(StatsSnapshot before, StatsSnapshot after) {
         Map<String, Long> d = new LinkedHashMap<>();
         after.drops().forEach((reason, n) -> {
             long delta = n - before.drops().getOrDefault(reason, 0L);
@@ -311,10 +345,11 @@ public final class NfvniceBench {
     }
 
     /**
-     * {@code {"bench":"nfvnice","runs":{"chain":{MODE:R},"separate":{MODE:R}}}}, each R with goodput_mpps,
-     * wasted_pct, jain, cpu_share (per NF), mpps (per NF) and drops.
+     * {@code {"bench":"nfvnice","runs":{"chain":{MODE:R},"separate":{MODE:R},"isolation":{MODE:I}}}}, each R with
+     * goodput_mpps, wasted_pct, jain, cpu_share (per NF), mpps (per NF) and drops; each I as
+     * {@link NfvniceIsolation#json}.
      */
-    public static String json(List<Run> runs, Settings s) {
+    public static String json(List<Run> runs, List<NfvniceIsolation.Result> isolation, Settings s) {
         Map<String, Object> byTopology = new LinkedHashMap<>();
         for (Run r : runs) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -338,6 +373,9 @@ public final class NfvniceBench {
             Map<String, Object> modes = (Map<String, Object>) byTopology.computeIfAbsent(r.topology().key,
                     k -> new LinkedHashMap<String, Object>());
             modes.put(r.mode().key, m);
+        }
+        if (!isolation.isEmpty()) {
+            byTopology.put(Topology.ISOLATION.key, NfvniceIsolation.json(isolation));
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("bench", "nfvnice");

@@ -33,10 +33,35 @@ class NfvniceBenchTest {
 
         String table = NfvniceBench.table(List.of(run), s);
         assertThat(table).contains("shares_backpressure", "low(400 ns), medium(900 ns), high(1800 ns)");
-        JsonNode json = new ObjectMapper().readTree(NfvniceBench.json(List.of(run), s));
+        JsonNode json = new ObjectMapper().readTree(NfvniceBench.json(List.of(run), List.of(), s));
         assertThat(json.at("/bench").asText()).isEqualTo("nfvnice");
         assertThat(json.at("/runs/chain/shares_backpressure/goodput_mpps").asDouble())
                 .isEqualTo(Math.round(run.goodputMpps() * 1000) / 1000.0);
         assertThat(json.at("/runs/chain/shares_backpressure/cpu_share/high").isNumber()).isTrue();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void isolationRunsTcpAloneThenWithTheFloodsAndCountsWhereTheFloodsWereDropped() throws Exception {
+        int cpu = Runtime.getRuntime().availableProcessors() - 1;
+        List<NfvniceIsolation.Result> results = NfvniceIsolation.run(List.of(NfvniceBench.Mode.SHARES_BACKPRESSURE),
+                cpu, 2, System.out);
+        assertThat(results).extracting(NfvniceIsolation.Result::key).containsExactly("tcp_alone", "shares_backpressure");
+        assertThat(results).allSatisfy(r -> assertThat(r.error()).isNull());
+        NfvniceIsolation.Result alone = results.get(0);
+        NfvniceIsolation.Result flooded = results.get(1);
+        assertThat(alone.tcpGbps()).as("TCP through the chain").isPositive();
+        assertThat(alone.udpPps()).isZero();
+        assertThat(flooded.udpPps()).as("some of the floods got through").isPositive();
+        // The floods offer more than 'costly' (20 us a packet) can take: they are dropped at its ring or, throttled,
+        // at entry; which of the two in what proportion depends on the run.
+        assertThat(flooded.drops().getOrDefault("ring_full", 0L) + flooded.drops().getOrDefault("backpressure", 0L))
+                .isPositive();
+        assertThat(flooded.drops().keySet()).isSubsetOf("ring_full", "backpressure");
+        JsonNode json = new ObjectMapper().readTree(NfvniceBench.json(List.of(), results,
+                NfvniceBench.Settings.standard(cpu)));
+        assertThat(json.at("/runs/isolation/tcp_alone/tcp_gbps").asDouble())
+                .isEqualTo(Math.round(alone.tcpGbps() * 1000) / 1000.0);
+        assertThat(json.at("/runs/isolation/shares_backpressure/udp_pps").asLong()).isEqualTo(Math.round(flooded.udpPps()));
     }
 }

@@ -47,38 +47,6 @@ public final class CpuShares {
         return shares;
     }
 
-    /**
-     * Demand an NF did not see: for each NF (by its service), the packets backpressure dropped at the entry of every
-     * chain that holds its service, split evenly among the NFs of that service. An NF's load is what arrived at its
-     * ring plus this; without it a throttled NF's arrival rate, and so its share, fall because it was throttled, and
-     * it is throttled again (bench nfvnice's separate chains saw the cheapest NF held to a third of its demand).
-     *
-     * @param serviceOfNf   the service of each NF
-     * @param chainServices the services of each chain, in order
-     * @param dropped       packets of each chain dropped at entry by backpressure in the period
-     * @return per NF, in the order of {@code serviceOfNf}
-     */
-    public static long[] throttledDemand(int[] serviceOfNf, int[][] chainServices, long[] dropped) {
-        long[] demand = new long[serviceOfNf.length];
-        for (int c = 0; c < chainServices.length; c++) {
-            if (dropped[c] <= 0) {
-                continue;
-            }
-            for (int service : chainServices[c]) {
-                int instances = 0;
-                for (int s : serviceOfNf) {
-                    instances += s == service ? 1 : 0;
-                }
-                for (int i = 0; i < serviceOfNf.length; i++) {
-                    if (serviceOfNf[i] == service) {
-                        demand[i] += dropped[c] / instances;
-                    }
-                }
-            }
-        }
-        return demand;
-    }
-
     /** Whether a share moved enough to be worth a write: more than 1/32 of the old value. */
     public static boolean changed(int old, int now) {
         return old <= 0 || Math.abs(now - old) * 32L > old;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * NFVnice's efficient I/O end to end: a packet_logger NF process writes its pcap into a named pipe that the test
  * stops reading, so the "disk" is stuck for real (the kernel's pipe is full and the logger's writer thread blocks in
  * write(2)). The NF's loop must not block: it stays alive and beating, holds the packets it cannot log yet, its full
- * ring throttles the chain at entry (counted), and when the test reads again every packet the logger took is in
+ * ring refuses more (counted; it is first in its chain, so backpressure has no upstream work to spare), and when the test reads again every packet the logger took is in
  * the file and went on; the books balance.
  */
 class PacketLoggerEndToEndTest {
@@ -74,7 +74,7 @@ class PacketLoggerEndToEndTest {
         StatsSnapshot end;
         try (Manager manager = TestManagers.start("logger", CONFIG.formatted(COUNT, fifo))) {
             try {
-                TestManagers.await("the stuck disk throttling the chain at entry", Duration.ofSeconds(30),
+                TestManagers.await("the stuck disk filling the logger's ring", Duration.ofSeconds(30),
                         () -> manager.stats().drops().getOrDefault(DropReason.BACKPRESSURE, 0L)
                                 + manager.stats().drops().getOrDefault(DropReason.RING_FULL, 0L) > 100);
                 StatsSnapshot stuck = manager.stats();

@@ -47,16 +47,6 @@ class CpuSharesTest {
         assertThat(CpuShares.weight(1, 0, 1e6)).as("not measured yet").isZero();
     }
 
-    @Test
-    void packetsThrottledAtEntryCountAsDemandOfEveryNfOfTheirChainSplitAmongInstances() {
-        // NFs of services 1, 2, 2 (two instances), 3; chains: 0 = [1, 2], 1 = [3], 2 = [2, 3].
-        int[] serviceOfNf = {1, 2, 2, 3};
-        int[][] chains = {{1, 2}, {3}, {2, 3}};
-        long[] demand = CpuShares.throttledDemand(serviceOfNf, chains, new long[] {1000, 0, 300});
-        assertThat(demand).containsExactly(1000, 650, 650, 300);
-        assertThat(CpuShares.throttledDemand(serviceOfNf, chains, new long[3])).as("nothing throttled").containsOnly(0);
-    }
-
     @Property
     void onlyAMoveOfMoreThanOneThirtySecondIsWritten(@ForAll @IntRange(min = 2, max = 262_144) int old,
                                                      @ForAll @DoubleRange(min = 0.5, max = 2) double factor) {
