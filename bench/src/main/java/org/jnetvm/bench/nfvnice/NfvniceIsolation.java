@@ -37,7 +37,7 @@ public final class NfvniceIsolation {
 
     /** One mode's figures; {@code mode} is null for the TCP-alone baseline. */
     public record Result(NfvniceBench.Mode mode, double tcpGbps, long tcpRetransmits, double udpPps,
-                         Map<String, Long> drops, long ecnMarked, String error) {
+                         Map<String, Long> drops, long ecnMarked, Map<String, String> nfs, String error) {
         public String key() {
             return mode == null ? "tcp_alone" : mode.key;
         }
@@ -119,12 +119,28 @@ public final class NfvniceIsolation {
             long marked = after.chains().stream().mapToLong(StatsSnapshot.Chain::ecnMarked).sum()
                     - before.chains().stream().mapToLong(StatsSnapshot.Chain::ecnMarked).sum();
             return new Result(mode, tcp.gbps(), tcp.retransmits(), udpPps, NfvniceBench.drops(before, after), marked,
-                    null);
+                    nfFigures(before, after), null);
         } catch (ExecutionException e) {
-            return new Result(mode, 0, 0, 0, Map.of(), 0, "UDP floods: " + e.getCause());
+            return new Result(mode, 0, 0, 0, Map.of(), 0, Map.of(), "UDP floods: " + e.getCause());
         } catch (Exception e) {
-            return new Result(mode, 0, 0, 0, Map.of(), 0, e.toString());
+            return new Result(mode, 0, 0, 0, Map.of(), 0, Map.of(), e.toString());
         }
+    }
+
+    // Per busy NF: what it took and what its full ring refused (kpps), and the share written last.
+    private static Map<String, String> nfFigures(StatsSnapshot before, StatsSnapshot after) {
+        double seconds = (after.nanos() - before.nanos()) / 1e9;
+        Map<String, String> figures = new LinkedHashMap<>();
+        for (StatsSnapshot.Nf a : after.nfs()) {
+            if (!a.serviceName().equals("shared") && !a.serviceName().equals("costly")) {
+                continue;
+            }
+            StatsSnapshot.Nf b = before.nfs().stream().filter(n -> n.slot() == a.slot()).findFirst().orElse(a);
+            figures.put(a.serviceName(), String.format(Locale.ROOT, "took %.1f kpps, refused %.1f kpps, cost %.1f us, share %d",
+                    (a.rxPackets() - b.rxPackets()) / seconds / 1e3, (a.rxRefused() - b.rxRefused()) / seconds / 1e3,
+                    a.costPicos() / 1e6, a.cpuShare()));
+        }
+        return figures;
     }
 
     static String line(Result r) {
@@ -133,7 +149,8 @@ public final class NfvniceIsolation {
         }
         return String.format(Locale.ROOT,
                 "%-8s %-24s TCP %6.3f Gbit/s (%d retransmits)  UDP floods %,9.0f pps received  drops %s  ECN marked %d",
-                "isolate", r.key(), r.tcpGbps(), r.tcpRetransmits(), r.udpPps(), r.drops(), r.ecnMarked());
+                "isolate", r.key(), r.tcpGbps(), r.tcpRetransmits(), r.udpPps(), r.drops(), r.ecnMarked())
+                + "  " + r.nfs();
     }
 
     /** The table's lines for the isolation case. */
