@@ -109,6 +109,17 @@ public final class Manager implements AutoCloseable {
      *
      * @return false if no NF holds the slot or the launch failed (logged)
      */
+    // An NF of a host scales up by one process of its own, not by another host of N.
+    private static List<String> withoutHost(List<String> args) {
+        int at = args.indexOf("--host");
+        if (at < 0 || at + 1 >= args.size()) {
+            return args;
+        }
+        List<String> rest = new java.util.ArrayList<>(args);
+        rest.subList(at, at + 2).clear();
+        return rest;
+    }
+
     public boolean scaleUp(int slot) {
         NfRegistry.Nf nf = registry.nfs().stream().filter(n -> n.slot() == slot).findFirst().orElse(null);
         if (nf == null) {
@@ -122,7 +133,7 @@ public final class Manager implements AutoCloseable {
         String service = new ServiceTable(region).name(nf.serviceId());
         try {
             NfLauncher.Launched started = launcher.launch(origin != null ? origin.nf() : nf.kind(), service,
-                    origin != null ? origin.args() : List.of(), origin != null && origin.inProcess());
+                    origin != null ? withoutHost(origin.args()) : List.of(), origin != null && origin.inProcess());
             scaleUps.incrementAndGet();
             LOG.info("scaled service {} up at the request of slot {}: {}", service, slot,
                     started.process() != null ? "pid " + started.process().pid() : "in process");
@@ -173,6 +184,7 @@ public final class Manager implements AutoCloseable {
                 .ringCapacity(r.ringCapacity())
                 .ringCount(0)
                 .nfSlots(r.nfSlots())
+                .nfHosts(r.nfHosts())
                 .serviceCount(r.maxServices())
                 .maxInstances(r.maxInstances())
                 .chainCount(r.maxChains())
@@ -411,6 +423,14 @@ public final class Manager implements AutoCloseable {
         int expected = 0;
         int inline = 0;
         for (NfConfig nf : config.nfs()) {
+            if (nf.host()) {
+                // One process, every instance a virtual thread of it, each registering on its own.
+                List<String> args = new java.util.ArrayList<>(nf.args());
+                args.addAll(List.of("--host", Integer.toString(nf.instances())));
+                launcher.launch(nf.nf(), nf.service(), args, false);
+                expected += nf.instances();
+                continue;
+            }
             for (int k = 0; k < nf.instances(); k++) {
                 if (nf.inline()) {
                     // Inline NFs are dealt round-robin to the RX threads, which run them after their ports.

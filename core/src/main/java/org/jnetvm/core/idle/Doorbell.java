@@ -1,11 +1,15 @@
 package org.jnetvm.core.idle;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.jnetvm.core.host.HostDescriptor;
+import org.jnetvm.core.region.RegionDescriptor;
 import org.jnetvm.core.sys.Futex;
 import org.jnetvm.core.util.Align;
 
@@ -32,6 +36,15 @@ import org.jnetvm.core.util.Align;
  * wakes it. A wake that lands before the futex-wait makes the wait return at once (the word
  * no longer holds SLEEPING), so no wake-up is lost.
  *
+ * <h2>Hosted consumers</h2>
+ * A consumer that is a virtual thread in an NF host must not futex-wait (it would hold its carrier thread). It
+ * marks its word's line with its host ({@link #host}) and parks instead ({@link #parkInstead}). A producer that
+ * wins the SLEEPING to AWAKE exchange on such a word sets the consumer's bit in the host's pending bitmap and rings
+ * the host's own doorbell; the host's waker, the one thread that futex-waits, unparks the consumer. The bitmap's
+ * OR is a full-barrier atomic before the host word's fence and load, so the same Dekker argument covers the second
+ * hop: the waker either sees the bit after arming its word, or the producer sees the waker SLEEPING and wakes it.
+ * A host field that does not name a host of this region is ignored (the consumer then wakes on its timeout).
+ *
  * <h2>Threads</h2>
  * One consumer thread calls {@link #sleep}; any number of producers (in any process) call
  * {@link #ring}. Create one {@code Doorbell} object per process and side.
@@ -43,9 +56,11 @@ public final class Doorbell {
     public static final int SLEEPING = 1;
 
     private static final VarHandle STATE = JAVA_INT.varHandle();
+    private static final VarHandle PENDING = JAVA_LONG.varHandle();
 
     private final MemorySegment word;
     private final MemorySegment timespec;
+    private boolean park;
     private long sleeps;
     private long wakeCalls;
 
@@ -58,6 +73,22 @@ public final class Doorbell {
     /** Sets the word AWAKE; the creator of the memory calls this once. */
     public static void format(MemorySegment segment, long offset) {
         STATE.setVolatile(segment, offset + STATE_OFFSET, AWAKE);
+        STATE.setVolatile(segment, offset + HostDescriptor.DOORBELL_HOST_OFFSET, 0);
+        STATE.setVolatile(segment, offset + HostDescriptor.DOORBELL_SLOT_OFFSET, 0);
+    }
+
+    /**
+     * Marks the doorbell at {@code offset} as belonging to NF {@code slot} of host {@code host}: producers that wake
+     * it ring the host. The consumer calls this before it first sleeps, and {@link #parkInstead} on its object.
+     */
+    public static void host(MemorySegment segment, long offset, int host, int slot) {
+        STATE.setVolatile(segment, offset + HostDescriptor.DOORBELL_SLOT_OFFSET, slot);
+        STATE.setVolatile(segment, offset + HostDescriptor.DOORBELL_HOST_OFFSET, host + 1);
+    }
+
+    /** Sleeps by parking the calling (virtual) thread, to be unparked by its host's waker, instead of futex-wait. */
+    public void parkInstead() {
+        this.park = true;
     }
 
     /**
@@ -73,14 +104,19 @@ public final class Doorbell {
             return false;
         }
         sleeps++;
-        Futex.await(word, SLEEPING, timeoutNanos, timespec);
+        if (park) {
+            LockSupport.parkNanos(timeoutNanos);
+        } else {
+            Futex.await(word, SLEEPING, timeoutNanos, timespec);
+        }
         STATE.setVolatile(word, 0L, AWAKE);
         return true;
     }
 
     /**
      * Wakes the consumer if it sleeps or is about to. Call after publishing work (once per
-     * burst). Costs a fence and a load while the consumer is awake; a system call only when
+     * burst). For consumers that are never hosted (the manager's threads); NF slots are rung through
+     * {@link #ring(MemorySegment, long)}, which follows a hosted NF to its host. Costs a fence and a load while the consumer is awake; a system call only when
      * it sleeps.
      *
      * @return true if it called futex-wake
@@ -105,10 +141,29 @@ public final class Doorbell {
         VarHandle.fullFence();
         long address = offset + STATE_OFFSET;
         if ((int) STATE.getAcquire(segment, address) == SLEEPING && STATE.compareAndSet(segment, address, SLEEPING, AWAKE)) {
-            Futex.wake(segment.asSlice(address, Integer.BYTES), 1);
+            int host = (int) STATE.getAcquire(segment, offset + HostDescriptor.DOORBELL_HOST_OFFSET) - 1;
+            if (host < 0) {
+                Futex.wake(segment.asSlice(address, Integer.BYTES), 1);
+            } else {
+                wakeHosted(segment, host, (int) STATE.getAcquire(segment, offset + HostDescriptor.DOORBELL_SLOT_OFFSET));
+            }
             return true;
         }
         return false;
+    }
+
+    // The consumer sleeps in a host: its bit in the host's pending bitmap, then the host's own doorbell.
+    private static void wakeHosted(MemorySegment segment, int host, int slot) {
+        int hosts = segment.get(JAVA_INT, RegionDescriptor.NF_HOSTS_OFFSET);
+        int slots = segment.get(JAVA_INT, RegionDescriptor.NF_SLOTS_OFFSET);
+        if (host >= hosts || slot < 0 || slot >= slots) {
+            return; // not a host of this region: the consumer wakes on its timeout
+        }
+        long block = segment.get(JAVA_LONG, RegionDescriptor.HOSTS_AREA_OFFSET)
+                + (long) host * segment.get(JAVA_INT, RegionDescriptor.HOST_STRIDE_OFFSET);
+        PENDING.getAndBitwiseOr(segment, block + HostDescriptor.PENDING_OFFSET + (long) (slot >>> 6) * Long.BYTES,
+                1L << (slot & 63));
+        ring(segment, block + HostDescriptor.DOORBELL_OFFSET);
     }
 
     /** Whether the consumer has armed the word (is asleep or about to be). */

@@ -24,6 +24,8 @@ public enum AreaKind {
     FLOWS(11),
     /** One message inbox per NF slot and one for the manager (see MessageDescriptor). */
     MESSAGES(12),
+    /** NF hosts: per host, an owner, a doorbell and a bitmap of the NF slots producers woke (see HostDescriptor). */
+    HOSTS(13),
     /** Packet buffers (see PacketBufferDescriptor). Last, so that huge pages back them whole. */
     BUFFERS(4);
 

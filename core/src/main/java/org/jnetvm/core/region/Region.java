@@ -168,6 +168,9 @@ public final class Region implements AutoCloseable {
         s.set(JAVA_INT, THREAD_COUNT_OFFSET, layout.threadCount());
         s.set(JAVA_INT, FLOW_ENTRIES_OFFSET, layout.flowEntries());
         s.set(JAVA_INT, FLOW_RULES_OFFSET, layout.flowRules());
+        s.set(JAVA_INT, NF_HOSTS_OFFSET, layout.nfHosts());
+        s.set(JAVA_INT, HOST_STRIDE_OFFSET, (int) layout.hostStride());
+        s.set(JAVA_LONG, HOSTS_AREA_OFFSET, layout.area(AreaKind.HOSTS).offset());
         byte[] nameBytes = spec.name().getBytes(StandardCharsets.UTF_8);
         MemorySegment.copy(nameBytes, 0, s, JAVA_BYTE, NAME_OFFSET, nameBytes.length);
         int i = 0;
@@ -298,11 +301,15 @@ public final class Region implements AutoCloseable {
                     s.get(JAVA_INT, SERVICE_COUNT_OFFSET), s.get(JAVA_INT, MAX_INSTANCES_OFFSET),
                     s.get(JAVA_INT, CHAIN_COUNT_OFFSET), s.get(JAVA_INT, MAX_CHAIN_LENGTH_OFFSET),
                     s.get(JAVA_INT, PORT_COUNT_OFFSET), s.get(JAVA_INT, THREAD_COUNT_OFFSET),
-                    s.get(JAVA_INT, FLOW_ENTRIES_OFFSET), s.get(JAVA_INT, FLOW_RULES_OFFSET)));
+                    s.get(JAVA_INT, FLOW_ENTRIES_OFFSET), s.get(JAVA_INT, FLOW_RULES_OFFSET),
+                    s.get(JAVA_INT, NF_HOSTS_OFFSET)));
         } catch (IllegalArgumentException e) {
             throw new RegionException(path, "sizes", "header sizes are invalid: " + e.getMessage());
         }
         expect(path, "bufferStride", s.get(JAVA_INT, BUFFER_STRIDE_OFFSET), expected.bufferStride(), null);
+        // Producers find a hosted NF's host from these two without the layout: they must be what the layout says.
+        expect(path, "hostStride", s.get(JAVA_INT, HOST_STRIDE_OFFSET), expected.hostStride(), null);
+        expect(path, "hostsAreaOffset", s.get(JAVA_LONG, HOSTS_AREA_OFFSET), expected.area(AreaKind.HOSTS).offset(), null);
         int areaCount = s.get(JAVA_INT, AREA_COUNT_OFFSET);
         expect(path, "areaCount", areaCount, AreaKind.values().length, null);
         Map<AreaKind, RegionLayout.Area> seen = new EnumMap<>(AreaKind.class);
@@ -357,7 +364,7 @@ public final class Region implements AutoCloseable {
     }
 
     /** Whether process {@code pid} runs and started at {@code startMillis} (so is not a reused pid). */
-    static boolean processAlive(long pid, long startMillis) {
+    public static boolean processAlive(long pid, long startMillis) {
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         return handle.isPresent() && handle.get().isAlive()
                 && (startMillis == 0 || startMillis(handle.get()) == startMillis);

@@ -36,7 +36,11 @@ package org.jnetvm.core.region;
  *   128    region name               64 B     UTF-8, NUL padded
  *   192    local retry               int      µs an NF retries a full next-hop ring before it drops (0: drop at once)
  *   196    backpressure low          int      % of an rx ring under which a throttled chain is admitted again
- *   200    (reserved up to 256)
+ *   200    NF hosts                  int      host blocks in the HOSTS area ({@code HostDescriptor})
+ *   204    host stride               int      bytes between host blocks
+ *   208    hosts area offset         long     where the HOSTS area starts: a producer that wakes a hosted NF
+ *                                             finds its host's doorbell from here, without the layout
+ *   216    (reserved up to 256)
  *   256    area table                {@link #AREA_MAX} entries of {@link #AREA_ENTRY_LENGTH} bytes:
  *            +0 kind int, +4 reserved int, +8 offset long, +16 length long, +24 reserved long
  *   ...    (reserved up to 4096)
@@ -47,7 +51,7 @@ public final class RegionDescriptor {
     /** "JNETVMRG" in ASCII, big-endian. */
     public static final long MAGIC = 0x4A4E4554564D5247L;
     /** Bump whenever any shared layout (header, ring, pool, buffer, metadata) changes. */
-    public static final int LAYOUT_VERSION = 6;
+    public static final int LAYOUT_VERSION = 7;
     public static final int HEADER_LENGTH = 4096;
     public static final int AREA_ALIGNMENT = 4096;
 
@@ -81,6 +85,9 @@ public final class RegionDescriptor {
     public static final int FLOW_RULES_OFFSET = 124;
     public static final int LOCAL_RETRY_OFFSET = 192;
     public static final int BACKPRESSURE_LOW_OFFSET = 196;
+    public static final int NF_HOSTS_OFFSET = 200;
+    public static final int HOST_STRIDE_OFFSET = 204;
+    public static final int HOSTS_AREA_OFFSET = 208;
 
     /** NFs hand packets straight to the next NF's rx ring. */
     public static final int HOP_DIRECT = 0;

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.jnetvm.core.buffer.PacketBufferDescriptor;
+import org.jnetvm.core.host.HostDescriptor;
 import org.jnetvm.core.pool.PoolCacheDescriptor;
 import org.jnetvm.core.ring.RingDescriptor;
 import org.jnetvm.core.table.ChainDescriptor;
@@ -31,7 +32,8 @@ import org.jnetvm.core.util.Align;
  */
 public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapacity, long ringStride,
                            long cacheStride, long nfRxRingLength, long nfRingsStride, long serviceStride,
-                           long chainStride, long threadStride, Map<AreaKind, Area> areas, long length) {
+                           long chainStride, long threadStride, long hostStride, Map<AreaKind, Area> areas,
+                           long length) {
 
     /** One area: its byte range in the region. */
     public record Area(AreaKind kind, long offset, long length) {
@@ -86,6 +88,7 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
         long serviceStride = ServiceDescriptor.stride(spec.maxInstances());
         long chainStride = ChainDescriptor.stride(spec.maxChainLength());
         long threadStride = ThreadDescriptor.stride(spec.portCount());
+        long hostStride = HostDescriptor.stride(spec.nfSlots());
 
         Map<AreaKind, Area> areas = new EnumMap<>(AreaKind.class);
         long offset = HEADER_LENGTH;
@@ -101,9 +104,10 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
         offset = place(areas, AreaKind.THREADS, offset, threadStride * spec.threadCount());
         offset = place(areas, AreaKind.FLOWS, offset, FORMATS.get(AreaKind.FLOWS).length(spec));
         offset = place(areas, AreaKind.MESSAGES, offset, FORMATS.get(AreaKind.MESSAGES).length(spec));
+        offset = place(areas, AreaKind.HOSTS, offset, hostStride * spec.nfHosts());
         offset = place(areas, AreaKind.BUFFERS, offset, (long) stride * spec.bufferCount());
         return new RegionLayout(spec, stride, freeRingCapacity, ringStride, cacheStride, rxLength, nfRingsStride,
-                serviceStride, chainStride, threadStride, areas, offset);
+                serviceStride, chainStride, threadStride, hostStride, areas, offset);
     }
 
     private static long place(Map<AreaKind, Area> areas, AreaKind kind, long offset, long length) {
@@ -132,6 +136,7 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
     public int threadCount() { return spec.threadCount(); }
     public int flowEntries() { return spec.flowEntries(); }
     public int flowRules() { return spec.flowRules(); }
+    public int nfHosts() { return spec.nfHosts(); }
 
     /** Offset of general-purpose ring {@code i}. */
     public long ringOffset(int i) {
@@ -146,6 +151,11 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
     /** Offset of NF slot {@code slot} in the NF table. */
     public long nfSlotOffset(int slot) {
         return area(AreaKind.NF_TABLE).offset() + check(slot, spec.nfSlots(), "NF slot") * (long) NfSlotDescriptor.STRIDE;
+    }
+
+    /** Offset of host block {@code host} in the HOSTS area. */
+    public long hostOffset(int host) {
+        return area(AreaKind.HOSTS).offset() + check(host, spec.nfHosts(), "NF host") * hostStride;
     }
 
     /** Offset of NF slot {@code slot}'s rx ring (MPMC). */

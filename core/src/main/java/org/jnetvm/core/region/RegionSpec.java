@@ -26,11 +26,13 @@ import org.jnetvm.core.util.Align;
  * @param threadCount   manager data-plane threads that keep counters (rx, tx, reclaimer)
  * @param flowEntries   exact-match flow entries of the flow director (a power of two)
  * @param flowRules     flow director rules
+ * @param nfHosts       NF hosts (processes that run many NFs as virtual threads) that can be attached at once
  */
 public record RegionSpec(String name, Path directory, int bufferCount, int headroom, int dataRoom,
                          int cacheCount, int cacheCapacity, int ringCount, int ringCapacity,
                          int nfSlots, int serviceCount, int maxInstances, int chainCount,
-                         int maxChainLength, int portCount, int threadCount, int flowEntries, int flowRules) {
+                         int maxChainLength, int portCount, int threadCount, int flowEntries, int flowRules,
+                         int nfHosts) {
 
     public static final int MAX_BUFFERS = 1 << 26;
 
@@ -56,6 +58,7 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         check(Align.isPowerOfTwo(flowEntries) && flowEntries >= 64 && flowEntries <= 1 << 24, "flowEntries",
                 flowEntries, "a power of two in 64..2^24");
         check(flowRules >= 1 && flowRules <= 65536, "flowRules", flowRules, "1..65536");
+        check(nfHosts >= 0 && nfHosts <= 1024, "nfHosts", nfHosts, "0..1024");
     }
 
     private static void check(boolean ok, String field, Object value, String expected) {
@@ -71,7 +74,7 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
     /**
      * Mutable builder with defaults: 16 Ki buffers of 2048 B, 64 caches of 256, 64 rings of 1024,
      * 256 NF slots, 64 services of up to 32 instances, 64 chains of up to 16 services,
-     * 16 ports, 32 manager threads, 16 Ki flow entries and 256 flow rules.
+     * 16 ports, 32 manager threads, 16 Ki flow entries, 256 flow rules and 4 NF hosts.
      */
     public static final class Builder {
         private final String name;
@@ -92,6 +95,7 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         private int threadCount = 32;
         private int flowEntries = 16 * 1024;
         private int flowRules = 256;
+        private int nfHosts = 4;
 
         private Builder(String name) {
             this.name = name;
@@ -115,11 +119,12 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
 
         public Builder flowEntries(int flowEntries) { this.flowEntries = flowEntries; return this; }
         public Builder flowRules(int flowRules) { this.flowRules = flowRules; return this; }
+        public Builder nfHosts(int nfHosts) { this.nfHosts = nfHosts; return this; }
 
         public RegionSpec build() {
             return new RegionSpec(name, directory, bufferCount, headroom, dataRoom,
                     cacheCount, cacheCapacity, ringCount, ringCapacity, nfSlots, serviceCount, maxInstances,
-                    chainCount, maxChainLength, portCount, threadCount, flowEntries, flowRules);
+                    chainCount, maxChainLength, portCount, threadCount, flowEntries, flowRules, nfHosts);
         }
     }
 }

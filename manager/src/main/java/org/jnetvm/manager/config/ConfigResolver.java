@@ -53,7 +53,8 @@ final class ConfigResolver {
             new Bound<>("maxServices", RegionConfig::maxServices, 1, 65_535),
             new Bound<>("maxInstances", RegionConfig::maxInstances, 1, 4096),
             new Bound<>("maxChains", RegionConfig::maxChains, 1, 65_535),
-            new Bound<>("maxChainLength", RegionConfig::maxChainLength, 1, 255));
+            new Bound<>("maxChainLength", RegionConfig::maxChainLength, 1, 255),
+            new Bound<>("nfHosts", RegionConfig::nfHosts, 0, 1024));
     private static final List<Bound<PortConfig>> PORT = List.of(
             new Bound<>("rate", PortConfig::rate, 0, 1_000_000_000),
             new Bound<>("size", PortConfig::size, 60, 65_535),
@@ -358,6 +359,14 @@ final class ConfigResolver {
                         + " basic_monitor) or a fully qualified class name");
             }
             instances.check(at, nf);
+            if (nf.host() && (nf.inProcess() || nf.inline())) {
+                throw new ConfigException(FieldPath.key(at, "host"), "an NF host is a process of its own; it cannot"
+                        + " also be inProcess or inline: drop one of them");
+            }
+            if (nf.host() && region.nfHosts() == 0) {
+                throw new ConfigException(FieldPath.key(at, "host"), "region.nfHosts is 0: the region has no host"
+                        + " blocks; raise region.nfHosts or drop host: true");
+            }
             String field = FieldPath.key(at, "service");
             String ref = nf.service();
             if (ref == null) {

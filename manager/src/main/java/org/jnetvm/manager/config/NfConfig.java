@@ -13,11 +13,14 @@ import java.util.List;
  * @param args      arguments passed to the NF
  * @param inline    run inside the manager JVM on an RX thread, run to completion after the ports are read, its OUT
  *                  packets sent by that thread (no thread of its own, no hand-off to a TX thread); implies in-process
+ * @param host      run the {@code instances} in one NF host process, each a virtual thread with its own slot
+ *                  ({@code jnetvm nf NAME --host N}), instead of a process each
  */
-public record NfConfig(String nf, String service, int instances, boolean inProcess, List<String> args, boolean inline) {
+public record NfConfig(String nf, String service, int instances, boolean inProcess, List<String> args, boolean inline,
+                       boolean host) {
 
     /** What absent keys of an NF entry mean; {@code nf} and {@code service} have none, the loader asks for them. */
-    static final NfConfig DEFAULTS = new NfConfig(null, null, 1, false, List.of(), false);
+    static final NfConfig DEFAULTS = new NfConfig(null, null, 1, false, List.of(), false, false);
 
     public NfConfig {
         args = List.copyOf(args);
@@ -25,6 +28,6 @@ public record NfConfig(String nf, String service, int instances, boolean inProce
 
     /** An NF that is not inline. */
     public NfConfig(String nf, String service, int instances, boolean inProcess, List<String> args) {
-        this(nf, service, instances, inProcess, args, false);
+        this(nf, service, instances, inProcess, args, false, false);
     }
 }

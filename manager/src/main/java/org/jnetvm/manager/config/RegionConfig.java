@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param maxInstances   instances one service may have
  * @param maxChains      chains, the default chain included
  * @param maxChainLength services one chain may list
+ * @param nfHosts        NF hosts (processes running many NFs as virtual threads) that can be attached at once
  */
 public record RegionConfig(
         String name,
@@ -27,10 +28,11 @@ public record RegionConfig(
         int maxServices,
         int maxInstances,
         int maxChains,
-        int maxChainLength) {
+        int maxChainLength,
+        int nfHosts) {
 
     /** What an absent {@code region:} key, or an absent key inside it, means. */
-    static final RegionConfig DEFAULTS = new RegionConfig("jnetvm", null, 16_384, 2048, 4096, 256, 64, 32, 64, 16);
+    static final RegionConfig DEFAULTS = new RegionConfig("jnetvm", null, 16_384, 2048, 4096, 256, 64, 32, 64, 16, 4);
 
     public RegionConfig {
         Objects.requireNonNull(name, "name");

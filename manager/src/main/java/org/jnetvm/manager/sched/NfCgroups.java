@@ -30,6 +30,9 @@ public final class NfCgroups implements AutoCloseable {
     private final String region;
     private final long managerPid;
     private final Map<Integer, Path> bySlot = new ConcurrentHashMap<>();
+    // Per cgroup, the slots in it: one for an NF process, all of a host's NFs for an NF host (one pid, many slots).
+    private final Map<Path, java.util.Set<Integer>> members = new ConcurrentHashMap<>();
+    private final Map<Long, Path> byPid = new ConcurrentHashMap<>();
 
     public NfCgroups(CpuController controller, String region, long managerPid) {
         this.controller = controller;
@@ -53,9 +56,16 @@ public final class NfCgroups implements AutoCloseable {
 
     /**
      * Makes the NF's cgroup with {@code share} (v1 units) and then moves its process (all its threads) in, so the
-     * process never runs there at another share.
+     * process never runs there at another share. A further NF of a process that has a cgroup (an NF host's) joins
+     * it: one process, one cgroup, whose share the scheduler sets to the sum of its NFs'.
      */
-    public Path place(int slot, long pid, int share) throws IOException {
+    public synchronized Path place(int slot, long pid, int share) throws IOException {
+        Path existing = byPid.get(pid);
+        if (existing != null) {
+            members.get(existing).add(slot);
+            bySlot.put(slot, existing);
+            return existing;
+        }
         if (controller.version() == 2) {
             Files.writeString(controller.root().resolve("cgroup.subtree_control"), "+cpu");
         }
@@ -68,11 +78,23 @@ public final class NfCgroups implements AutoCloseable {
             removeQuietly(dir);
             throw e;
         }
-        Path old = bySlot.put(slot, dir);
-        if (old != null && !old.equals(dir)) {
-            remove(old);
-        }
+        release(slot); // a slot placed again (a new NF in it) leaves its old cgroup first
+        bySlot.put(slot, dir);
+        members.put(dir, java.util.concurrent.ConcurrentHashMap.newKeySet());
+        members.get(dir).add(slot);
+        byPid.put(pid, dir);
         return dir;
+    }
+
+    /** The slots whose NFs share {@code cgroup} (more than one for an NF host). */
+    public java.util.Set<Integer> members(Path cgroup) {
+        java.util.Set<Integer> m = members.get(cgroup);
+        return m == null ? java.util.Set.of() : java.util.Set.copyOf(m);
+    }
+
+    /** Writes {@code share} (v1 units) to {@code cgroup}, one of this manager's. */
+    public void writeShare(Path cgroup, int share) throws IOException {
+        Files.writeString(cgroup.resolve(controller.shareFile()), Long.toString(controller.value(share)));
     }
 
     /** Writes {@code share} (v1 units) to NF {@code slot}'s cgroup; false if it has none. */
@@ -85,12 +107,25 @@ public final class NfCgroups implements AutoCloseable {
         return true;
     }
 
-    /** Removes NF {@code slot}'s cgroup (its process gone, or moved back to the root if it still runs). */
-    public void release(int slot) {
+    /**
+     * Takes NF {@code slot} out of its cgroup, and removes the cgroup once no NF is in it (its process gone, or
+     * moved back to the root if it still runs).
+     */
+    public synchronized void release(int slot) {
         Path dir = bySlot.remove(slot);
-        if (dir != null) {
-            remove(dir);
+        if (dir == null) {
+            return;
         }
+        java.util.Set<Integer> m = members.get(dir);
+        if (m != null) {
+            m.remove(slot);
+            if (!m.isEmpty()) {
+                return;
+            }
+            members.remove(dir);
+        }
+        byPid.values().removeIf(dir::equals);
+        remove(dir);
     }
 
     /**

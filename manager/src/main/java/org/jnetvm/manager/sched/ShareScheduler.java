@@ -59,6 +59,8 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
     private volatile boolean running = true;
     // the scheduler thread's own state, by slot
     private final long[] lastArrivals;
+    // The share last written to each cgroup (the scheduler's thread only).
+    private final java.util.Map<java.nio.file.Path, Integer> written = new java.util.HashMap<>();
     private final double[] rate;
     private long lastPeriod;
     private volatile long shareWrites;
@@ -213,21 +215,34 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
             n++;
         }
         int[] shares = CpuShares.shares(Arrays.copyOf(weights, n));
+        // Each NF's own share is what the tables show; a cgroup gets the sum of its NFs' (an NF host has many).
+        java.util.Map<java.nio.file.Path, Integer> perCgroup = new java.util.HashMap<>();
         for (int i = 0; i < n; i++) {
-            int slot = placed[i];
-            int old = nfs.cpuShare(slot);
-            if (!CpuShares.changed(old, shares[i])) {
-                continue;
-            }
-            try {
-                if (cgroups.share(slot, shares[i])) {
-                    nfs.cpuShare(slot, shares[i]);
-                    shareWrites++;
-                }
-            } catch (IOException e) {
-                LOG.debug("share of slot {} not written: {}", slot, e.toString()); // it exited meanwhile
+            if (CpuShares.changed(nfs.cpuShare(placed[i]), shares[i])) {
+                nfs.cpuShare(placed[i], shares[i]);
             }
         }
+        for (int slot : slots) { // NFs not yet warm count at the share they were placed with
+            java.nio.file.Path cgroup = cgroups.cgroupOf(slot);
+            if (cgroup != null && nfs.cpuShare(slot) > 0) {
+                perCgroup.merge(cgroup, nfs.cpuShare(slot), Integer::sum);
+            }
+        }
+        perCgroup.forEach((cgroup, sum) -> {
+            int share = (int) Math.min(sum, CpuController.V1_MAX);
+            Integer old = written.get(cgroup);
+            if (old != null && !CpuShares.changed(old, share)) {
+                return;
+            }
+            try {
+                cgroups.writeShare(cgroup, share);
+                written.put(cgroup, share);
+                shareWrites++;
+            } catch (IOException e) {
+                LOG.debug("share of cgroup {} not written: {}", cgroup, e.toString()); // it went meanwhile
+            }
+        });
+        written.keySet().retainAll(perCgroup.keySet());
     }
 
     @Override

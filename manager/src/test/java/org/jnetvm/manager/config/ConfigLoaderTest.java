@@ -38,7 +38,7 @@ class ConfigLoaderTest {
         assertThat(defaults.nfs()).isEmpty();
         assertThat(defaults.hop()).isEqualTo(HopMode.DIRECT);
         assertThat(defaults.region()).isEqualTo(
-                new RegionConfig("jnetvm", null, 16_384, 2048, 4096, 256, 64, 32, 64, 16));
+                new RegionConfig("jnetvm", null, 16_384, 2048, 4096, 256, 64, 32, 64, 16, 4));
         assertThat(defaults.controlSocket()).isEqualTo(Path.of("/tmp/jnetvm-jnetvm.sock"));
     }
 
@@ -49,7 +49,7 @@ class ConfigLoaderTest {
         ManagerConfig config = ConfigLoader.load(example);
 
         assertThat(config).isEqualTo(new ManagerConfig(
-                new RegionConfig("jnetvm", "/dev/shm", 16_384, 2048, 4096, 256, 64, 32, 64, 16),
+                new RegionConfig("jnetvm", "/dev/shm", 16_384, 2048, 4096, 256, 64, 32, 64, 16, 4),
                 new ControlConfig("/tmp/jnetvm-example.sock"),
                 new ThreadsConfig(1, 2, List.of()),
                 HopMode.DIRECT,
@@ -158,7 +158,7 @@ class ConfigLoaderTest {
         assertThat(e.field()).isEqualTo("region.bufers");
         assertThat(e.getMessage()).isEqualTo("demo.yaml:3:3: region.bufers: unknown field 'bufers' in region;"
                 + " known fields: buffers, dataRoom, directory, maxChainLength, maxChains, maxInstances,"
-                + " maxServices, name, nfSlots, ringCapacity; fix the spelling or remove it");
+                + " maxServices, name, nfHosts, nfSlots, ringCapacity; fix the spelling or remove it");
     }
 
     @Test

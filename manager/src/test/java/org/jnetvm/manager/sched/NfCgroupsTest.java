@@ -62,6 +62,27 @@ class NfCgroupsTest {
     }
 
     @Test
+    void theNfsOfOneHostShareOneCgroupThatGoesWithTheLastOfThem() throws Exception {
+        Process host = sleeper(); // an NF host: one process, three NF slots
+        try (NfCgroups cgroups = new NfCgroups(controller, "host-test", ProcessHandle.current().pid())) {
+            Path group = cgroups.place(5, host.pid(), 4096);
+            assertThat(cgroups.place(6, host.pid(), 4096)).isEqualTo(group);
+            assertThat(cgroups.place(7, host.pid(), 4096)).isEqualTo(group);
+            assertThat(cgroups.members(group)).containsExactlyInAnyOrder(5, 6, 7);
+            assertThat(procsOf(group)).isEqualTo(Long.toString(host.pid()));
+            cgroups.writeShare(group, 3 * 4096);
+            assertThat(Files.readString(group.resolve(controller.shareFile())).trim())
+                    .isEqualTo(Long.toString(controller.value(3 * 4096)));
+            cgroups.release(5);
+            cgroups.release(6);
+            assertThat(group).as("one NF of the host is still in it").exists();
+            cgroups.release(7);
+            assertThat(group).doesNotExist();
+            assertThat(host.isAlive()).isTrue();
+        }
+    }
+
+    @Test
     void cgroupsOfADeadManagerAreRemovedAtStartOnesOfALiveOneStay() throws Exception {
         Process orphan = sleeper(); // an NF that outlived its manager
         Process deadManager = new ProcessBuilder("true").start();
@@ -70,16 +91,19 @@ class NfCgroupsTest {
         Path stale = ofTheDead.place(0, orphan.pid(), 1024);
         NfCgroups ofTheLiving = new NfCgroups(controller, "stale-test", ProcessHandle.current().pid());
         Path live = ofTheLiving.place(1, orphan.pid(), 1024); // the orphan moves here: the stale one is empty now
-        Path staleWithProcess = ofTheDead.place(2, orphan.pid(), 1024); // and back, so that one holds a live process
+        Process other = new ProcessBuilder("sleep", "60").start(); // another NF of the dead manager, still running
+        Path staleWithProcess = ofTheDead.place(2, other.pid(), 1024);
         try {
             assertThat(NfCgroups.removeStale(controller)).isGreaterThanOrEqualTo(2);
             assertThat(stale).doesNotExist();
             assertThat(staleWithProcess).doesNotExist();
             assertThat(live).exists();
             assertThat(orphan.isAlive()).isTrue();
+            assertThat(other.isAlive()).as("moved back to the root, not killed").isTrue();
         } finally {
             ofTheLiving.close();
             ofTheDead.close();
+            other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         assertThat(live).doesNotExist();
     }

@@ -36,7 +36,15 @@ public final class NfMain {
 
         @Option(names = "--burst", defaultValue = "32", description = "Packets per burst (default ${DEFAULT-VALUE}).")
         int burst;
+
+        @Option(names = "--host", defaultValue = "0", paramLabel = "N",
+                description = "Run N instances of the NF in this process, each a virtual thread with its own NF slot"
+                        + " (an NF host, 1.." + MAX_HOSTED + "); 0: one NF, the process's own (default).")
+        int host;
     }
+
+    /** The most NFs one host runs: the region's NF slots bound it first in practice. */
+    public static final int MAX_HOSTED = 65_536;
 
     private NfMain() {
     }
@@ -71,6 +79,18 @@ public final class NfMain {
         if (configured.cli().isVersionHelpRequested()) {
             configured.cli().printVersionHelp(System.out);
             return 0;
+        }
+        int hosted = configured.platform().host;
+        if (hosted < 0 || hosted > MAX_HOSTED) {
+            System.err.println("jnetvm nf " + args[0] + ": --host " + hosted + " is out of range 0.." + MAX_HOSTED);
+            return 2;
+        }
+        if (hosted > 0) {
+            String[] nfArgs = Arrays.copyOfRange(args, 1, args.length);
+            Path defaultSocket = Path.of(System.getenv().getOrDefault("JNETVM_MANAGER", DEFAULT_SOCKET));
+            // Every instance its own NF object, parsed from the same options: NFs keep state per instance.
+            return NfHost.run(hosted, i -> i == 0 ? configured.nf() : configure(catalog, args[0], nfArgs).nf(),
+                    configured.settings(defaultSocket), System.err);
         }
         return launch(configured);
     }

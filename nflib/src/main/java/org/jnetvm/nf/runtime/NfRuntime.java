@@ -3,6 +3,7 @@ package org.jnetvm.nf.runtime;
 import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.host.HostWaker;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.idle.HybridIdle;
 import org.jnetvm.core.msg.Inbox;
@@ -57,7 +58,8 @@ public final class NfRuntime implements Runnable {
     public enum Hop { DIRECT, MANAGER }
 
     /** Loop settings. */
-    public record Options(int burst, Hop hop, long sleepTimeoutNanos, Path capture, DirectOutput direct) {
+    public record Options(int burst, Hop hop, long sleepTimeoutNanos, Path capture, DirectOutput direct,
+                          HostWaker host) {
         public Options {
             if (burst < 1 || burst > 1024) {
                 throw new IllegalArgumentException("burst " + burst + " is out of range 1..1024");
@@ -65,12 +67,24 @@ public final class NfRuntime implements Runnable {
         }
 
         public Options(int burst, Hop hop, long sleepTimeoutNanos) {
-            this(burst, hop, sleepTimeoutNanos, null, null);
+            this(burst, hop, sleepTimeoutNanos, null, null, null);
+        }
+
+        public Options(int burst, Hop hop, long sleepTimeoutNanos, Path capture, DirectOutput direct) {
+            this(burst, hop, sleepTimeoutNanos, capture, direct, null);
         }
 
         /** The same options with OUT packets sent through {@code direct} (an inline NF). */
         public Options withDirect(DirectOutput output) {
-            return new Options(burst, hop, sleepTimeoutNanos, capture, output);
+            return new Options(burst, hop, sleepTimeoutNanos, capture, output, host);
+        }
+
+        /**
+         * The same options for an NF that is a virtual thread of an NF host: it parks when idle and {@code waker}
+         * (its host's) unparks it when a producer rings it.
+         */
+        public Options withHost(HostWaker waker) {
+            return new Options(burst, hop, sleepTimeoutNanos, capture, direct, waker);
         }
 
         public static Options defaults() {
@@ -79,6 +93,7 @@ public final class NfRuntime implements Runnable {
     }
 
     private final NetworkFunction nf;
+    private final HostWaker host; // null unless this NF is a virtual thread of an NF host
     /** How long a stopping NF waits for the manager to take it off its service before draining. */
     static final int MESSAGES_PER_ROUND = 16;
     static final long HAND_OVER_TIMEOUT_NANOS = 200_000_000L;
@@ -164,11 +179,22 @@ public final class NfRuntime implements Runnable {
         this.capture = options.capture() == null ? null
                 : new PcapWriter(options.capture(), region.segment(), pool.newMeta());
         Doorbell doorbell = new Doorbell(region.segment(), nfs.doorbellOffset(slot));
+        this.host = options.host();
+        if (host != null) {
+            doorbell.parkInstead();
+            Doorbell.host(region.segment(), nfs.doorbellOffset(slot), host.host(), slot);
+        }
         this.idle = new HybridIdle(doorbell, () -> rx.size() > 0 || inbox.size() > 0, options.sleepTimeoutNanos());
     }
 
     public NfContext context() {
         return context;
+    }
+
+    // The thread's CPU clock, which preemption does not advance; a virtual thread (an NF of an NF host) has none
+    // the JVM can read, and is not preempted inside a burst by its scheduler, so it takes the monotonic clock.
+    private long costClock() {
+        return host != null ? System.nanoTime() : cpuClock.getCurrentThreadCpuTime();
     }
 
     /** What to do once the NF's init hook has run: tell the manager (state RUNNING). Set before {@link #run}. */
@@ -209,6 +235,9 @@ public final class NfRuntime implements Runnable {
 
     @Override
     public void run() {
+        if (host != null) {
+            host.register(slot, Thread.currentThread());
+        }
         start();
         try {
             while (!stopRequested()) {
@@ -225,6 +254,9 @@ public final class NfRuntime implements Runnable {
                 }
             }
         } finally {
+            if (host != null) {
+                host.unregister(slot);
+            }
             finish();
         }
     }
@@ -386,9 +418,9 @@ public final class NfRuntime implements Runnable {
                 capture.write(indices, 0, n);
             }
             if (cost.sampleNext()) {
-                long began = cpuClock.getCurrentThreadCpuTime();
+                long began = costClock();
                 nf.process(burst.size(n), context);
-                nfs.costPicos(slot, cost.record(cpuClock.getCurrentThreadCpuTime() - began, n));
+                nfs.costPicos(slot, cost.record(costClock() - began, n));
             } else {
                 nf.process(burst.size(n), context);
             }

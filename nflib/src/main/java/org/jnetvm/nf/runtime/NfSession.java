@@ -31,14 +31,29 @@ public final class NfSession implements AutoCloseable {
     public record Settings(Path socket, String service, int instance, String kind, int burst) {
     }
 
+    /**
+     * Where a session of an NF host gets the region and the host's waker: the host maps the region the first
+     * registration names, once, and every later session shares it ({@link NfHost}).
+     */
+    public interface Attachment {
+        /** The region at {@code path}, mapped once for all the host's NFs. */
+        Region region(Path path) throws IOException;
+
+        /** The waker that unparks the host's NFs; valid after {@link #region}. */
+        org.jnetvm.core.host.HostWaker waker();
+    }
+
     private final ControlClient client;
     private final Region region;
+    private final boolean ownsRegion;
     private final NfRuntime runtime;
     private final Registered registration;
 
-    private NfSession(ControlClient client, Region region, NfRuntime runtime, Registered registration) {
+    private NfSession(ControlClient client, Region region, boolean ownsRegion, NfRuntime runtime,
+                      Registered registration) {
         this.client = client;
         this.region = region;
+        this.ownsRegion = ownsRegion;
         this.runtime = runtime;
         this.registration = registration;
     }
@@ -57,6 +72,15 @@ public final class NfSession implements AutoCloseable {
      * packets go through it instead of the tx ring (an inline NF that a manager thread runs).
      */
     public static NfSession open(NetworkFunction nf, Settings settings, DirectOutput direct) throws IOException {
+        return open(nf, settings, direct, null);
+    }
+
+    /**
+     * As {@link #open(NetworkFunction, Settings, DirectOutput)}; with {@code attachment} not null the NF is one of an
+     * NF host's: it shares the host's mapping of the region and parks when idle, woken by the host's waker.
+     */
+    public static NfSession open(NetworkFunction nf, Settings settings, DirectOutput direct, Attachment attachment)
+            throws IOException {
         NfRuntime[] runtime = new NfRuntime[1];
         ControlClient[] self = new ControlClient[1];
         // A message can arrive between the manager's reply and the moment the loop exists (a stop
@@ -78,12 +102,14 @@ public final class NfSession implements AutoCloseable {
         try {
             Registered registered = client.register(settings.service(), settings.instance(), settings.kind(),
                     RegionDescriptor.LAYOUT_VERSION);
-            region = Region.map(Path.of(registered.regionPath()));
+            Path regionPath = Path.of(registered.regionPath());
+            region = attachment == null ? Region.map(regionPath) : attachment.region(regionPath);
             NfRuntime.Hop hop = region.hopMode() == RegionDescriptor.HOP_MANAGER ? NfRuntime.Hop.MANAGER : NfRuntime.Hop.DIRECT;
-            NfRuntime created = new NfRuntime(nf, region, registered.slot(), registered.serviceId(),
-                    registered.instanceId(), new NfRuntime.Options(settings.burst(), hop,
+            NfRuntime.Options options = new NfRuntime.Options(settings.burst(), hop,
                     NfRuntime.Options.defaults().sleepTimeoutNanos(),
-                    registered.capture() == null ? null : Path.of(registered.capture()), direct));
+                    registered.capture() == null ? null : Path.of(registered.capture()), direct);
+            NfRuntime created = new NfRuntime(nf, region, registered.slot(), registered.serviceId(),
+                    registered.instanceId(), attachment == null ? options : options.withHost(attachment.waker()));
             synchronized (early) {
                 runtime[0] = created;
             }
@@ -96,10 +122,10 @@ public final class NfSession implements AutoCloseable {
             for (ControlMessage message : pending) {
                 carryOut(message, runtime[0], client);
             }
-            return new NfSession(client, region, runtime[0], registered);
+            return new NfSession(client, region, attachment == null, runtime[0], registered);
         } catch (IOException | RuntimeException e) {
             client.close();
-            if (region != null) {
+            if (region != null && attachment == null) {
                 region.close();
             }
             throw e;
@@ -189,9 +215,12 @@ public final class NfSession implements AutoCloseable {
         runtime.requestStop();
     }
 
+    /** Closes the connection, and the region unless it is an NF host's (the host unmaps it when all its NFs are done). */
     @Override
     public void close() {
         client.close();
-        region.close();
+        if (ownsRegion) {
+            region.close();
+        }
     }
 }
