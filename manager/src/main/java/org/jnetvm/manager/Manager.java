@@ -33,6 +33,7 @@ import org.jnetvm.manager.control.ControlServer;
 import org.jnetvm.manager.msg.ManagerMessages;
 import org.jnetvm.manager.nf.NfLauncher;
 import org.jnetvm.manager.nf.NfRegistry;
+import org.jnetvm.manager.nf.NfRestarter;
 import org.jnetvm.manager.nf.Reclaimer;
 import org.jnetvm.manager.port.AfPacketPort;
 import org.jnetvm.manager.port.CapturingPort;
@@ -85,6 +86,7 @@ public final class Manager implements AutoCloseable {
     private final ShareScheduler scheduler; // null: scheduling off
     private final ManagerMessages messages;
     private final AtomicLong scaleUps = new AtomicLong();
+    private final NfRestarter restarter;
 
     private Manager(ManagerConfig config, Region region, Port[] ports, NfRegistry registry, ControlServer control,
                     NfLauncher launcher, FlowDirector flows, ShareScheduler scheduler) {
@@ -96,6 +98,8 @@ public final class Manager implements AutoCloseable {
         this.registry = registry;
         this.control = control;
         this.launcher = launcher;
+        this.restarter = new NfRestarter(launcher);
+        registry.listen(restarter);
         this.stats = new StatsReader(region);
         this.nfs = new NfTable(region);
         this.messages = new ManagerMessages(region, this::scaleUp); // last: its thread may call scaleUp
@@ -313,6 +317,11 @@ public final class Manager implements AutoCloseable {
         return scheduler.start();
     }
 
+    /** What starts crashed NF processes of {@code restart: true} entries again. */
+    public NfRestarter restarter() {
+        return restarter;
+    }
+
     /** The scheduler (shares and backpressure), or null when the config turned both off. */
     public ShareScheduler scheduler() {
         return scheduler;
@@ -437,7 +446,10 @@ public final class Manager implements AutoCloseable {
                     RxAgent host = rxAgents.get(inline++ % rxAgents.size());
                     host.adopt(launcher.launchInline(nf.nf(), nf.service(), nf.args(), host.directOutput()));
                 } else {
-                    launcher.launch(nf.nf(), nf.service(), nf.args(), nf.inProcess());
+                    NfLauncher.Launched launched = launcher.launch(nf.nf(), nf.service(), nf.args(), nf.inProcess());
+                    if (nf.restart()) {
+                        restarter.watch(launched);
+                    }
                 }
                 expected++;
             }
@@ -528,6 +540,7 @@ public final class Manager implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("manager stopping");
+        restarter.stop(); // the NFs about to be stopped are not to be started again
         messages.close(); // no scale-up while stopping
         stopReceiving();
         awaitDrained();

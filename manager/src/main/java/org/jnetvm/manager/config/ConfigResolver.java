@@ -363,6 +363,10 @@ final class ConfigResolver {
                 throw new ConfigException(FieldPath.key(at, "host"), "an NF host is a process of its own; it cannot"
                         + " also be inProcess or inline: drop one of them");
             }
+            if (nf.restart() && (nf.inProcess() || nf.inline() || nf.host())) {
+                throw new ConfigException(FieldPath.key(at, "restart"), "restart applies to NF processes of their own,"
+                        + " not to inProcess, inline or host NFs: drop one of them");
+            }
             if (nf.host() && region.nfHosts() == 0) {
                 throw new ConfigException(FieldPath.key(at, "host"), "region.nfHosts is 0: the region has no host"
                         + " blocks; raise region.nfHosts or drop host: true");

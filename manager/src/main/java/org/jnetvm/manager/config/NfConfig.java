@@ -15,12 +15,13 @@ import java.util.List;
  *                  packets sent by that thread (no thread of its own, no hand-off to a TX thread); implies in-process
  * @param host      run the {@code instances} in one NF host process, each a virtual thread with its own slot
  *                  ({@code jnetvm nf NAME --host N}), instead of a process each
+ * @param restart   start the NF process again when it dies without saying bye (a crash, kill -9, a hang)
  */
 public record NfConfig(String nf, String service, int instances, boolean inProcess, List<String> args, boolean inline,
-                       boolean host) {
+                       boolean host, boolean restart) {
 
     /** What absent keys of an NF entry mean; {@code nf} and {@code service} have none, the loader asks for them. */
-    static final NfConfig DEFAULTS = new NfConfig(null, null, 1, false, List.of(), false, false);
+    static final NfConfig DEFAULTS = new NfConfig(null, null, 1, false, List.of(), false, false, false);
 
     public NfConfig {
         args = List.copyOf(args);
@@ -28,6 +29,6 @@ public record NfConfig(String nf, String service, int instances, boolean inProce
 
     /** An NF that is not inline. */
     public NfConfig(String nf, String service, int instances, boolean inProcess, List<String> args) {
-        this(nf, service, instances, inProcess, args, false, false);
+        this(nf, service, instances, inProcess, args, false, false, false);
     }
 }

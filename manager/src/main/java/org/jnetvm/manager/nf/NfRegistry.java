@@ -71,6 +71,8 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         public long registeredNanos() { return registeredNanos; }
         /** Whether it has been found gone. */
         public boolean dead() { return dead.get(); }
+        /** Whether it said bye before it went (a clean stop, not a crash, a kill or a hang). */
+        public boolean saidBye() { return connection.saidBye(); }
     }
 
     /** Told of every NF that registers and of every one that is gone (the scheduler places NFs in cgroups). */

@@ -146,6 +146,28 @@ class ConfigLoaderTest {
     // ---- refusals: what binding finds
 
     @Test
+    void hostAndRestartAreForNfProcessesOnly() {
+        ConfigException host = refused("""
+                nfs:
+                  - {nf: bridge, service: fwd, instances: 4, host: true, inProcess: true}
+                """);
+        assertThat(host.field()).isEqualTo("nfs[0].host");
+        assertThat(host.getMessage()).contains("cannot also be inProcess or inline");
+        ConfigException restart = refused("""
+                nfs:
+                  - {nf: bridge, service: fwd, inline: true, restart: true}
+                """);
+        assertThat(restart.field()).isEqualTo("nfs[0].restart");
+        assertThat(restart.getMessage()).contains("restart applies to NF processes");
+        ConfigException noHosts = refused("""
+                region: {nfHosts: 0}
+                nfs:
+                  - {nf: bridge, service: fwd, host: true}
+                """);
+        assertThat(noHosts.getMessage()).contains("region.nfHosts is 0");
+    }
+
+    @Test
     void anUnknownFieldListsTheFieldsItsSectionKnows() {
         ConfigException e = refused("""
                 region:
