@@ -113,10 +113,13 @@ public final class NfvniceBench {
     private NfvniceBench() {
     }
 
+    /** {@code threads.cpus} for the manager: off the NFs' CPU where there is another, as the paper's manager is. */
+    static String managerCpus(int nfCpu) {
+        return Runtime.getRuntime().availableProcessors() > 1 ? "[" + (nfCpu == 0 ? 1 : 0) + "]" : "[]";
+    }
+
     static String config(String name, Topology topology, Mode mode, Settings s) {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        // The manager's polling threads stay off the NFs' CPU where there is another, as the paper's manager does.
-        String managerCpus = cpus > 1 ? "[" + (s.cpu() == 0 ? 1 : 0) + "]" : "[]";
+        String managerCpus = managerCpus(s.cpu());
         String chains;
         String flows;
         long rate;

@@ -47,8 +47,7 @@ public final class NfvniceIsolation {
     }
 
     static String config(String name, Testbed bed, NfvniceBench.Mode mode, int nfCpu) {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        String managerCpus = cpus > 1 ? "[" + (nfCpu == 0 ? 1 : 0) + "]" : "[]";
+        String managerCpus = NfvniceBench.managerCpus(nfCpu);
         return """
                 region: {name: %s, buffers: 32768, ringCapacity: 4096, nfSlots: 8, maxServices: 8, maxChains: 4}
                 threads: {rx: 1, tx: 1, cpus: %s}
