@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.region.Region;
+import org.jnetvm.core.table.NfTable;
 
 /**
  * The one thread of an NF host that sleeps in the kernel. Its NFs are virtual threads that park when their rings
@@ -12,15 +13,24 @@ import org.jnetvm.core.region.Region;
  * doorbell (see {@link Doorbell}); this thread wakes, takes the bits, and unparks exactly those NFs. So thousands
  * of idle NFs cost one sleeping thread, and a wake-up costs one futex-wake however many NFs it carries: producers
  * that ring while the waker is already awake only set bits.
+ *
+ * <p>It also beats, every {@link #BEAT_NANOS}, the heartbeat of each of its NFs that sleeps, so that an idle hosted
+ * NF need not wake just to show it lives (thousands of them would otherwise cost thousands of wake-ups a second).
+ * An NF that is not asleep beats on its own loop; one stuck in its handler is not asleep, so it is not beaten for
+ * and the manager's watchdog still finds it.
  */
 public final class HostWaker implements AutoCloseable {
     /** The longest the waker sleeps without a ring, so that it notices {@link #close} even if a ring is lost. */
     static final long SLEEP_TIMEOUT_NANOS = 100_000_000L;
+    /** How often the waker beats for its sleeping NFs: well inside the manager's heartbeat timeout (1 s default). */
+    static final long BEAT_NANOS = 100_000_000L;
 
     private final Region region;
     private final HostTable hosts;
     private final int host;
     private final Doorbell doorbell;
+    private final NfTable nfs;
+    private long lastBeat;
     private final AtomicReferenceArray<Thread> consumers;
     private final AtomicLong unparks = new AtomicLong();
     private final Thread thread;
@@ -32,6 +42,7 @@ public final class HostWaker implements AutoCloseable {
         this.hosts = new HostTable(region);
         this.host = host;
         this.doorbell = new Doorbell(region.segment(), hosts.doorbellOffset(host));
+        this.nfs = new NfTable(region);
         this.consumers = new AtomicReferenceArray<>(region.layout().nfSlots());
         this.thread = Thread.ofPlatform().name("jnetvm-host-waker-" + host).daemon(true).start(this::run);
     }
@@ -64,6 +75,19 @@ public final class HostWaker implements AutoCloseable {
                     unparks.incrementAndGet();
                 }
             });
+            long now = System.nanoTime();
+            if (now - lastBeat >= BEAT_NANOS) {
+                lastBeat = now;
+                beatForSleepers(now);
+            }
+        }
+    }
+
+    private void beatForSleepers(long now) {
+        for (int slot = 0, n = consumers.length(); slot < n; slot++) {
+            if (consumers.get(slot) != null && nfs.sleeping(slot)) {
+                nfs.heartbeat(slot, now);
+            }
         }
     }
 

@@ -17,7 +17,8 @@ import org.jnetvm.core.stats.DropReason;
  *        +32 name 32 B         the NF's kind, ASCII, NUL padded
  *        +64 cpu share int     the share the scheduler last wrote to the NF's cgroup, 0 if none
  *   128  NF-written liveness
- *        +0 heartbeat long     System.nanoTime (CLOCK_MONOTONIC: one clock for all processes)
+ *        +0 heartbeat long     System.nanoTime (CLOCK_MONOTONIC: one clock for all processes); a hosted NF
+ *                              that sleeps is beaten for by its host's waker (HostWaker)
  *        +8 loop count long    bumped every loop; the reclaimer's grace period waits for it
  *        +16 warm int          1 once the NF handled its first burst (or looped for a second):
  *                              until then a slow start (class loading, JIT) is not a hang

@@ -84,8 +84,15 @@ public final class NfRuntime implements Runnable {
          * (its host's) unparks it when a producer rings it.
          */
         public Options withHost(HostWaker waker) {
-            return new Options(burst, hop, sleepTimeoutNanos, capture, direct, waker);
+            return new Options(burst, hop, Math.max(sleepTimeoutNanos, HOSTED_SLEEP_TIMEOUT_NANOS), capture, direct,
+                    waker);
         }
+
+        /**
+         * How long a hosted NF sleeps at most: its host's waker beats the heartbeat of its sleeping NFs, so it need
+         * not wake to do it; stops, pauses and messages ring it.
+         */
+        public static final long HOSTED_SLEEP_TIMEOUT_NANOS = 10_000_000_000L;
 
         public static Options defaults() {
             return new Options(32, Hop.DIRECT, 100_000_000L);
@@ -191,6 +198,16 @@ public final class NfRuntime implements Runnable {
         return context;
     }
 
+    // A hosted NF is a virtual thread: spinning would keep its carrier from the host's other NFs (and from the
+    // control connections' readers that bring the hand-over), so it yields instead.
+    private void spinWait() {
+        if (host != null) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
+        }
+    }
+
     // The thread's CPU clock, which preemption does not advance; a virtual thread (an NF of an NF host) has none
     // the JVM can read, and is not preempted inside a burst by its scheduler, so it takes the monotonic clock.
     private long costClock() {
@@ -226,11 +243,13 @@ public final class NfRuntime implements Runnable {
     /** Asks the loop to end after it has drained its ring. Any thread. */
     public void requestStop() {
         context.requestStop();
+        Doorbell.ring(segment, nfs.doorbellOffset(slot)); // a sleeping loop sees it now, not at its timeout
     }
 
     /** Pauses or resumes handling: packets wait in the ring meanwhile. Any thread. */
     public void paused(boolean paused) {
         this.paused = paused;
+        Doorbell.ring(segment, nfs.doorbellOffset(slot));
     }
 
     @Override
@@ -321,7 +340,7 @@ public final class NfRuntime implements Runnable {
                 nfs.loopCount(slot, ++loops);
                 nfs.heartbeat(slot, System.nanoTime());
                 if (poll() == 0) {
-                    Thread.onSpinWait();
+                    spinWait();
                 }
             }
             // Off the service is not yet nothing more to come: a producer that read the instances just before may still
@@ -334,7 +353,7 @@ public final class NfRuntime implements Runnable {
                     nfs.loopCount(slot, ++loops);
                     nfs.heartbeat(slot, System.nanoTime());
                     if (poll() == 0) {
-                        Thread.onSpinWait();
+                        spinWait();
                     }
                 }
             }
