@@ -243,13 +243,27 @@ public final class NfRuntime implements Runnable {
     /** Asks the loop to end after it has drained its ring. Any thread. */
     public void requestStop() {
         context.requestStop();
-        Doorbell.ring(segment, nfs.doorbellOffset(slot)); // a sleeping loop sees it now, not at its timeout
+        wake(); // a sleeping loop sees it now, not at its timeout
     }
 
     /** Pauses or resumes handling: packets wait in the ring meanwhile. Any thread. */
     public void paused(boolean paused) {
         this.paused = paused;
-        Doorbell.ring(segment, nfs.doorbellOffset(slot));
+        wake();
+    }
+
+    // Rings a hosted NF's own doorbell from another thread: it sleeps up to 10 s, and its host's waker beats for it
+    // meanwhile, so nothing else would bring the news soon (an NF process wakes within its 100 ms anyway). The loop
+    // may have ended and the region been unmapped already (a stop asked twice): then there is nobody to wake.
+    private void wake() {
+        if (host == null) {
+            return;
+        }
+        try {
+            Doorbell.ring(segment, nfs.doorbellOffset(slot));
+        } catch (IllegalStateException regionUnmapped) {
+            // the loop is over
+        }
     }
 
     @Override
