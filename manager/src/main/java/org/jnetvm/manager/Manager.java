@@ -36,6 +36,7 @@ import org.jnetvm.manager.nf.NfRegistry;
 import org.jnetvm.manager.nf.NfRestarter;
 import org.jnetvm.manager.nf.Reclaimer;
 import org.jnetvm.manager.port.AfPacketPort;
+import org.jnetvm.nf.runtime.NfMain;
 import org.jnetvm.manager.port.CapturingPort;
 import org.jnetvm.manager.port.FanoutPort;
 import org.jnetvm.manager.port.GeneratorPort;
@@ -113,17 +114,6 @@ public final class Manager implements AutoCloseable {
      *
      * @return false if no NF holds the slot or the launch failed (logged)
      */
-    // An NF of a host scales up by one process of its own, not by another host of N.
-    private static List<String> withoutHost(List<String> args) {
-        int at = args.indexOf("--host");
-        if (at < 0 || at + 1 >= args.size()) {
-            return args;
-        }
-        List<String> rest = new java.util.ArrayList<>(args);
-        rest.subList(at, at + 2).clear();
-        return rest;
-    }
-
     public boolean scaleUp(int slot) {
         NfRegistry.Nf nf = registry.nfs().stream().filter(n -> n.slot() == slot).findFirst().orElse(null);
         if (nf == null) {
@@ -317,6 +307,17 @@ public final class Manager implements AutoCloseable {
         return scheduler.start();
     }
 
+    // An NF of a host scales up by one process of its own, not by another host of N.
+    private static List<String> withoutHost(List<String> args) {
+        int at = args.indexOf(NfMain.HOST_OPTION);
+        if (at < 0 || at + 1 >= args.size()) {
+            return args;
+        }
+        List<String> rest = new java.util.ArrayList<>(args);
+        rest.subList(at, at + 2).clear();
+        return rest;
+    }
+
     /** What starts crashed NF processes of {@code restart: true} entries again. */
     public NfRestarter restarter() {
         return restarter;
@@ -435,7 +436,7 @@ public final class Manager implements AutoCloseable {
             if (nf.host()) {
                 // One process, every instance a virtual thread of it, each registering on its own.
                 List<String> args = new java.util.ArrayList<>(nf.args());
-                args.addAll(List.of("--host", Integer.toString(nf.instances())));
+                args.addAll(List.of(NfMain.HOST_OPTION, Integer.toString(nf.instances())));
                 launcher.launch(nf.nf(), nf.service(), args, false);
                 expected += nf.instances();
                 continue;

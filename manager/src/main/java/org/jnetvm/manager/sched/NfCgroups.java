@@ -80,8 +80,9 @@ public final class NfCgroups implements AutoCloseable {
         }
         release(slot); // a slot placed again (a new NF in it) leaves its old cgroup first
         bySlot.put(slot, dir);
-        members.put(dir, java.util.concurrent.ConcurrentHashMap.newKeySet());
-        members.get(dir).add(slot);
+        java.util.Set<Integer> slots = ConcurrentHashMap.newKeySet();
+        slots.add(slot);
+        members.put(dir, slots);
         byPid.put(pid, dir);
         return dir;
     }
@@ -103,7 +104,7 @@ public final class NfCgroups implements AutoCloseable {
         if (dir == null) {
             return false;
         }
-        Files.writeString(dir.resolve(controller.shareFile()), Long.toString(controller.value(share)));
+        writeShare(dir, share);
         return true;
     }
 

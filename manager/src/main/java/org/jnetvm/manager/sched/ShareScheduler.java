@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Every millisecond, <b>backpressure</b>: an NF whose rx ring is above the high watermark throttles every chain
  *       that holds its service after the first position (with ECN on, at any position: {@link #feeds}); RX threads
- *       then drop those chains' packets at entry, before any upstream NF has spent work on them; a throttled chain is admitted again once that NF's ring is under the low watermark
- *       (RX threads also check this on every burst of a throttled chain, so admission does not wait for this round).
+ *       then drop those chains' packets at entry, before any upstream NF has spent work on them; a throttled chain
+ *       is admitted again once that NF's ring is under the low watermark (RX threads also check this on every burst of a throttled chain, so admission does not wait for this round).
  *       Upstream NFs of a throttled chain get no packets and sleep on their doorbells: nothing wakes them for work
  *       that would be thrown away.
  *   <li>Every period (10 ms by default), <b>shares</b>: for every NF process in a cgroup of its own, its arrival rate

@@ -37,11 +37,14 @@ public final class NfMain {
         @Option(names = "--burst", defaultValue = "32", description = "Packets per burst (default ${DEFAULT-VALUE}).")
         int burst;
 
-        @Option(names = "--host", defaultValue = "0", paramLabel = "N",
+        @Option(names = HOST_OPTION, defaultValue = "0", paramLabel = "N",
                 description = "Run N instances of the NF in this process, each a virtual thread with its own NF slot"
                         + " (an NF host, 1.." + MAX_HOSTED + "); 0: one NF, the process's own (default).")
         int host;
     }
+
+    /** The option that makes an NF process an NF host (the manager adds it for {@code nfs[].host}). */
+    public static final String HOST_OPTION = "--host";
 
     /** The most NFs one host runs: the region's NF slots bound it first in practice. */
     public static final int MAX_HOSTED = 65_536;
