@@ -47,8 +47,15 @@ public final class FlowTable {
     /** A writer holds an entry BUSY for a dozen stores; longer only if it was descheduled: spin, then yield. */
     private static final int BUSY_SPINS = 256;
     private static final int BUSY_YIELDS = 10_000;
-    /** Walks of the probe window a write may take when other writers keep changing the flow's slot. */
-    private static final int MAX_ATTEMPTS = 1000;
+    /**
+     * Walks of the probe window a write may take when other writers keep changing the flow's slot:
+     * the first ones after a spin, the rest after a yield. Backing off matters: a writer that
+     * rewrites one flow in a loop owns the cache line and wins every race against one that only
+     * spins (CI saw a thousand losses in a row on two cores), so the loser gives up its core and
+     * lands in a gap between the other's writes.
+     */
+    private static final int LOST_RACE_SPINS = 64;
+    private static final int MAX_ATTEMPTS = LOST_RACE_SPINS + 10_000;
 
     private final MemorySegment segment;
     private final long base;
@@ -212,7 +219,9 @@ public final class FlowTable {
     public int put(FiveTuple t, int hash, int target, int origin, boolean overwrite, long tick) {
         long key = keyWord(t);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            if (attempt > 0) {
+            if (attempt > LOST_RACE_SPINS) {
+                Thread.yield(); // lost many races for this flow's slot in a row: let the other writer finish
+            } else if (attempt > 0) {
                 Thread.onSpinWait(); // lost a race for this flow's slot to another writer: look again
             }
             int free = -1;
@@ -284,7 +293,7 @@ public final class FlowTable {
             add(INSERTED_OFFSET, 1);
             return free;
         }
-        add(FULL_OFFSET, 1); // a thousand lost races in a row (a writer storm on one flow): give up, as no room
+        add(FULL_OFFSET, 1); // ten thousand lost races in a row (a writer storm on one flow): give up, as no room
         return -1;
     }
 
