@@ -103,6 +103,19 @@ try {
   const edges = await page.$$eval('svg.graph.default text.rate', ts => ts.map(t => Number(t.dataset.value)));
   check(edges.length >= 2 && edges.every(v => v > 0), `the default chain's edges carry rates: ${edges.map(Math.round).join(', ')}`);
 
+  // The hop graph: every hop REST counts is drawn with a rate, the TONF hand-off fwd -> out (no chain names it) and
+  // the port hop made by the TX thread included.
+  const restHops = (await rest('/api/v1/stats')).hops.map(h => `${h.from}->${h.to}`);
+  const pageHops = () => page.$$eval('#hops text.rate', ts => Object.fromEntries(ts.map(t => [t.dataset.edge,
+    t.dataset.value === '' ? null : Number(t.dataset.value)])));
+  const drawn = await pageHops();
+  check(restHops.every(h => h in drawn), `every hop REST counts is drawn: ${restHops.join(', ')}`);
+  for (const hop of ['ports in->monitor', 'monitor->fwd', 'fwd->out', 'out->gen0']) {
+    const v = await until(`hop ${hop} to carry packets on the page`, async () => (await pageHops())[hop] > 0 && (await pageHops())[hop]);
+    check(v > 0, `${hop === 'fwd->out' ? 'the TONF hop ' : 'hop '}${hop} drawn at ${Math.round(v)}/s`);
+  }
+  check(await page.isVisible('#hops rect[data-node="out"]'), 'the NF only TONF reaches (out) has its box');
+
   // Drops and pool are there and agree with REST's names.
   const reasons = await page.$$eval('#drops tr[data-reason]', rs => rs.map(r => r.dataset.reason));
   check(JSON.stringify(reasons) === JSON.stringify(Object.keys((await rest('/api/v1/drops')).total)), 'every drop reason is listed');
@@ -153,6 +166,22 @@ try {
   await page.click(`#flows tr[data-rule="${added.id}"] button.remove`);
   await until('REST to drop the rule', async () => !(await rest('/api/v1/flows')).rules.some(r => r.id === added.id));
   check(true, `rule ${added.id} removed from the page`);
+
+  // Flow-rule steering: a rule sending the generator's UDP straight to service out gives the graph a hop ports in->out.
+  await page.fill('#flow-form input[name="priority"]', '9');
+  await page.fill('#flow-form input[name="protocol"]', 'udp');
+  await page.fill('#flow-form input[name="dst"]', '');
+  await page.fill('#flow-form input[name="dst_port"]', '');
+  await page.selectOption('#flow-form select[name="target"]', 'service:out');
+  await page.click('#flow-form button');
+  const steer = await until('REST to list the steering rule', async () =>
+    (await rest('/api/v1/flows')).rules.find(r => r.priority === 9 && r.protocol === 'udp'));
+  const steered = await until('the page to draw ports in->out with packets', async () => (await pageHops())['ports in->out'] > 0
+    && (await pageHops())['ports in->out']);
+  check(steered > 0, `a flow rule's hop ports in->out drawn at ${Math.round(steered)}/s (rule ${steer.id}: ${steer.description})`);
+  await until('the page to list the steering rule', async () => await page.isVisible(`#flows tr[data-rule="${steer.id}"]`));
+  await page.click(`#flows tr[data-rule="${steer.id}"] button.remove`);
+  await until('REST to drop the steering rule', async () => !(await rest('/api/v1/flows')).rules.some(r => r.id === steer.id));
 
   await until('the page to show it running', async () => await page.textContent(`tr[data-slot="${target.slot}"] .state`) === 'running');
   await until('the page to show the default chain back', async () => await page.inputValue('#default-chain') === 'default');

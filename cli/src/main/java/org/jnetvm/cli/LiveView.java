@@ -53,6 +53,13 @@ final class LiveView {
             b.append(String.format("%-5d %-16s %-10s %12s %12s %14d %14d%n", p.id(), p.name(), p.kind(),
                     rate(p.rxPps()), rate(p.txPps()), p.rxPackets(), p.txPackets()));
         }
+        if (!v.hops().isEmpty()) {
+            b.append("\nhops (pps):");
+            for (StatsView.HopView h : v.hops()) {
+                b.append("  ").append(h.from()).append(" -> ").append(h.to()).append(' ').append(rate(h.pps()));
+            }
+            b.append('\n');
+        }
         b.append("\ndrops:");
         long total = 0;
         for (Map.Entry<String, Long> e : v.drops().entrySet()) {

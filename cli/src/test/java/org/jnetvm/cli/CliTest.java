@@ -132,6 +132,10 @@ class CliTest {
             assertThat(second.at("/stats/ports/0/rx_pps").asDouble()).as("a rate from two views").isPositive();
             assertThat(second.at("/stats/nfs/0/service").asText()).isEqualTo("out");
             assertThat(second.at("/stats/nfs/0/state").asText()).isEqualTo("running");
+            assertThat(second.at("/stats/hops").toString()).as("the hops with names and rates")
+                    .contains("\"from\":\"ports in\",\"from_service\":0,\"to\":\"out\"",
+                            "\"from\":\"out\",\"from_service\":1,\"to\":\"gen0\"");
+            assertThat(second.at("/stats/hops/0/pps").asDouble()).as("a hop's rate from two views").isPositive();
             assertThat(second.at("/chains/0/services/0").asText()).isEqualTo("out");
             assertThat(second.at("/services/0/slots").size()).isEqualTo(1);
             // no REST server was asked: the manager runs without one
@@ -139,7 +143,7 @@ class CliTest {
 
             String text = run("stats", name);
             assertThat(text).startsWith("exit=0").contains("jnetvm stats " + name, "rx pps", "bridge", "running",
-                    "gen0", "pool: 4096 buffers");
+                    "gen0", "pool: 4096 buffers", "hops (pps):  ports in -> out ", "out -> gen0 ");
         }
         assertThat(run("stats", "surely-not-there")).startsWith("exit=1").contains("is the manager running");
     }

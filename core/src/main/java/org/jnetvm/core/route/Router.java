@@ -11,6 +11,7 @@ import org.jnetvm.core.ring.HandOff;
 import org.jnetvm.core.ring.MpmcRing;
 import org.jnetvm.core.stats.Counters;
 import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.stats.HopCounters;
 import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
@@ -44,6 +45,13 @@ import org.jnetvm.core.table.ThreadTable;
  * drops: the NF yields to the one it feeds instead of throwing its own work away. Packets a full
  * ring refused are also counted in the refusing NF's rx refused counter: its arrival rate is what
  * it took plus what it refused, which is what the scheduler needs.
+ *
+ * <h2>Hops</h2>
+ * A router given hop counters ({@link #countHops}) adds each run it delivers to the hop from the
+ * service its packets left to the service or port they reach ({@link HopCounters}): what the
+ * dashboard draws as the graph of every hop, TONF and flow-rule steering included. Each hop is
+ * counted once, where it is completed: an NF's router counts the NFs it hands to and, with
+ * direct output (an inline NF), the ports; a TX thread counts what leaves an NF's tx ring.
  *
  * <h2>Drops</h2>
  * Every packet that does not go on is freed and counted under its {@link DropReason} in the
@@ -96,6 +104,10 @@ public final class Router {
     private long chainBackpressure; // of cachedChain, not yet added to the chain's counter
     private long chainEcn;
     private long retryNanos;
+    private HopCounters hops; // null: hops not counted
+    private long hopsAt = -1; // a manager thread's own hop table, for countHops(source, toPorts)
+    private int hopSource;
+    private boolean hopsToPorts;
     private final PacketMeta stampOwner;
     // Stamps the next holder once its ring slot is claimed, before it is published: see Owner.
     private final HandOff handOff;
@@ -132,8 +144,10 @@ public final class Router {
     public static Router ofManagerThread(Region region, NfTable nfs, PoolCache cache, PortOutput output, int thread,
                                          int portCount, int maxBurst) {
         long base = new ThreadTable(region).offset(thread);
-        return new Router(nfs, new ServiceTable(region), new ChainTable(region), cache.pool().newMeta(), cache, output,
-                Owner.ofThread(thread), portCount, base + ThreadDescriptor.DROPS_OFFSET, -1, maxBurst);
+        Router router = new Router(nfs, new ServiceTable(region), new ChainTable(region), cache.pool().newMeta(), cache,
+                output, Owner.ofThread(thread), portCount, base + ThreadDescriptor.DROPS_OFFSET, -1, maxBurst);
+        router.hopsAt = base + ThreadDescriptor.hops(region.layout().portCount());
+        return router;
     }
 
     /**
@@ -153,6 +167,31 @@ public final class Router {
      */
     public void retryFullFor(long nanos) {
         this.retryNanos = nanos;
+    }
+
+    /**
+     * Makes this router count the hops it completes in the table at {@code address}, as leaving
+     * {@code source} (a service id, or {@link HopCounters#ENTRY}); runs to ports are counted only
+     * with {@code toPorts} (an NF's ports runs go to its tx ring, and its TX thread counts them).
+     * Before the router is used; the calling thread must be the table's one writer.
+     */
+    public void countHops(long address, int source, boolean toPorts) {
+        this.hops = new HopCounters(segment, address);
+        this.hopSource = source;
+        this.hopsToPorts = toPorts;
+    }
+
+    /** {@link #countHops(long, int, boolean)} in the hop table of the manager thread this router was made for. */
+    public void countHops(int source, boolean toPorts) {
+        if (hopsAt < 0) {
+            throw new IllegalStateException("not a manager thread's router: give the hop table's address");
+        }
+        countHops(hopsAt, source, toPorts);
+    }
+
+    /** The service the packets of the next {@link #route} calls left: for a TX thread, per NF tx ring. */
+    public void hopSource(int source) {
+        this.hopSource = source;
     }
 
     /** Routes {@code count} packets from {@code indices[0 ..]} by their actions. */
@@ -393,6 +432,9 @@ public final class Router {
                 nfs.countRefused(key, count - done);
                 drop(indices, offset + done, count - done, DropReason.RING_FULL);
             }
+            if (hops != null && done > 0) {
+                hops.add(hopSource, nfs.serviceId(key), done);
+            }
             return done;
         }
         if (key > DROP_KEY_BASE) {
@@ -400,6 +442,9 @@ public final class Router {
             int done = output.transmit(port, indices, offset, count);
             if (done < count) {
                 drop(indices, offset + done, count - done, DropReason.RING_FULL);
+            }
+            if (hopsToPorts && hops != null && done > 0) {
+                hops.add(hopSource, HopCounters.port(port), done);
             }
             return done;
         }

@@ -1,7 +1,10 @@
 package org.jnetvm.core.stats;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
@@ -13,6 +16,7 @@ import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.PortTable;
 import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.core.table.ThreadDescriptor;
 import org.jnetvm.core.table.ThreadTable;
 
 /**
@@ -29,6 +33,8 @@ public final class StatsReader {
     private final ChainTable chains;
     private final PacketPool pool;
     private final int ringCapacity;
+    private final MemorySegment segment;
+    private final int portCount;
 
     public StatsReader(Region region) {
         this.nfs = new NfTable(region);
@@ -39,6 +45,8 @@ public final class StatsReader {
         this.chains = new ChainTable(region);
         this.pool = new PacketPool(region);
         this.ringCapacity = region.layout().ringCapacity();
+        this.segment = region.segment();
+        this.portCount = region.layout().portCount();
     }
 
     public StatsSnapshot snapshot() {
@@ -101,7 +109,37 @@ public final class StatsReader {
             chainList.add(new StatsSnapshot.Chain(c, chains.name(c), List.copyOf(members), throttled,
                     throttled ? chains.bottleneck(c) : -1, chains.backpressureDrops(c), chains.ecnMarked(c)));
         }
-        return new StatsSnapshot(now, nfList, portList, drops, pool.audit(), ringCapacity, List.copyOf(chainList));
+        return new StatsSnapshot(now, nfList, portList, drops, pool.audit(), ringCapacity, List.copyOf(chainList),
+                hops());
+    }
+
+    private List<StatsSnapshot.Hop> hops() {
+        Map<Long, Long> sums = new HashMap<>();
+        for (int s = 0; s < nfs.slots(); s++) {
+            HopCounters.sumInto(segment, nfs.offset(s) + NfSlotDescriptor.HOPS_OFFSET, sums);
+        }
+        for (int t = 0; t < threads.threadCount(); t++) {
+            HopCounters.sumInto(segment, threads.offset(t) + ThreadDescriptor.hops(portCount), sums);
+        }
+        List<StatsSnapshot.Hop> hops = new ArrayList<>(sums.size());
+        sums.forEach((hop, packets) -> {
+            int from = HopCounters.fromOf(hop);
+            int to = HopCounters.toOf(hop);
+            if (from == HopCounters.OTHER) {
+                hops.add(new StatsSnapshot.Hop(-1, "", -1, -1, "", packets));
+            } else {
+                int port = HopCounters.portOf(to);
+                hops.add(new StatsSnapshot.Hop(from, serviceName(from), port >= 0 ? 0 : to, port,
+                        port >= 0 ? (port < ports.portCount() ? ports.name(port) : "") : serviceName(to), packets));
+            }
+        });
+        hops.sort(Comparator.comparingInt(StatsSnapshot.Hop::fromService)
+                .thenComparingInt(StatsSnapshot.Hop::toService).thenComparingInt(StatsSnapshot.Hop::toPort));
+        return List.copyOf(hops);
+    }
+
+    private String serviceName(int id) {
+        return id != HopCounters.ENTRY && services.valid(id) ? services.name(id) : "";
     }
 
     // The reasons with a count above zero, in code order.

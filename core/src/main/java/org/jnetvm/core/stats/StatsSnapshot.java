@@ -15,9 +15,41 @@ import org.jnetvm.core.pool.PoolAudit;
  * @param pool     the pool's audit
  * @param ringCapacity slots of each NF rx and tx ring (what rxQueue and txQueue are out of)
  * @param chains   the chains in use, with their backpressure state
+ * @param hops     every hop packets took, summed over the NFs and threads that counted it, in from, to order
  */
 public record StatsSnapshot(long nanos, List<Nf> nfs, List<Port> ports, Map<DropReason, Long> drops, PoolAudit pool,
-                            int ringCapacity, List<Chain> chains) {
+                            int ringCapacity, List<Chain> chains, List<Hop> hops) {
+
+    /**
+     * Packets handed from {@code fromService} ({@link HopCounters#ENTRY}: from a port, by an RX thread) to
+     * {@code toService} or, where {@code toService} is 0, out of port {@code toPort}; both -1 for the hops that
+     * found no counter ({@link HopCounters#OTHER}). {@code from} and {@code to} are the names of those services
+     * and that port ("" for a port entry, or for an id the tables no longer name).
+     */
+    public record Hop(int fromService, String from, int toService, int toPort, String to, long packets) {
+        /** What surfaces call where packets entered from a port. */
+        public static final String PORTS_IN = "ports in";
+        /** What surfaces call both ends of the hop that sums what found no counter. */
+        public static final String OTHER = "other";
+
+        public boolean fromPort() {
+            return fromService == HopCounters.ENTRY;
+        }
+
+        public boolean other() {
+            return fromService < 0;
+        }
+
+        /** {@code from} for surfaces: the service, {@link #PORTS_IN} or {@link #OTHER}. */
+        public String fromLabel() {
+            return other() ? OTHER : fromPort() ? PORTS_IN : from;
+        }
+
+        /** {@code to} for surfaces: the service or port, or {@link #OTHER}. */
+        public String toLabel() {
+            return other() ? OTHER : to;
+        }
+    }
 
     /**
      * One NF slot; {@code dropsByReason} holds the reasons with a count above zero, summing to {@code drops};

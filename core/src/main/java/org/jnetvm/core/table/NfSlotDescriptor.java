@@ -2,6 +2,7 @@ package org.jnetvm.core.table;
 
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.stats.HopCounters;
 
 /**
  * Layout of one NF slot in the region's NF_TABLE area. The manager writes the first line when
@@ -30,7 +31,9 @@ import org.jnetvm.core.stats.DropReason;
  *                              counter with many writers (one atomic add per refused burst), so
  *                              that the NF's arrival rate is rx packets + rx refused
  *        +128 drops[16], indexed by {@link DropReason#code}
- *   768  end
+ *   768  hops (256 B), written by whoever routes this NF's packets: where they went, by service or
+ *        port ({@link org.jnetvm.core.stats.HopCounters})
+ *   1024 end
  * </pre>
  */
 public final class NfSlotDescriptor {
@@ -59,7 +62,9 @@ public final class NfSlotDescriptor {
     public static final int RX_REFUSED = COUNTERS_OFFSET + 40;
     public static final int DROPS_OFFSET = COUNTERS_OFFSET + 128;
 
-    public static final int STRIDE = DROPS_OFFSET + DropReason.SLOTS * Long.BYTES;
+    public static final int HOPS_OFFSET = DROPS_OFFSET + DropReason.SLOTS * Long.BYTES;
+
+    public static final int STRIDE = HOPS_OFFSET + HopCounters.LENGTH;
 
     private NfSlotDescriptor() {
     }

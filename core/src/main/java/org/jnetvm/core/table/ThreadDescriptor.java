@@ -1,6 +1,7 @@
 package org.jnetvm.core.table;
 
 import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.stats.HopCounters;
 import org.jnetvm.core.util.Align;
 
 /**
@@ -14,6 +15,8 @@ import org.jnetvm.core.util.Align;
  *        ring it after putting packets into a tx ring that thread drains
  *   384  drops[16] long, by {@link DropReason#code}
  *   512  per port p: +16p tx packets long, +16p+8 tx bytes long
+ *   512 + 16 ports: hops (256 B): where this thread's router sent packets, by service or port
+ *        ({@link org.jnetvm.core.stats.HopCounters}); an RX thread's come from {@code ENTRY}
  * </pre>
  */
 public final class ThreadDescriptor {
@@ -35,7 +38,12 @@ public final class ThreadDescriptor {
     }
 
     public static long stride(int portCount) {
-        return Align.up(PORT_TX_OFFSET + (long) portCount * 16, Align.FALSE_SHARING_PAD);
+        return Align.up(hops(portCount) + HopCounters.LENGTH, Align.FALSE_SHARING_PAD);
+    }
+
+    /** Offset of the hop counters within a block of a region with {@code portCount} ports. */
+    public static long hops(int portCount) {
+        return PORT_TX_OFFSET + (long) portCount * 16;
     }
 
     public static int drop(DropReason reason) {

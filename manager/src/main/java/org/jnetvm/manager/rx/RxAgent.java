@@ -6,6 +6,7 @@ import org.jnetvm.core.flow.FlowClassifier;
 import org.jnetvm.core.flow.FlowTable;
 import org.jnetvm.core.flow.FlowTarget;
 import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.stats.HopCounters;
 import org.jnetvm.core.idle.IdleStrategy;
 import org.jnetvm.core.idle.PollIdleStrategy;
 import org.jnetvm.core.pool.PacketPool;
@@ -80,6 +81,7 @@ public final class RxAgent implements Agent {
         // RX packets never carry OUT (they enter at the head of a chain): no port output.
         this.router = Router.ofManagerThread(region, new NfTable(region), cache, (port, idx, off, n) -> 0, threadIndex,
                 portCount, burstSize);
+        router.countHops(HopCounters.ENTRY, false);
         this.burst = new int[burstSize];
         this.drops = new int[burstSize];
         this.defaultChain = defaultChain;

@@ -9,6 +9,7 @@ import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.ring.SpscRing;
 import org.jnetvm.core.route.Router;
+import org.jnetvm.core.stats.HopCounters;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.ThreadTable;
@@ -61,6 +62,7 @@ public final class TxAgent implements Agent {
         this.transmitter = new PortTransmitter(ports, region.segment(), threads, threadIndex, pool.newMeta());
         this.doorbell = new Doorbell(region.segment(), threads.doorbellOffset(threadIndex));
         this.router = Router.ofManagerThread(region, nfs, cache, this::transmit, threadIndex, ports.length, burstSize);
+        router.countHops(HopCounters.ENTRY, true); // the source is set per tx ring
         this.generations = new int[nfs.slots()];
         this.burst = new int[burstSize];
     }
@@ -114,6 +116,7 @@ public final class TxAgent implements Agent {
             SpscRing tx = nfs.txRing(slot);
             int n = tx.dequeueBurst(burst, 0, burst.length);
             if (n > 0) {
+                router.hopSource(nfs.serviceId(slot));
                 router.route(burst, n);
                 work += n;
             }

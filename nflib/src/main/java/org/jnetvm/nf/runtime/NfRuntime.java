@@ -176,6 +176,7 @@ public final class NfRuntime implements Runnable {
                         : (port, idx, off, n) -> direct.transmit(port, idx, off, n, router()),
                 Owner.ofSlot(slot), ports.portCount(),
                 base + NfSlotDescriptor.DROPS_OFFSET, base + NfSlotDescriptor.TX_PACKETS, options.burst());
+        router.countHops(base + NfSlotDescriptor.HOPS_OFFSET, serviceId, direct != null);
         // A full next hop: wait for it a little (the manager's setting) rather than drop at once.
         router.retryFullFor(region.localRetryMicros() * 1_000L);
         this.context = new NfContext(slot, serviceId, instanceId, pool, nfs, services, ports, router,

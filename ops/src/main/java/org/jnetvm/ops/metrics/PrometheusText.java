@@ -9,7 +9,8 @@ import org.jnetvm.core.stats.StatsSnapshot;
 /**
  * Writes a {@link StatsSnapshot} in the Prometheus text exposition format (version 0.0.4), what {@code GET /metrics}
  * serves. Labels: {@code port} (and {@code kind}) on port series; {@code service}, {@code instance}, {@code slot} and
- * {@code nf} on NF series; {@code chain} on chain series; {@code reason} on drop series.
+ * {@code nf} on NF series; {@code chain} on chain series; {@code reason} on drop series; {@code from}, {@code to}
+ * and {@code to_kind} on hop series.
  *
  * <p>Why not a Micrometer registry: every counter already lives in shared memory, written by the data plane and read
  * with {@link org.jnetvm.core.stats.StatsReader}; NFs come and go at run time. A registry would need meters registered
@@ -102,6 +103,13 @@ public final class PrometheusText {
                 "Packets of a chain dropped at entry by backpressure.", StatsSnapshot.Chain::backpressureDrops);
         chainSeries(out, chains, "jnetvm_chain_ecn_marked_total", "counter",
                 "Packets of a chain marked ECN CE at entry instead of dropped.", StatsSnapshot.Chain::ecnMarked);
+
+        family(out, "jnetvm_hop_packets_total", "counter", "Packets handed from a service (or \"ports in\") to a service"
+                + " or out of a port: every hop packets took, TONF and flow-rule steering included.");
+        for (StatsSnapshot.Hop h : s.hops()) {
+            sample(out, "jnetvm_hop_packets_total", h.packets(), "from", h.fromLabel(), "to", h.toLabel(), "to_kind",
+                    h.other() ? "other" : h.toPort() >= 0 ? "port" : "service");
+        }
 
         family(out, "jnetvm_drops_total", "counter", "Packets dropped anywhere (NFs, manager threads, ports), by reason.");
         for (Map.Entry<DropReason, Long> e : s.drops().entrySet()) {

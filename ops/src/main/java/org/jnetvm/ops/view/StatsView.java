@@ -16,9 +16,21 @@ import java.util.Map;
  * @param pool          where the pool's buffers are
  * @param ringCapacity  slots of each NF ring
  * @param chains        each chain's backpressure: throttled now, and its packets dropped or ECN-marked at entry
+ * @param hops          every hop packets took (port to service, service to service, service to port), with rates
  */
 public record StatsView(long timeMs, Double intervalS, List<PortView> ports, List<NfView> nfs, Map<String, Long> drops,
-                        Map<String, Double> dropRates, PoolView pool, int ringCapacity, List<ChainStatsView> chains) {
+                        Map<String, Double> dropRates, PoolView pool, int ringCapacity, List<ChainStatsView> chains,
+                        List<HopView> hops) {
+
+    /**
+     * Packets handed from service {@code from} (id {@code fromService}; 0 and "ports in": they entered from a port)
+     * to service {@code to} (id {@code toService}) or out of port {@code to} (id {@code toPort}); null ids where the
+     * other kind is meant. {@code pps} null without an earlier snapshot. A hop with {@code from} and {@code to}
+     * "other" sums what found no hop counter (a writer that handed to more than 15 places).
+     */
+    public record HopView(String from, int fromService, String to, Integer toService, Integer toPort, long packets,
+                          Double pps) {
+    }
 
     /** One port's counters; rates null without an earlier snapshot. */
     public record PortView(int id, String name, String kind, long rxPackets, long rxBytes, long txPackets,

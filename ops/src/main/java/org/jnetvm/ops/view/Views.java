@@ -87,10 +87,25 @@ public final class Views {
                 dropRates.put(reason.label, Rates.perSecond(before.drops().get(reason), now.drops().get(reason), seconds));
             }
         }
+        Map<List<Integer>, Long> hopsBefore = new HashMap<>();
+        if (before != null) {
+            before.hops().forEach(h -> hopsBefore.put(hopKey(h), h.packets()));
+        }
+        List<StatsView.HopView> hops = new ArrayList<>();
+        for (StatsSnapshot.Hop h : now.hops()) {
+            hops.add(new StatsView.HopView(h.fromLabel(), Math.max(0, h.fromService()), h.toLabel(),
+                    h.other() || h.toPort() >= 0 ? null : h.toService(), h.toPort() >= 0 ? h.toPort() : null, h.packets(),
+                    Rates.perSecond(before == null ? null : hopsBefore.getOrDefault(hopKey(h), 0L), h.packets(), seconds)));
+        }
         var pool = now.pool();
         return new StatsView(System.currentTimeMillis() - (System.nanoTime() - now.nanos()) / 1_000_000,
                 before == null ? null : seconds, ports, nfs, allReasons(now.drops()), dropRates,
-                new PoolView(pool.total(), pool.free(), pool.cached(), pool.inFlight()), now.ringCapacity(), chainStats);
+                new PoolView(pool.total(), pool.free(), pool.cached(), pool.inFlight()), now.ringCapacity(), chainStats,
+                hops);
+    }
+
+    private static List<Integer> hopKey(StatsSnapshot.Hop h) {
+        return List.of(h.fromService(), h.toService(), h.toPort());
     }
 
     /** Every defined service with its live instances' slots and the chains it is on. */

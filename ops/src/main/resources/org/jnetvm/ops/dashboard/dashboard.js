@@ -81,6 +81,7 @@ function render(e) {
   const s = e.stats;
   $('#region').textContent = e.region;
   renderPorts(s.ports);
+  renderHops(s.hops, e.chains);
   renderChains(e.chains, s);
   renderNfs(s.nfs);
   renderDrops(s.drops, s.drop_rates);
@@ -111,6 +112,89 @@ function renderPorts(ports) {
       el('td', {}, chart([{name: 'rx', values: rx, key: 'port:' + p.name + ':rx'},
                           {name: 'tx', values: tx, key: 'port:' + p.name + ':tx'}], 240, 36)));
   }));
+}
+
+// Every hop packets take, as the region's hop counters measured it (RX threads, NFs and TX threads each count the hops
+// they complete): ports in, services and ports out as boxes, an edge for each hop that carried packets (a chain's hop,
+// a TONF hand-off, a flow rule's entry into a service) labelled with packets per second. A configured chain hop that
+// never carried a packet is drawn dashed, so a chain shows before traffic does. Columns: longest path from ports in.
+function renderHops(hops, chains) {
+  const nodes = new Map();  // id -> {label, port}
+  const node = (id, label, port) => { if (!nodes.has(id)) nodes.set(id, {label, port}); return id; };
+  const edges = new Map();  // "from>to" -> {from, to, pps, measured}
+  node('in', 'ports in', true);
+  for (const h of hops ?? []) {
+    if (h.from === 'other') continue; // a writer with more than 15 hops: summed, not drawn
+    const from = h.from_service === 0 ? 'in' : node('svc:' + h.from, h.from, false);
+    const to = h.to_port !== undefined ? node('out:' + h.to, h.to, true) : node('svc:' + h.to, h.to, false);
+    edges.set(from + '>' + to, {from, to, pps: h.pps, measured: true});
+  }
+  for (const c of chains) {
+    let prev = c.is_default ? 'in' : null; // other chains are entered only by flow rules
+    for (const name of c.services) {
+      const id = node('svc:' + name, name, false);
+      if (prev && !edges.has(prev + '>' + id)) edges.set(prev + '>' + id, {from: prev, to: id, measured: false});
+      prev = id;
+    }
+  }
+  const column = new Map([['in', 0]]);
+  for (let round = 0; round < nodes.size; round++) { // longest path, bounded: a cycle stops growing after n rounds
+    for (const e of edges.values()) {
+      if (column.has(e.from) && !e.to.startsWith('out:') && (column.get(e.to) ?? -1) < column.get(e.from) + 1
+          && column.get(e.from) + 1 < nodes.size) column.set(e.to, column.get(e.from) + 1);
+    }
+  }
+  let last = 0;
+  for (const id of nodes.keys()) {
+    if (!id.startsWith('out:')) { if (!column.has(id)) column.set(id, 1); last = Math.max(last, column.get(id)); }
+  }
+  for (const id of nodes.keys()) if (id.startsWith('out:')) column.set(id, last + 1);
+  // Hops that skip columns (a flow rule's entry into a service deep in the graph) arc over the boxes, each a little
+  // higher than the one before; hops back or within a column curve below.
+  const box = 120, gap = 80, h = 30, vgap = 26;
+  const span = e => column.get(e.to) - column.get(e.from);
+  let arcs = 0;
+  for (const e of edges.values()) if (span(e) > 1) e.lift = 30 + 14 * arcs++;
+  const top = arcs ? Math.round(0.75 * (30 + 14 * (arcs - 1))) + 18 : 6;
+  const back = [...edges.values()].some(e => span(e) < 1);
+  const rows = new Map(), at = new Map();
+  for (const [id] of nodes) {
+    const c = column.get(id), r = rows.get(c) ?? 0;
+    rows.set(c, r + 1);
+    at.set(id, {x: 4 + c * (box + gap), y: top + r * (h + vgap)});
+  }
+  const width = 8 + (last + 2) * (box + gap);
+  const height = top + Math.max(...rows.values()) * (h + vgap) - vgap + (back ? 2 * h + 10 : 6);
+  const g = svg('svg', {class: 'graph', id: 'hops-graph', width, height});
+  g.append(svg('defs', {}, svg('marker', {id: 'hop-arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6,
+    markerHeight: 6, orient: 'auto-start-reverse'}, svg('path', {d: 'M 0 0 L 10 5 L 0 10 z', fill: '#8b98a5'}))));
+  for (const e of edges.values()) {
+    const a = at.get(e.from), b = at.get(e.to);
+    let d, mx, my;
+    if (span(e) === 1) {
+      const x1 = a.x + box, y1 = a.y + h / 2, x2 = b.x - 2, y2 = b.y + h / 2;
+      d = `M ${x1} ${y1} C ${x1 + gap / 2} ${y1} ${x2 - gap / 2} ${y2} ${x2} ${y2}`;
+      mx = (x1 + x2) / 2; my = (y1 + y2) / 2 - 5;
+    } else if (span(e) > 1) {
+      const x1 = a.x + box * 0.75, y1 = a.y, x2 = b.x + box * 0.25, y2 = b.y - 2;
+      d = `M ${x1} ${y1} C ${x1} ${y1 - e.lift} ${x2} ${y2 - e.lift} ${x2} ${y2}`;
+      mx = (x1 + x2) / 2; my = Math.min(y1, y2) - 0.75 * e.lift - 3;
+    } else {
+      const x1 = a.x + box, y1 = a.y + h / 2, x2 = b.x - 2, y2 = b.y + h / 2;
+      d = `M ${x1} ${y1} C ${x1 + gap} ${y1 + 2 * h} ${x2 - gap} ${y2 + 2 * h} ${x2} ${y2}`;
+      mx = (x1 + x2) / 2; my = Math.max(y1, y2) + 1.5 * h;
+    }
+    g.append(svg('path', {class: 'hop' + (e.measured ? '' : ' idle'), d}));
+    const label = `${nodes.get(e.from).label}->${nodes.get(e.to).label}`;
+    g.append(svg('text', {x: mx, y: my, 'text-anchor': 'middle', class: 'rate', 'data-edge': label,
+      'data-value': e.pps ?? ''}, e.pps === undefined || e.pps === null ? '-' : fmt(e.pps) + '/s'));
+  }
+  for (const [id, n] of nodes) {
+    const p = at.get(id);
+    g.append(svg('rect', {x: p.x, y: p.y, width: box, height: h, class: n.port ? 'port' : '', 'data-node': n.label}));
+    g.append(svg('text', {x: p.x + box / 2, y: p.y + h / 2 + 4, 'text-anchor': 'middle'}, n.label));
+  }
+  $('#hops').replaceChildren(g);
 }
 
 // Each chain as a row of boxes: the ports packets enter by, its services, the ports they leave by. An edge shows the

@@ -399,7 +399,8 @@ class ApiServerTest {
         Map<String, Class<? extends Record>> schemas = Map.of("Stats", org.jnetvm.ops.view.StatsView.class,
                 "Nf", org.jnetvm.ops.view.StatsView.NfView.class,
                 "ChainStats", org.jnetvm.ops.view.StatsView.ChainStatsView.class,
-                "Port", org.jnetvm.ops.view.StatsView.PortView.class);
+                "Port", org.jnetvm.ops.view.StatsView.PortView.class,
+                "Hop", org.jnetvm.ops.view.StatsView.HopView.class);
         schemas.forEach((schema, view) -> {
             Set<String> fields = new HashSet<>();
             for (var c : view.getRecordComponents()) {

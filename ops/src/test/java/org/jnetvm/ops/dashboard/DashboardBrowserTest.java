@@ -35,13 +35,15 @@ class DashboardBrowserTest {
                   - {name: gen0, kind: generator, rate: %d, size: 64, flows: 64}
                 services:
                   - {id: 1, name: monitor}
-                  - {id: 2, name: out}
+                  - {id: 2, name: fwd}
+                  - {id: 3, name: out}
                 chains:
-                  default: [monitor, out]
+                  default: [monitor, fwd]
                   named:
                     direct: [out]
                 nfs:
                   - {nf: basic_monitor, service: monitor, inProcess: true, args: [--interval, "0"]}
+                  - {nf: simple_forward, service: fwd, inProcess: true, args: [--dest, out]}
                   - {nf: bridge, service: out, inProcess: true}
                 """.formatted(RATE);
         Path screenshot = Path.of(System.getProperty("basedir", "."), "target", "dashboard.png");
@@ -61,7 +63,7 @@ class DashboardBrowserTest {
                 assertThat(ended).as("the node script ends by itself").isTrue();
                 assertThat(node.exitValue()).as("node said:%n%s", output).isZero();
                 assertThat(output).contains("dashboard test: ok", "lie between two REST reads", "chart grew",
-                        "pause from the page");
+                        "pause from the page", "the TONF hop fwd->out", "a flow rule's hop ports in->out");
             } finally {
                 node.descendants().forEach(ProcessHandle::destroyForcibly);
                 node.destroyForcibly();

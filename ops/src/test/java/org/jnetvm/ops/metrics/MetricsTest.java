@@ -75,7 +75,8 @@ class MetricsTest {
         var nf = new org.jnetvm.core.stats.StatsSnapshot.Nf(0, "we\"ird\\nf\n", 1, "svc", 0, 1, "running", 1, 1, 0, 0,
                 0, 0, 0, 0, 0, 0, 0, java.util.Map.of());
         var snapshot = new org.jnetvm.core.stats.StatsSnapshot(0, java.util.List.of(nf), java.util.List.of(),
-                java.util.Map.of(DropReason.NF_DROP, 0L), new org.jnetvm.core.pool.PoolAudit(1, 1, 0, 0), 16, java.util.List.of());
+                java.util.Map.of(DropReason.NF_DROP, 0L), new org.jnetvm.core.pool.PoolAudit(1, 1, 0, 0), 16, java.util.List.of(),
+                java.util.List.of());
         String text = PrometheusText.write(snapshot);
         assertThat(text).contains("nf=\"we\\\"ird\\\\nf\\n\"");
         Path file = Files.createTempFile("jnetvm-metrics", ".txt");
