@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start a manager, a generator port and a chain of three NF processes; show live figures.",
-                "The chain is basic_monitor -> simple_forward -> bridge, each NF its own JVM process; the view shows",
-                "per-NF rates, drops by reason, queue occupancy and the pool audit, once a second; the same live",
-                "figures, the chain graph and NF controls are on the dashboard it prints (http://127.0.0.1:8080/).",
+                "Packets go basic_monitor -> simple_forward (the default chain), which hands them to bridge by TONF;",
+                "each NF is its own JVM process. The view shows per-NF rates, every hop with its rate, drops by",
+                "reason, queue occupancy and the pool audit, once a second; the same live figures, the graph of",
+                "hops and NF controls are on the dashboard it prints (http://127.0.0.1:8080/).",
                 "Ctrl-C stops it cleanly."})
 final class DemoCommand implements Callable<Integer> {
     static final String CONFIG = "/org/jnetvm/cli/demo.yaml";
