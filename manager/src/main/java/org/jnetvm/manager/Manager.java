@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.jnetvm.core.pcap.PcapWriter;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.region.Region;
@@ -179,6 +180,8 @@ public final class Manager implements AutoCloseable {
                 .ringCount(0)
                 .nfSlots(r.nfSlots())
                 .nfHosts(r.nfHosts())
+                .smallSlots(r.smallSlots())
+                .smallRingCapacity(r.smallRingCapacity())
                 .serviceCount(r.maxServices())
                 .maxInstances(r.maxInstances())
                 .chainCount(r.maxChains())
@@ -239,6 +242,8 @@ public final class Manager implements AutoCloseable {
                 }
             }
             registry.captures(captures);
+            registry.smallSlotServices(config.services().stream().filter(ServiceConfig::smallSlots)
+                    .map(ServiceConfig::id).collect(Collectors.toSet()));
             ShareScheduler scheduler = scheduler(config, region, registry);
             if (scheduler != null) {
                 opened.add(scheduler);

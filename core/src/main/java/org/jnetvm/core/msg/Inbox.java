@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
  * position is free (its sequence equals the position), claims the position with a CAS, copies
  * type, sender and payload into the slot and publishes it by writing sequence {@code position + 1}
  * with release. The one receiver takes the slot at its position once its sequence says full,
- * copies it out and frees it for the next lap ({@code position + CAPACITY}) with release.
+ * copies it out and frees it for the next lap ({@code position + capacity}) with release.
  *
  * <p>A full inbox makes {@link #offer} return false at once: nothing waits and nothing is lost
  * silently. A sender that dies between claim and publish leaves its slot claimed: the receiver
@@ -24,19 +24,27 @@ import java.lang.invoke.VarHandle;
  */
 public final class Inbox {
     private static final VarHandle INT = JAVA_INT.varHandle();
-    private static final int MASK = CAPACITY - 1;
 
     private final MemorySegment segment;
     private final long base;
+    private final int capacity;
+    private final int mask;
 
-    public Inbox(MemorySegment segment, long base) {
+    /** The inbox at {@code base} with {@code capacity} message slots (a power of two; {@link MessageDescriptor#capacity}). */
+    public Inbox(MemorySegment segment, long base, int capacity) {
         this.segment = segment;
         this.base = base;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+    }
+
+    public int capacity() {
+        return capacity;
     }
 
     /** Empties the inbox (counters are kept: sums never go backwards). Only while nobody uses it. */
     public void format() {
-        for (int i = 0; i < CAPACITY; i++) {
+        for (int i = 0; i < capacity; i++) {
             INT.setRelease(segment, slot(i), i);
         }
         INT.setRelease(segment, base + CONSUMER_POSITION_OFFSET, 0);
@@ -44,7 +52,7 @@ public final class Inbox {
     }
 
     private long slot(int position) {
-        return base + SLOTS_OFFSET + (long) (position & MASK) * SLOT_LENGTH;
+        return base + SLOTS_OFFSET + (long) (position & mask) * SLOT_LENGTH;
     }
 
     /**
@@ -89,7 +97,7 @@ public final class Inbox {
         int length = Math.min(Math.max(segment.get(JAVA_INT, slot + LENGTH), 0), PAYLOAD_LENGTH);
         into.set(segment.get(JAVA_INT, slot + TYPE), segment.get(JAVA_INT, slot + SENDER), length);
         MemorySegment.copy(segment, JAVA_BYTE, slot + PAYLOAD, into.buffer(), 0, length);
-        INT.setRelease(segment, slot + SEQUENCE, position + CAPACITY);
+        INT.setRelease(segment, slot + SEQUENCE, position + capacity);
         INT.setRelease(segment, base + CONSUMER_POSITION_OFFSET, position + 1);
         return true;
     }
@@ -98,10 +106,11 @@ public final class Inbox {
     public int size() {
         int consumer = (int) INT.getAcquire(segment, base + CONSUMER_POSITION_OFFSET);
         int producer = (int) INT.getAcquire(segment, base + PRODUCER_POSITION_OFFSET);
-        return Math.max(0, Math.min(producer - consumer, CAPACITY));
+        return Math.max(0, Math.min(producer - consumer, capacity));
     }
 
-    long base() {
+    /** Where the inbox starts in the region. */
+    public long base() {
         return base;
     }
 }

@@ -18,14 +18,20 @@ public final class MessageArea implements AreaFormat {
 
     @Override
     public long length(RegionSpec spec) {
-        return MessageDescriptor.length(spec.nfSlots());
+        return MessageDescriptor.length(spec.nfSlots(), spec.smallSlots());
     }
 
     /** Empties every inbox (the NF slots' and the manager's). */
     @Override
     public void format(MemorySegment segment, long offset, RegionSpec spec) {
         for (int i = 0; i <= spec.nfSlots(); i++) {
-            new Inbox(segment, offset + (long) i * MessageDescriptor.INBOX_STRIDE).format();
+            inbox(segment, offset, spec.nfSlots(), spec.smallSlots(), i).format();
         }
+    }
+
+    /** Inbox {@code index} (an NF slot, or nfSlots for the manager's) of the MESSAGES area at {@code area}. */
+    public static Inbox inbox(MemorySegment segment, long area, int nfSlots, int smallSlots, int index) {
+        return new Inbox(segment, area + MessageDescriptor.inboxOffset(index, nfSlots, smallSlots),
+                MessageDescriptor.capacity(index, nfSlots, smallSlots));
     }
 }

@@ -9,7 +9,8 @@ import org.jnetvm.core.util.Align;
  *
  * <pre>
  *   area:   inbox 0 (NF slot 0) | inbox 1 | ... | inbox nfSlots-1 | inbox nfSlots (the manager)
- *           each {@link #INBOX_STRIDE} bytes
+ *           each {@link #INBOX_STRIDE} bytes ({@link #CAPACITY} messages), but the small NF slots' (the
+ *           last smallSlots NF slots, RegionSpec#smallSlots): {@link #SMALL_INBOX_STRIDE} ({@link #SMALL_CAPACITY})
  *
  *   inbox:
  *   0      producer position     int      claimed by senders with a CAS (own cache line)
@@ -33,6 +34,8 @@ public final class MessageDescriptor {
     public static final int MANAGER = -1;
 
     public static final int CAPACITY = 64;
+    /** Messages a small NF slot's inbox holds: a per-flow NF gets few (stop, pause, an odd scale request). */
+    public static final int SMALL_CAPACITY = 4;
     public static final int SLOT_LENGTH = 64;
     public static final int PAYLOAD_LENGTH = 48;
 
@@ -50,12 +53,25 @@ public final class MessageDescriptor {
     public static final int PAYLOAD = 16;
 
     public static final int INBOX_STRIDE = SLOTS_OFFSET + CAPACITY * SLOT_LENGTH;
+    public static final int SMALL_INBOX_STRIDE = SLOTS_OFFSET + SMALL_CAPACITY * SLOT_LENGTH;
 
     private MessageDescriptor() {
     }
 
-    /** Bytes of the MESSAGES area for {@code nfSlots} NF slots (plus the manager's inbox). */
-    public static long length(int nfSlots) {
-        return (long) INBOX_STRIDE * (nfSlots + 1);
+    /** Bytes of the MESSAGES area for {@code nfSlots} NF slots, the last {@code smallSlots} small (plus the manager's). */
+    public static long length(int nfSlots, int smallSlots) {
+        return inboxOffset(nfSlots, nfSlots, smallSlots) + INBOX_STRIDE;
+    }
+
+    /** Offset in the area of inbox {@code index} (an NF slot, or nfSlots for the manager's). */
+    public static long inboxOffset(int index, int nfSlots, int smallSlots) {
+        int big = nfSlots - smallSlots;
+        return index <= big ? (long) index * INBOX_STRIDE
+                : (long) big * INBOX_STRIDE + (long) (Math.min(index, nfSlots) - big) * SMALL_INBOX_STRIDE;
+    }
+
+    /** Message slots of inbox {@code index}. */
+    public static int capacity(int index, int nfSlots, int smallSlots) {
+        return index >= nfSlots - smallSlots && index < nfSlots ? SMALL_CAPACITY : CAPACITY;
     }
 }

@@ -22,8 +22,9 @@ public final class Messages {
         this.nfSlots = region.layout().nfSlots();
         long area = region.layout().area(AreaKind.MESSAGES).offset();
         this.inboxes = new Inbox[nfSlots + 1];
+        int smallSlots = region.layout().smallSlots();
         for (int i = 0; i <= nfSlots; i++) {
-            inboxes[i] = new Inbox(segment, area + (long) i * MessageDescriptor.INBOX_STRIDE);
+            inboxes[i] = MessageArea.inbox(segment, area, nfSlots, smallSlots, i);
         }
     }
 

@@ -169,6 +169,8 @@ public final class Region implements AutoCloseable {
         s.set(JAVA_INT, FLOW_ENTRIES_OFFSET, layout.flowEntries());
         s.set(JAVA_INT, FLOW_RULES_OFFSET, layout.flowRules());
         s.set(JAVA_INT, NF_HOSTS_OFFSET, layout.nfHosts());
+        s.set(JAVA_INT, SMALL_SLOTS_OFFSET, layout.smallSlots());
+        s.set(JAVA_INT, SMALL_RING_CAPACITY_OFFSET, layout.smallRingCapacity());
         s.set(JAVA_INT, HOST_STRIDE_OFFSET, (int) layout.hostStride());
         s.set(JAVA_LONG, HOSTS_AREA_OFFSET, layout.area(AreaKind.HOSTS).offset());
         byte[] nameBytes = spec.name().getBytes(StandardCharsets.UTF_8);
@@ -205,8 +207,8 @@ public final class Region implements AutoCloseable {
         // NF slots start FREE (the file is zero-filled) with formatted rings, so that a reader
         // of any slot sees a valid ring; the manager formats a slot's rings again on each reuse.
         for (int slot = 0; slot < layout.nfSlots(); slot++) {
-            MpmcRing.format(s, layout.nfRxRingOffset(slot), layout.ringCapacity());
-            SpscRing.format(s, layout.nfTxRingOffset(slot), layout.ringCapacity());
+            MpmcRing.format(s, layout.nfRxRingOffset(slot), layout.ringCapacity(slot));
+            SpscRing.format(s, layout.nfTxRingOffset(slot), layout.ringCapacity(slot));
         }
         // Areas owned above the region (flows, messages) format themselves.
         for (AreaFormat format : RegionLayout.formats().values()) {
@@ -302,7 +304,8 @@ public final class Region implements AutoCloseable {
                     s.get(JAVA_INT, CHAIN_COUNT_OFFSET), s.get(JAVA_INT, MAX_CHAIN_LENGTH_OFFSET),
                     s.get(JAVA_INT, PORT_COUNT_OFFSET), s.get(JAVA_INT, THREAD_COUNT_OFFSET),
                     s.get(JAVA_INT, FLOW_ENTRIES_OFFSET), s.get(JAVA_INT, FLOW_RULES_OFFSET),
-                    s.get(JAVA_INT, NF_HOSTS_OFFSET)));
+                    s.get(JAVA_INT, NF_HOSTS_OFFSET), s.get(JAVA_INT, SMALL_SLOTS_OFFSET),
+                    s.get(JAVA_INT, SMALL_RING_CAPACITY_OFFSET)));
         } catch (IllegalArgumentException e) {
             throw new RegionException(path, "sizes", "header sizes are invalid: " + e.getMessage());
         }

@@ -40,7 +40,9 @@ package org.jnetvm.core.region;
  *   204    host stride               int      bytes between host blocks
  *   208    hosts area offset         long     where the HOSTS area starts: a producer that wakes a hosted NF
  *                                             finds its host's doorbell from here, without the layout
- *   216    (reserved up to 256)
+ *   216    small NF slots            int      the last this many NF slots are small (RegionSpec#smallSlots)
+ *   220    small ring capacity       int      slots of each small NF slot's rx and tx ring
+ *   224    (reserved up to 256)
  *   256    area table                {@link #AREA_MAX} entries of {@link #AREA_ENTRY_LENGTH} bytes:
  *            +0 kind int, +4 reserved int, +8 offset long, +16 length long, +24 reserved long
  *   ...    (reserved up to 4096)
@@ -88,6 +90,8 @@ public final class RegionDescriptor {
     public static final int NF_HOSTS_OFFSET = 200;
     public static final int HOST_STRIDE_OFFSET = 204;
     public static final int HOSTS_AREA_OFFSET = 208;
+    public static final int SMALL_SLOTS_OFFSET = 216;
+    public static final int SMALL_RING_CAPACITY_OFFSET = 220;
 
     /** NFs hand packets straight to the next NF's rx ring. */
     public static final int HOP_DIRECT = 0;

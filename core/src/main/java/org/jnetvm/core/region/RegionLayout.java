@@ -24,16 +24,24 @@ import org.jnetvm.core.util.Align;
  * and computes the same numbers, so both sides agree by construction.
  *
  * <p>Per NF slot {@code s}, the NF_RINGS area holds its rx ring (MPMC, {@link #nfRxRingOffset})
- * followed by its tx ring (SPSC, {@link #nfTxRingOffset}).
+ * followed by its tx ring (SPSC, {@link #nfTxRingOffset}): first the big slots' rings, of
+ * {@code ringCapacity} slots, then those of the last {@code smallSlots} slots, of
+ * {@code smallRingCapacity} ({@link #ringCapacity(int)} says which a slot has).
+ *
+ * <pre>
+ *   NF_RINGS: | rx, tx of slot 0 | ... | rx, tx of slot big-1 | small rx, tx of slot big | ... |
+ *             '---- nfRingsStride each ------'                '--- smallRingsStride each ---'
+ *             big = nfSlots - smallSlots
+ * </pre>
  *
  * <p>The FLOWS and MESSAGES areas belong to parts above the region: their lengths come from
  * their {@link AreaFormat}s ({@link #formats()}), and their owners build views on the offsets
  * this layout hands out. The region knows their place, not their contents.
  */
 public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapacity, long ringStride,
-                           long cacheStride, long nfRxRingLength, long nfRingsStride, long serviceStride,
-                           long chainStride, long threadStride, long hostStride, Map<AreaKind, Area> areas,
-                           long length) {
+                           long cacheStride, long nfRxRingLength, long nfRingsStride, long smallRxRingLength,
+                           long smallRingsStride, long serviceStride, long chainStride, long threadStride,
+                           long hostStride, Map<AreaKind, Area> areas, long length) {
 
     /** One area: its byte range in the region. */
     public record Area(AreaKind kind, long offset, long length) {
@@ -85,6 +93,11 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
         long rxLength = Align.up(RingDescriptor.byteSize(RingDescriptor.KIND_MPMC, spec.ringCapacity()),
                 Align.FALSE_SHARING_PAD);
         long nfRingsStride = Align.up(rxLength + ringStride, Align.FALSE_SHARING_PAD);
+        long smallRxLength = Align.up(RingDescriptor.byteSize(RingDescriptor.KIND_MPMC, spec.smallRingCapacity()),
+                Align.FALSE_SHARING_PAD);
+        long smallRingsStride = Align.up(smallRxLength
+                + RingDescriptor.byteSize(RingDescriptor.KIND_SPSC, spec.smallRingCapacity()), Align.FALSE_SHARING_PAD);
+        int bigSlots = spec.nfSlots() - spec.smallSlots();
         long serviceStride = ServiceDescriptor.stride(spec.maxInstances());
         long chainStride = ChainDescriptor.stride(spec.maxChainLength());
         long threadStride = ThreadDescriptor.stride(spec.portCount());
@@ -97,7 +110,8 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
         offset = place(areas, AreaKind.POOL_CACHES, offset, cacheStride * spec.cacheCount());
         offset = place(areas, AreaKind.RINGS, offset, ringStride * spec.ringCount());
         offset = place(areas, AreaKind.NF_TABLE, offset, (long) NfSlotDescriptor.STRIDE * spec.nfSlots());
-        offset = place(areas, AreaKind.NF_RINGS, offset, nfRingsStride * spec.nfSlots());
+        offset = place(areas, AreaKind.NF_RINGS, offset,
+                nfRingsStride * bigSlots + smallRingsStride * spec.smallSlots());
         offset = place(areas, AreaKind.SERVICES, offset, serviceStride * (spec.serviceCount() + 1L));
         offset = place(areas, AreaKind.CHAINS, offset, chainStride * spec.chainCount());
         offset = place(areas, AreaKind.PORTS, offset, (long) PortDescriptor.STRIDE * spec.portCount());
@@ -107,7 +121,7 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
         offset = place(areas, AreaKind.HOSTS, offset, hostStride * spec.nfHosts());
         offset = place(areas, AreaKind.BUFFERS, offset, (long) stride * spec.bufferCount());
         return new RegionLayout(spec, stride, freeRingCapacity, ringStride, cacheStride, rxLength, nfRingsStride,
-                serviceStride, chainStride, threadStride, hostStride, areas, offset);
+                smallRxLength, smallRingsStride, serviceStride, chainStride, threadStride, hostStride, areas, offset);
     }
 
     private static long place(Map<AreaKind, Area> areas, AreaKind kind, long offset, long length) {
@@ -137,6 +151,22 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
     public int flowEntries() { return spec.flowEntries(); }
     public int flowRules() { return spec.flowRules(); }
     public int nfHosts() { return spec.nfHosts(); }
+    public int smallSlots() { return spec.smallSlots(); }
+    public int smallRingCapacity() { return spec.smallRingCapacity(); }
+
+    /** The first small NF slot: slots from here on are small ({@link RegionSpec#smallSlots}). */
+    public int firstSmallSlot() {
+        return spec.nfSlots() - spec.smallSlots();
+    }
+
+    public boolean small(int slot) {
+        return slot >= firstSmallSlot();
+    }
+
+    /** Slots of NF slot {@code slot}'s rx and tx rings. */
+    public int ringCapacity(int slot) {
+        return small(slot) ? spec.smallRingCapacity() : spec.ringCapacity();
+    }
 
     /** Offset of general-purpose ring {@code i}. */
     public long ringOffset(int i) {
@@ -160,12 +190,15 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
 
     /** Offset of NF slot {@code slot}'s rx ring (MPMC). */
     public long nfRxRingOffset(int slot) {
-        return area(AreaKind.NF_RINGS).offset() + check(slot, spec.nfSlots(), "NF slot") * nfRingsStride;
+        long s = check(slot, spec.nfSlots(), "NF slot");
+        int big = firstSmallSlot();
+        return area(AreaKind.NF_RINGS).offset()
+                + (s < big ? s * nfRingsStride : big * nfRingsStride + (s - big) * smallRingsStride);
     }
 
     /** Offset of NF slot {@code slot}'s tx ring (SPSC). */
     public long nfTxRingOffset(int slot) {
-        return nfRxRingOffset(slot) + nfRxRingLength;
+        return nfRxRingOffset(slot) + (small(slot) ? smallRxRingLength : nfRxRingLength);
     }
 
     /** Offset of service {@code id}'s entry (ids 1..serviceCount; 0 is a valid, unused entry). */

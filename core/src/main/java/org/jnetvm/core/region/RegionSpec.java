@@ -27,12 +27,16 @@ import org.jnetvm.core.util.Align;
  * @param flowEntries   exact-match flow entries of the flow director (a power of two)
  * @param flowRules     flow director rules
  * @param nfHosts       NF hosts (processes that run many NFs as virtual threads) that can be attached at once
+ * @param smallSlots    how many of the nfSlots are small, the last ones: rings of smallRingCapacity and an inbox of
+ *                      {@link org.jnetvm.core.msg.MessageDescriptor#SMALL_CAPACITY} messages, for the thousands of
+ *                      per-flow NFs a host runs (Flurries), beside the few big NFs' slots
+ * @param smallRingCapacity slots of each small NF slot's rx and tx ring, a power of two
  */
 public record RegionSpec(String name, Path directory, int bufferCount, int headroom, int dataRoom,
                          int cacheCount, int cacheCapacity, int ringCount, int ringCapacity,
                          int nfSlots, int serviceCount, int maxInstances, int chainCount,
                          int maxChainLength, int portCount, int threadCount, int flowEntries, int flowRules,
-                         int nfHosts) {
+                         int nfHosts, int smallSlots, int smallRingCapacity) {
 
     public static final int MAX_BUFFERS = 1 << 26;
 
@@ -59,6 +63,10 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
                 flowEntries, "a power of two in 64..2^24");
         check(flowRules >= 1 && flowRules <= 65536, "flowRules", flowRules, "1..65536");
         check(nfHosts >= 0 && nfHosts <= 1024, "nfHosts", nfHosts, "0..1024");
+        check(smallSlots >= 0 && smallSlots <= nfSlots, "smallSlots", smallSlots, "0..nfSlots (" + nfSlots + ")");
+        check(Align.isPowerOfTwo(smallRingCapacity) && smallRingCapacity >= 2
+                        && (smallSlots == 0 || smallRingCapacity <= ringCapacity),
+                "smallRingCapacity", smallRingCapacity, "a power of two in 2..ringCapacity (" + ringCapacity + ")");
     }
 
     private static void check(boolean ok, String field, Object value, String expected) {
@@ -74,7 +82,8 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
     /**
      * Mutable builder with defaults: 16 Ki buffers of 2048 B, 64 caches of 256, 64 rings of 1024,
      * 256 NF slots, 64 services of up to 32 instances, 64 chains of up to 16 services,
-     * 16 ports, 32 manager threads, 16 Ki flow entries, 256 flow rules and 4 NF hosts.
+     * 16 ports, 32 manager threads, 16 Ki flow entries, 256 flow rules and 4 NF hosts; no small slots (their rings
+     * would have 64 slots).
      */
     public static final class Builder {
         private final String name;
@@ -96,6 +105,8 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         private int flowEntries = 16 * 1024;
         private int flowRules = 256;
         private int nfHosts = 4;
+        private int smallSlots = 0;
+        private int smallRingCapacity = 64;
 
         private Builder(String name) {
             this.name = name;
@@ -120,11 +131,14 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
         public Builder flowEntries(int flowEntries) { this.flowEntries = flowEntries; return this; }
         public Builder flowRules(int flowRules) { this.flowRules = flowRules; return this; }
         public Builder nfHosts(int nfHosts) { this.nfHosts = nfHosts; return this; }
+        public Builder smallSlots(int smallSlots) { this.smallSlots = smallSlots; return this; }
+        public Builder smallRingCapacity(int smallRingCapacity) { this.smallRingCapacity = smallRingCapacity; return this; }
 
         public RegionSpec build() {
             return new RegionSpec(name, directory, bufferCount, headroom, dataRoom,
                     cacheCount, cacheCapacity, ringCount, ringCapacity, nfSlots, serviceCount, maxInstances,
-                    chainCount, maxChainLength, portCount, threadCount, flowEntries, flowRules, nfHosts);
+                    chainCount, maxChainLength, portCount, threadCount, flowEntries, flowRules, nfHosts, smallSlots,
+                    smallRingCapacity);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.region.Region;
+import org.jnetvm.core.region.RegionLayout;
 import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfSlotDescriptor;
 import org.jnetvm.core.table.NfState;
@@ -33,6 +34,7 @@ public final class StatsReader {
     private final ChainTable chains;
     private final PacketPool pool;
     private final int ringCapacity;
+    private final RegionLayout layout;
     private final MemorySegment segment;
     private final int portCount;
 
@@ -45,6 +47,7 @@ public final class StatsReader {
         this.chains = new ChainTable(region);
         this.pool = new PacketPool(region);
         this.ringCapacity = region.layout().ringCapacity();
+        this.layout = region.layout();
         this.segment = region.segment();
         this.portCount = region.layout().portCount();
     }
@@ -78,7 +81,7 @@ public final class StatsReader {
                     live ? nfs.rxRing(s).size() : 0, live ? nfs.txRing(s).size() : 0,
                     nfs.counter(s, NfSlotDescriptor.SLEEPS), messages.sent(s), messages.refused(s),
                     nfs.costPicos(s), nfs.counter(s, NfSlotDescriptor.RX_REFUSED), nfs.cpuShare(s),
-                    nonZero(reason -> nfs.drops(slot, reason))));
+                    nonZero(reason -> nfs.drops(slot, reason)), layout.ringCapacity(s)));
         }
         List<StatsSnapshot.Port> portList = new ArrayList<>();
         for (int p = 0; p < ports.portCount(); p++) {

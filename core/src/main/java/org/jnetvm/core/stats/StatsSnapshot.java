@@ -13,7 +13,7 @@ import org.jnetvm.core.pool.PoolAudit;
  * @param ports    open ports
  * @param drops    drops per reason, summed over NFs, manager threads and ports
  * @param pool     the pool's audit
- * @param ringCapacity slots of each NF rx and tx ring (what rxQueue and txQueue are out of)
+ * @param ringCapacity slots of each big NF slot's rx and tx ring (each NF's own is {@link Nf#ringCapacity})
  * @param chains   the chains in use, with their backpressure state
  * @param hops     every hop packets took, summed over the NFs and threads that counted it, in from, to order
  */
@@ -56,12 +56,12 @@ public record StatsSnapshot(long nanos, List<Nf> nfs, List<Port> ports, Map<Drop
      * {@code messagesSent} and {@code messagesRefused} count the messages it sent (accepted, or refused by a full inbox);
      * {@code costPicos} is its median processing cost per packet (0 before it was measured), {@code rxRefused} the
      * packets producers could not put in its full rx ring, {@code cpuShare} the share the scheduler gave its cgroup
-     * (0: none).
+     * (0: none), {@code ringCapacity} the slots of its rx and tx rings (a small NF slot's are fewer).
      */
     public record Nf(int slot, String name, int serviceId, String serviceName, int instanceId, long pid, String state,
                      long rxPackets, long txPackets, long drops, int rxQueue, int txQueue, long sleeps,
                      long messagesSent, long messagesRefused, long costPicos, long rxRefused, int cpuShare,
-                     Map<DropReason, Long> dropsByReason) {
+                     Map<DropReason, Long> dropsByReason, int ringCapacity) {
         /** Packets that arrived for this NF: the ones it took and the ones its full ring refused. */
         public long arrivals() {
             return rxPackets + rxRefused;

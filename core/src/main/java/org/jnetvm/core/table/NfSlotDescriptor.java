@@ -24,16 +24,16 @@ import org.jnetvm.core.stats.HopCounters;
  *        +16 warm int          1 once the NF handled its first burst (or looped for a second):
  *                              until then a slow start (class loading, JIT) is not a hang
  *   256  doorbell (128 B)      futex word the NF sleeps on; producers ring it
- *   384  counters, 48 longs, written by the NF only:
+ *   384  counters, 32 longs, written by the NF only:
  *        +0 rx packets  +8 tx packets  +16 rx bursts  +24 sleeps
  *        +32 cost ps           median processing cost per packet, picoseconds ({@code CostSampler})
  *        +40 rx refused        packets producers could not put in the rx ring (ring full): the only
  *                              counter with many writers (one atomic add per refused burst), so
  *                              that the NF's arrival rate is rx packets + rx refused
  *        +128 drops[16], indexed by {@link DropReason#code}
- *   768  hops (256 B), written by whoever routes this NF's packets: where they went, by service or
+ *   640  hops (256 B), written by whoever routes this NF's packets: where they went, by service or
  *        port ({@link org.jnetvm.core.stats.HopCounters})
- *   1024 end
+ *   896  end
  * </pre>
  */
 public final class NfSlotDescriptor {

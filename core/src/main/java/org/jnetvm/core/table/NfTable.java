@@ -6,8 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import org.jnetvm.core.idle.Doorbell;
-import org.jnetvm.core.msg.Inbox;
-import org.jnetvm.core.msg.MessageDescriptor;
+import org.jnetvm.core.msg.MessageArea;
 import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
@@ -109,9 +108,9 @@ public final class NfTable {
         segment.set(JAVA_INT, o + NfSlotDescriptor.CPU_SHARE_OFFSET, 0);
         LONG.setOpaque(segment, o + NfSlotDescriptor.COST_PS, 0L); // a gauge, not a counter: this NF's own
         Doorbell.format(segment, o + NfSlotDescriptor.DOORBELL_OFFSET);
-        MpmcRing.format(segment, layout.nfRxRingOffset(slot), layout.ringCapacity());
-        SpscRing.format(segment, layout.nfTxRingOffset(slot), layout.ringCapacity());
-        new Inbox(segment, layout.area(AreaKind.MESSAGES).offset() + (long) slot * MessageDescriptor.INBOX_STRIDE).format();
+        MpmcRing.format(segment, layout.nfRxRingOffset(slot), layout.ringCapacity(slot));
+        SpscRing.format(segment, layout.nfTxRingOffset(slot), layout.ringCapacity(slot));
+        MessageArea.inbox(segment, layout.area(AreaKind.MESSAGES).offset(), slots, layout.smallSlots(), slot).format();
         state(slot, NfState.STARTING);
     }
 

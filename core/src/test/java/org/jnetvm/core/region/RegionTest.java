@@ -49,6 +49,46 @@ class RegionTest {
     }
 
     @Test
+    void smallSlotsHaveSmallRingsAndInboxesThatDoNotOverlapAndAMapperAgrees() {
+        RegionSpec spec = TestRegions.small("smallslots").nfSlots(10).smallSlots(6).ringCapacity(256)
+                .smallRingCapacity(16).build();
+        try (Region created = Region.create(spec); Region mapped = Region.map(created.path())) {
+            RegionLayout layout = mapped.layout();
+            assertThat(layout).isEqualTo(created.layout());
+            assertThat(layout.firstSmallSlot()).isEqualTo(4);
+            var nfs = new org.jnetvm.core.table.NfTable(mapped);
+            var messages = new org.jnetvm.core.msg.Messages(mapped);
+            long end = layout.area(AreaKind.NF_RINGS).offset();
+            long inboxEnd = messages.inbox(0).base();
+            for (int slot = 0; slot < 10; slot++) {
+                int capacity = slot < 4 ? 256 : 16;
+                assertThat(layout.ringCapacity(slot)).isEqualTo(capacity);
+                assertThat(nfs.rxRing(slot).capacity()).as("rx ring of slot %d", slot).isEqualTo(capacity);
+                assertThat(nfs.txRing(slot).capacity()).as("tx ring of slot %d", slot).isEqualTo(capacity);
+                assertThat(layout.nfRxRingOffset(slot)).as("slot %d's rings after the one before", slot)
+                        .isGreaterThanOrEqualTo(end);
+                end = layout.nfTxRingOffset(slot) + org.jnetvm.core.ring.RingDescriptor.byteSize(
+                        org.jnetvm.core.ring.RingDescriptor.KIND_SPSC, capacity);
+                var inbox = messages.inbox(slot);
+                assertThat(inbox.capacity()).isEqualTo(slot < 4 ? 64 : 4);
+                assertThat(inbox.base()).isGreaterThanOrEqualTo(inboxEnd);
+                inboxEnd = inbox.base() + org.jnetvm.core.msg.MessageDescriptor.SLOTS_OFFSET
+                        + (long) inbox.capacity() * org.jnetvm.core.msg.MessageDescriptor.SLOT_LENGTH;
+            }
+            assertThat(end).isLessThanOrEqualTo(layout.area(AreaKind.NF_RINGS).end());
+            assertThat(messages.inbox(-1).base()).as("the manager's inbox last").isGreaterThanOrEqualTo(inboxEnd);
+            assertThat(messages.inbox(-1).base() + org.jnetvm.core.msg.MessageDescriptor.INBOX_STRIDE)
+                    .isLessThanOrEqualTo(layout.area(AreaKind.MESSAGES).end());
+            // a message through a small inbox, both ways of mapping
+            byte[] hello = {1, 2, 3};
+            for (int i = 0; i < 4; i++) {
+                assertThat(new org.jnetvm.core.msg.Messages(created).send(-1, 9, 7, hello, 0, 3)).isTrue();
+            }
+            assertThat(messages.send(-1, 9, 7, hello, 0, 3)).as("a small inbox holds 4").isFalse();
+        }
+    }
+
+    @Test
     void layoutAreasDoNotOverlapAndAreAligned() {
         RegionLayout layout = RegionLayout.of(TestRegions.small("layout").bufferCount(1000).build());
         List<RegionLayout.Area> areas = new ArrayList<>(layout.areas().values());

@@ -54,7 +54,9 @@ final class ConfigResolver {
             new Bound<>("maxInstances", RegionConfig::maxInstances, 1, 4096),
             new Bound<>("maxChains", RegionConfig::maxChains, 1, 65_535),
             new Bound<>("maxChainLength", RegionConfig::maxChainLength, 1, 255),
-            new Bound<>("nfHosts", RegionConfig::nfHosts, 0, 1024));
+            new Bound<>("nfHosts", RegionConfig::nfHosts, 0, 1024),
+            new Bound<>("smallSlots", RegionConfig::smallSlots, 0, 65_536),
+            new Bound<>("smallRingCapacity", RegionConfig::smallRingCapacity, 2, 16_777_216));
     private static final List<Bound<PortConfig>> PORT = List.of(
             new Bound<>("rate", PortConfig::rate, 0, 1_000_000_000),
             new Bound<>("size", PortConfig::size, 60, 65_535),
@@ -126,10 +128,22 @@ final class ConfigResolver {
             checkPath("region.directory", region.directory());
         }
         checkAll("region", region, REGION);
-        int capacity = region.ringCapacity();
+        checkPowerOfTwo("region.ringCapacity", region.ringCapacity());
+        checkPowerOfTwo("region.smallRingCapacity", region.smallRingCapacity());
+        if (region.smallSlots() > 0 && region.smallRingCapacity() > region.ringCapacity()) {
+            throw new ConfigException("region.smallRingCapacity", region.smallRingCapacity() + " is more than"
+                    + " region.ringCapacity (" + region.ringCapacity() + "): small slots' rings are the smaller ones");
+        }
+        if (region.smallSlots() > region.nfSlots()) {
+            throw new ConfigException("region.smallSlots", region.smallSlots() + " is more than region.nfSlots ("
+                    + region.nfSlots() + "): small slots are the last smallSlots of the nfSlots");
+        }
+    }
+
+    private static void checkPowerOfTwo(String field, int capacity) {
         if (Integer.bitCount(capacity) != 1) {
             int below = Integer.highestOneBit(capacity);
-            throw new ConfigException("region.ringCapacity", capacity + " is not a power of two; use "
+            throw new ConfigException(field, capacity + " is not a power of two; use "
                     + below + " or " + 2 * below);
         }
     }
@@ -312,6 +326,10 @@ final class ConfigResolver {
             }
             checkServiceName(FieldPath.key(at, "name"), service.name());
             PRIORITY.check(at, service);
+            if (service.smallSlots() && region.smallSlots() == 0) {
+                throw new ConfigException(FieldPath.key(at, "smallSlots"), "region.smallSlots is 0: the region has no"
+                        + " small NF slots; give it some (region.smallSlots: N) or drop smallSlots: true");
+            }
             if (service.capture() != null) {
                 checkWritable(FieldPath.key(at, "capture"), service.capture());
             }
@@ -336,7 +354,7 @@ final class ConfigResolver {
             services.add(service.id() != 0
                     ? service
                     : new ServiceConfig(ids.takeLowest(FieldPath.index("services", i), service.name()),
-                            service.name(), service.capture(), service.priority()));
+                            service.name(), service.capture(), service.priority(), service.smallSlots()));
         }
         defineImplicitServices(nfs, region, ids, services);
         return services;

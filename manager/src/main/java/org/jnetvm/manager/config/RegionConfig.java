@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param maxChains      chains, the default chain included
  * @param maxChainLength services one chain may list
  * @param nfHosts        NF hosts (processes running many NFs as virtual threads) that can be attached at once
+ * @param smallSlots     how many of the nfSlots are small: rings of smallRingCapacity and a 4-message inbox, for
+ *                       the NFs of services with {@code smallSlots: true} (per-flow NFs, thousands per host)
+ * @param smallRingCapacity slots of each small NF slot's rx and tx ring (a power of two, at most ringCapacity)
  */
 public record RegionConfig(
         String name,
@@ -29,10 +32,13 @@ public record RegionConfig(
         int maxInstances,
         int maxChains,
         int maxChainLength,
-        int nfHosts) {
+        int nfHosts,
+        int smallSlots,
+        int smallRingCapacity) {
 
     /** What an absent {@code region:} key, or an absent key inside it, means. */
-    static final RegionConfig DEFAULTS = new RegionConfig("jnetvm", null, 16_384, 2048, 4096, 256, 64, 32, 64, 16, 4);
+    static final RegionConfig DEFAULTS = new RegionConfig("jnetvm", null, 16_384, 2048, 4096, 256, 64, 32, 64, 16, 4, 0,
+            64);
 
     public RegionConfig {
         Objects.requireNonNull(name, "name");

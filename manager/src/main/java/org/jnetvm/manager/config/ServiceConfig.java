@@ -10,14 +10,21 @@ package org.jnetvm.manager.config;
  *                into FILE with "-i" before the extension), or null
  * @param priority the service's weight in the scheduler's cpu shares (1..1000, default 1): an NF of priority 2 gets
  *                 twice the share of one of priority 1 with the same load and cost
+ * @param smallSlots whether the service's NFs take small NF slots (region.smallSlots: small rings and inbox), as
+ *                   the thousands of per-flow NFs of an NF host should; default false (a big slot)
  */
-public record ServiceConfig(int id, String name, String capture, int priority) {
+public record ServiceConfig(int id, String name, String capture, int priority, boolean smallSlots) {
 
     /** What absent keys of a service entry mean: a free id, and no name, which the loader refuses. */
-    static final ServiceConfig DEFAULTS = new ServiceConfig(0, null, null, 1);
+    static final ServiceConfig DEFAULTS = new ServiceConfig(0, null, null, 1, false);
 
-    /** A service without capture, of priority 1. */
+    /** A service without capture, of priority 1, in big slots. */
     public ServiceConfig(int id, String name) {
-        this(id, name, null, 1);
+        this(id, name, null, 1, false);
+    }
+
+    /** A service in big slots. */
+    public ServiceConfig(int id, String name, String capture, int priority) {
+        this(id, name, capture, priority, false);
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -108,6 +109,7 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
     private final AtomicLong reclaimedBuffers = new AtomicLong();
     private volatile int[] active = new int[0];
     private volatile Map<Integer, String> captures = Map.of();
+    private volatile Set<Integer> smallSlotServices = Set.of();
 
     public NfRegistry(Region region, Reclaimer reclaimer, long heartbeatTimeoutNanos) {
         this.region = region;
@@ -126,6 +128,14 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
      */
     public void captures(Map<Integer, String> byServiceId) {
         this.captures = Map.copyOf(byServiceId);
+    }
+
+    /**
+     * The services whose NFs take small NF slots ({@code services[].smallSlots}): the region's last
+     * {@code smallSlots} slots, with small rings and inbox. Every other service's NFs take the big ones.
+     */
+    public void smallSlotServices(Set<Integer> serviceIds) {
+        this.smallSlotServices = Set.copyOf(serviceIds);
     }
 
     /** The capture file of {@code instance} of a service whose capture file is {@code file}. */
@@ -195,9 +205,16 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
                 return error(ControlError.NO_SLOT, "service '" + services.name(serviceId) + "' already has "
                         + region.layout().maxInstances() + " instances (region.maxInstances)");
             }
-            int slot = freeSlot();
+            boolean small = smallSlotServices.contains(serviceId);
+            int first = region.layout().firstSmallSlot();
+            int slot = small ? freeSlot(first, nfs.slots()) : freeSlot(0, first);
             if (slot < 0) {
-                return error(ControlError.NO_SLOT, "all " + nfs.slots() + " NF slots are in use (raise region.nfSlots)");
+                return error(ControlError.NO_SLOT, small
+                        ? "all " + (nfs.slots() - first) + " small NF slots are in use (service '" + services.name(serviceId)
+                                + "' has smallSlots: true; raise region.smallSlots)"
+                        : "all " + first + " NF slots are in use (raise region.nfSlots"
+                                + (first < nfs.slots() ? "; the last " + (nfs.slots() - first)
+                                        + " are small, for services with smallSlots: true)" : ")"));
             }
             nfs.claim(slot, serviceId, instance, r.pid(), r.nf());
             services.addInstance(serviceId, slot);
@@ -382,8 +399,8 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         }
     }
 
-    private int freeSlot() {
-        for (int s = 0; s < nfs.slots(); s++) {
+    private int freeSlot(int from, int to) {
+        for (int s = from; s < to; s++) {
             if (nfs.state(s) == NfState.FREE.code && !bySlot.containsKey(s)) {
                 return s;
             }

@@ -38,7 +38,7 @@ class ConfigLoaderTest {
         assertThat(defaults.nfs()).isEmpty();
         assertThat(defaults.hop()).isEqualTo(HopMode.DIRECT);
         assertThat(defaults.region()).isEqualTo(
-                new RegionConfig("jnetvm", null, 16_384, 2048, 4096, 256, 64, 32, 64, 16, 4));
+                new RegionConfig("jnetvm", null, 16_384, 2048, 4096, 256, 64, 32, 64, 16, 4, 0, 64));
         assertThat(defaults.controlSocket()).isEqualTo(Path.of("/tmp/jnetvm-jnetvm.sock"));
     }
 
@@ -49,7 +49,7 @@ class ConfigLoaderTest {
         ManagerConfig config = ConfigLoader.load(example);
 
         assertThat(config).isEqualTo(new ManagerConfig(
-                new RegionConfig("jnetvm", "/dev/shm", 16_384, 2048, 4096, 256, 64, 32, 64, 16, 4),
+                new RegionConfig("jnetvm", "/dev/shm", 16_384, 2048, 4096, 256, 64, 32, 64, 16, 4, 0, 64),
                 new ControlConfig("/tmp/jnetvm-example.sock"),
                 new ThreadsConfig(1, 2, List.of()),
                 HopMode.DIRECT,
@@ -168,6 +168,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void smallSlotsAreCheckedAgainstTheRegionAndTheServicesThatAskForThem() {
+        ConfigLoader.parse("region: {ringCapacity: 16}", FILE); // no small slots: their ring size does not matter
+        ManagerConfig ok = ConfigLoader.parse("""
+                region: {nfSlots: 100, smallSlots: 90, smallRingCapacity: 32}
+                services: [{name: pf, smallSlots: true}, {name: big}]
+                """, FILE);
+        assertThat(ok.region().smallSlots()).isEqualTo(90);
+        assertThat(ok.service("pf").smallSlots()).isTrue();
+        assertThat(ok.service("big").smallSlots()).isFalse();
+        ConfigException more = refused("region: {nfSlots: 10, smallSlots: 11}");
+        assertThat(more.field()).isEqualTo("region.smallSlots");
+        assertThat(more.getMessage()).contains("more than region.nfSlots (10)");
+        ConfigException bigger = refused("region: {ringCapacity: 64, smallSlots: 4, smallRingCapacity: 128}");
+        assertThat(bigger.field()).isEqualTo("region.smallRingCapacity");
+        assertThat(bigger.getMessage()).contains("more than region.ringCapacity (64)");
+        ConfigException odd = refused("region: {smallSlots: 4, smallRingCapacity: 48}");
+        assertThat(odd.field()).isEqualTo("region.smallRingCapacity");
+        assertThat(odd.getMessage()).contains("not a power of two; use 32 or 64");
+        ConfigException none = refused("services: [{name: pf, smallSlots: true}]");
+        assertThat(none.field()).isEqualTo("services[0].smallSlots");
+        assertThat(none.getMessage()).contains("region.smallSlots is 0");
+    }
+
+    @Test
     void anUnknownFieldListsTheFieldsItsSectionKnows() {
         ConfigException e = refused("""
                 region:
@@ -180,7 +204,7 @@ class ConfigLoaderTest {
         assertThat(e.field()).isEqualTo("region.bufers");
         assertThat(e.getMessage()).isEqualTo("demo.yaml:3:3: region.bufers: unknown field 'bufers' in region;"
                 + " known fields: buffers, dataRoom, directory, maxChainLength, maxChains, maxInstances,"
-                + " maxServices, name, nfHosts, nfSlots, ringCapacity; fix the spelling or remove it");
+                + " maxServices, name, nfHosts, nfSlots, ringCapacity, smallRingCapacity, smallSlots; fix the spelling or remove it");
     }
 
     @Test

@@ -101,7 +101,7 @@ class ConfigLoaderTestRoundTripTest {
                         limits.as(List::of))
                 .as((name, directory, size, limit) -> new RegionConfig(name, directory,
                         size.get(0), size.get(1), size.get(2), size.get(3),
-                        limit.get(0), limit.get(1), limit.get(2), limit.get(3), 4));
+                        limit.get(0), limit.get(1), limit.get(2), limit.get(3), 4, 0, 64));
     }
 
     private static Arbitrary<List<PortConfig>> ports(RegionConfig region) {

@@ -64,7 +64,7 @@ public final class Views {
             StatsSnapshot.Nf old = nfsBefore.get(nf.slot());
             nfs.add(new NfView(nf.slot(), nf.name(), nf.serviceId(), nf.serviceName(), nf.instanceId(), nf.pid(),
                     nf.state(), nf.rxPackets(), nf.txPackets(), nf.drops(), labels(nf.dropsByReason()), nf.rxQueue(),
-                    nf.txQueue(), now.ringCapacity(), nf.sleeps(), nf.messagesSent(), nf.messagesRefused(),
+                    nf.txQueue(), nf.ringCapacity(), nf.sleeps(), nf.messagesSent(), nf.messagesRefused(),
                     nf.costPicos() == 0 ? null : nf.costPicos() / 1000.0, nf.rxRefused(),
                     nf.cpuShare() == 0 ? null : nf.cpuShare(),
                     Rates.perSecond(old == null ? null : old.rxPackets(), nf.rxPackets(), seconds),

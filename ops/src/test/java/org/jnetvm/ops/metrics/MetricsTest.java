@@ -73,7 +73,7 @@ class MetricsTest {
     @Test
     void labelValuesAreEscaped() throws IOException, InterruptedException {
         var nf = new org.jnetvm.core.stats.StatsSnapshot.Nf(0, "we\"ird\\nf\n", 1, "svc", 0, 1, "running", 1, 1, 0, 0,
-                0, 0, 0, 0, 0, 0, 0, java.util.Map.of());
+                0, 0, 0, 0, 0, 0, 0, java.util.Map.of(), 16);
         var snapshot = new org.jnetvm.core.stats.StatsSnapshot(0, java.util.List.of(nf), java.util.List.of(),
                 java.util.Map.of(DropReason.NF_DROP, 0L), new org.jnetvm.core.pool.PoolAudit(1, 1, 0, 0), 16, java.util.List.of(),
                 java.util.List.of());
