@@ -46,6 +46,10 @@ final class RegionCommand implements Callable<Integer> {
             out.put("rings", layout.ringCount());
             out.put("ring_capacity", layout.ringCapacity());
             out.put("pool_caches", layout.cacheCount());
+            out.put("nf_slots", layout.nfSlots());
+            out.put("nf_ring_capacity", layout.ringCapacity());
+            out.put("small_nf_slots", layout.smallSlots());
+            out.put("small_nf_ring_capacity", layout.smallRingCapacity());
             Map<String, Object> areas = new LinkedHashMap<>();
             for (AreaKind kind : AreaKind.values()) {
                 RegionLayout.Area a = layout.area(kind);
@@ -61,6 +65,8 @@ final class RegionCommand implements Callable<Integer> {
                 System.out.printf("  %d buffers of %d B (headroom %d, data room %d), %d rings of %d, %d pool caches%n",
                         layout.bufferCount(), layout.bufferStride(), layout.headroom(), layout.dataRoom(),
                         layout.ringCount(), layout.ringCapacity(), layout.cacheCount());
+                System.out.printf("  %d NF slots with rings of %d, of them the last %d small, with rings of %d%n",
+                        layout.nfSlots(), layout.ringCapacity(), layout.smallSlots(), layout.smallRingCapacity());
                 for (AreaKind kind : AreaKind.values()) {
                     RegionLayout.Area a = layout.area(kind);
                     System.out.printf("  %-12s offset %12d  length %12d%n", kind, a.offset(), a.length());

@@ -49,7 +49,8 @@ class CliTest {
     @Test
     void regionCommandShowsALiveRegionsLayoutAndAudit() throws Exception {
         RegionSpec spec = RegionSpec.builder("cli-test-" + ProcessHandle.current().pid()).directory(Path.of("/dev/shm"))
-                .bufferCount(1000).cacheCount(2).ringCount(3).ringCapacity(256).build();
+                .bufferCount(1000).cacheCount(2).ringCount(3).ringCapacity(256).nfSlots(20).smallSlots(16)
+                .smallRingCapacity(32).build();
         try (Region region = Region.create(spec)) {
             String out = run("region", region.path().toString(), "--json");
             assertThat(out).startsWith("exit=0");
@@ -59,7 +60,10 @@ class CliTest {
             assertThat(json.get("rings").asInt()).isEqualTo(3);
             assertThat(json.at("/audit/free").asInt()).isEqualTo(1000);
             assertThat(json.at("/audit/in_flight").asInt()).isZero();
-            assertThat(run("region", spec.name())).contains("1000 buffers", "FREE_RING", "1000 free");
+            assertThat(json.get("small_nf_slots").asInt()).isEqualTo(16);
+            assertThat(json.get("small_nf_ring_capacity").asInt()).isEqualTo(32);
+            assertThat(run("region", spec.name())).contains("1000 buffers", "FREE_RING", "1000 free",
+                    "20 NF slots with rings of 256, of them the last 16 small, with rings of 32");
         }
     }
 
