@@ -190,8 +190,9 @@ public final class Manager implements AutoCloseable {
                 .threadCount(threadCount)
                 .flowEntries(config.flows().entries())
                 .flowRules(config.flows().maxRules())
-                // one pool cache per NF and per manager thread, with room for in-process NF hosts
-                .cacheCount(Math.min(4096, r.nfSlots() + threadCount + 8))
+                // one pool cache per NF in a big slot and per manager thread, with room for in-process NF
+                // hosts; NFs in small slots keep none (PacketPool.uncached)
+                .cacheCount(Math.min(4096, r.nfSlots() - r.smallSlots() + threadCount + 8))
                 .build();
         Region region = Region.create(spec);
         List<AutoCloseable> opened = new ArrayList<>();

@@ -101,6 +101,15 @@ public final class PacketPool {
                 + " are taken; create the region with a larger cacheCount");
     }
 
+    /**
+     * A cache that keeps nothing and takes no slot: its allocs and frees go straight to the free
+     * ring, one bulk operation per burst. For NFs in small NF slots, thousands of which would not fit
+     * in the POOL_CACHES area (and would each hold buffers there).
+     */
+    public PoolCache uncached() {
+        return new PoolCache(this, -1, 0);
+    }
+
     /** Allocates exactly {@code count} buffers straight from the free ring, or none; returns count or 0. */
     public int allocBulk(int[] dst, int offset, int count) {
         return freeRing.dequeueBulk(dst, offset, count);

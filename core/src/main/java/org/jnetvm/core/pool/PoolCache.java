@@ -14,6 +14,11 @@ import org.jnetvm.core.ring.MpmcRing;
  * back to the ring in one burst past 1.5 × capacity (DPDK's mempool cache policy). Freshly
  * freed buffers are reused first, while they are still in the CPU cache.
  *
+ * <p>An uncached one ({@link PacketPool#uncached()}) has no slot and keeps nothing: every alloc and
+ * free goes to the free ring in one bulk operation. What the thousands of NFs in small NF slots use,
+ * which would otherwise each hold a slot of the bounded POOL_CACHES area and up to 1.5 x capacity
+ * buffers apiece.
+ *
  * <p>Not thread-safe: exactly one thread uses a cache. Close it to return its buffers.
  */
 public final class PoolCache implements AutoCloseable {
@@ -43,7 +48,9 @@ public final class PoolCache implements AutoCloseable {
         this.flushThreshold = capacity + capacity / 2;
         this.scratch = new int[PoolCacheDescriptor.entrySlots(capacity)];
         this.length = 0;
-        INT.setRelease(segment, countAddress, 0);
+        if (slot >= 0) {
+            INT.setRelease(segment, countAddress, 0);
+        }
     }
 
     public PacketPool pool() {
@@ -60,6 +67,9 @@ public final class PoolCache implements AutoCloseable {
      * pool cannot supply that many; returns count or 0.
      */
     public int alloc(int[] dst, int offset, int count) {
+        if (count <= 0) {
+            return 0;
+        }
         if (count > capacity) {
             // Too big for the cache: straight from the ring, with this cache's buffers
             // returned first when the ring alone is short.
@@ -88,6 +98,9 @@ public final class PoolCache implements AutoCloseable {
 
     /** Frees {@code count} buffers from {@code src[offset ..]}. */
     public void free(int[] src, int offset, int count) {
+        if (count <= 0) {
+            return;
+        }
         if (count > capacity) {
             pool.free(src, offset, count);
             return;
@@ -125,6 +138,9 @@ public final class PoolCache implements AutoCloseable {
             return;
         }
         closed = true;
+        if (slot < 0) {
+            return; // uncached: nothing held, no slot
+        }
         flush();
         LONG.setRelease(segment, slot + PoolCacheDescriptor.OWNER_PID_OFFSET, 0L);
     }

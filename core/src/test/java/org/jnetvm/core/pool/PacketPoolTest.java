@@ -192,6 +192,36 @@ class PacketPoolTest {
     }
 
     @Test
+    void anUncachedCacheTakesNoSlotKeepsNothingAndWritesNothingOutsideTheRing() {
+        try (Region region = Region.create(TestRegions.small("uncached").bufferCount(256).cacheCount(1).build())) {
+            PacketPool pool = new PacketPool(region);
+            byte[] header = region.segment().asSlice(0, 4096).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            try (PoolCache only = pool.newCache()) {
+                List<PoolCache> uncached = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    uncached.add(pool.uncached()); // as many as NFs in small slots: no slot each
+                }
+                PoolCache u = uncached.getFirst();
+                int[] got = new int[32];
+                assertThat(u.alloc(got, 0, 0)).isZero();
+                assertThat(u.alloc(got, 0, 32)).isEqualTo(32);
+                assertThat(pool.audit().inFlight()).isEqualTo(32);
+                assertThat(u.cached()).isZero();
+                u.free(got, 0, 16);
+                u.free(got, 0, 0);
+                assertThat(pool.audit().inFlight()).as("freed straight to the ring").isEqualTo(16);
+                u.free(got, 16, 16);
+                uncached.forEach(PoolCache::close);
+                assertThat(pool.audit().free()).isEqualTo(256);
+                assertThat(pool.audit().cached()).isZero();
+                assertThat(only.cached()).isZero();
+            }
+            assertThat(region.segment().asSlice(0, 4096).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                    .as("the region header untouched").isEqualTo(header);
+        }
+    }
+
+    @Test
     void metadataFieldsRoundTrip() {
         try (Region region = Region.create(TestRegions.small("meta").build())) {
             PacketPool pool = new PacketPool(region);

@@ -160,7 +160,8 @@ public final class NfRuntime implements Runnable {
         this.rx = nfs.rxRing(slot);
         this.grace = new Quiescence(region);
         this.tx = nfs.txRing(slot);
-        this.cache = pool.newCache();
+        // An NF in a small slot (one of thousands of per-flow NFs) keeps no pool cache: see PacketPool.uncached.
+        this.cache = region.layout().small(slot) ? pool.uncached() : pool.newCache();
         this.base = nfs.offset(slot);
         PacketMeta meta = pool.newMeta();
         // The TX thread that drains this NF's tx ring sleeps on a doorbell when idle: ring it after
