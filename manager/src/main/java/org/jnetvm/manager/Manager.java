@@ -313,14 +313,15 @@ public final class Manager implements AutoCloseable {
         return scheduler.start();
     }
 
-    // An NF of a host scales up by one process of its own, not by another host of N.
+    // An NF of a host scales up by one process of its own, not by another host of N (nor with a host's wake-up).
     private static List<String> withoutHost(List<String> args) {
-        int at = args.indexOf(NfMain.HOST_OPTION);
-        if (at < 0 || at + 1 >= args.size()) {
-            return args;
-        }
         List<String> rest = new java.util.ArrayList<>(args);
-        rest.subList(at, at + 2).clear();
+        for (String option : List.of(NfMain.HOST_OPTION, NfMain.WAKE_THRESHOLD_OPTION, NfMain.WAKE_WINDOW_OPTION)) {
+            int at = rest.indexOf(option);
+            if (at >= 0 && at + 1 < rest.size()) {
+                rest.subList(at, at + 2).clear();
+            }
+        }
         return rest;
     }
 
@@ -443,6 +444,11 @@ public final class Manager implements AutoCloseable {
                 // One process, every instance a virtual thread of it, each registering on its own.
                 List<String> args = new java.util.ArrayList<>(nf.args());
                 args.addAll(List.of(NfMain.HOST_OPTION, Integer.toString(nf.instances())));
+                if (nf.wakeThreshold() > 1) {
+                    int priority = config.service(nf.service()).priority();
+                    args.addAll(List.of(NfMain.WAKE_THRESHOLD_OPTION, Integer.toString(nf.wakeThreshold()),
+                            NfMain.WAKE_WINDOW_OPTION, Integer.toString(nf.wakeWindowUs(priority))));
+                }
                 launcher.launch(nf.nf(), nf.service(), args, false);
                 expected += nf.instances();
                 continue;

@@ -25,7 +25,10 @@ import java.lang.foreign.MemorySegment;
  *   +------------+------------+------------------+------------+------------+-----------+
  * </pre>
  *
- * Only the packet's current owner (the thread that dequeued its index) may write it; the
+ * The timestamp is System.nanoTime (CLOCK_MONOTONIC, one clock for every process) read once per burst by the RX
+ * thread that took the packet from its port: how long a packet has been inside JNetVM is now minus it.
+ *
+ * <p>Only the packet's current owner (the thread that dequeued its index) may write it; the
  * ring that moves the index orders these writes before the next owner's reads.
  */
 public final class PacketMeta {

@@ -1,5 +1,6 @@
 package org.jnetvm.core.host;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
@@ -17,6 +18,7 @@ import org.jnetvm.core.region.RegionLayout;
  */
 public final class HostTable {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final VarHandle INT = JAVA_INT.varHandle();
 
     private final MemorySegment segment;
     private final RegionLayout layout;
@@ -49,7 +51,9 @@ public final class HostTable {
                 Doorbell.format(segment, base + HostDescriptor.DOORBELL_OFFSET);
                 for (int w = 0; w < words; w++) {
                     LONG.setVolatile(segment, pendingWord(base, w), 0L);
+                    LONG.setVolatile(segment, deferredWord(base, w), 0L);
                 }
+                INT.setVolatile(segment, base + HostDescriptor.TIMER_OFFSET, 0);
                 return h;
             }
         }
@@ -95,10 +99,32 @@ public final class HostTable {
      * @return how many slots were woken
      */
     public int drain(int host, IntConsumer woken) {
+        return drain(layout.hostOffset(host), false, woken);
+    }
+
+    /** Whether a producer left host {@code host}'s waker a deferred wake-up to make (its timer is set). */
+    public boolean timerSet(int host) {
+        return (int) INT.getAcquire(segment, layout.hostOffset(host) + HostDescriptor.TIMER_OFFSET) != 0;
+    }
+
+    /**
+     * The waker, at the end of its window: clears the timer, then takes every deferred bit (as {@link #drain} takes
+     * pending ones). In this order, against the producer's "set bit, then test-and-set timer", a bit set after the
+     * take finds the timer clear and sets it again: no deferred NF is left without a timer.
+     *
+     * @return how many slots were deferred
+     */
+    public int drainDeferred(int host, IntConsumer deferred) {
         long base = layout.hostOffset(host);
+        INT.setVolatile(segment, base + HostDescriptor.TIMER_OFFSET, 0);
+        VarHandle.fullFence();
+        return drain(base, true, deferred);
+    }
+
+    private int drain(long base, boolean deferredBits, IntConsumer woken) {
         int n = 0;
         for (int w = 0; w < words; w++) {
-            long offset = pendingWord(base, w);
+            long offset = deferredBits ? deferredWord(base, w) : pendingWord(base, w);
             if ((long) LONG.getAcquire(segment, offset) == 0) {
                 continue;
             }
@@ -115,5 +141,9 @@ public final class HostTable {
 
     private static long pendingWord(long base, int w) {
         return base + HostDescriptor.PENDING_OFFSET + (long) w * Long.BYTES;
+    }
+
+    private long deferredWord(long base, int w) {
+        return base + HostDescriptor.deferredOffset(layout.nfSlots()) + (long) w * Long.BYTES;
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.jnetvm.core.host.HostDescriptor;
 import org.jnetvm.core.region.RegionDescriptor;
+import org.jnetvm.core.ring.MpmcRing;
 import org.jnetvm.core.sys.Futex;
 import org.jnetvm.core.util.Align;
 
@@ -45,6 +46,14 @@ import org.jnetvm.core.util.Align;
  * hop: the waker either sees the bit after arming its word, or the producer sees the waker SLEEPING and wakes it.
  * A host field that does not name a host of this region is ignored (the consumer then wakes on its timeout).
  *
+ * <h2>Batched wake-up (Flurries)</h2>
+ * A hosted consumer may give a wake threshold ({@link #host(MemorySegment, long, int, int, int)}): a producer that
+ * finds it asleep with fewer packets than that in its ring ({@link #ring(MemorySegment, long, MpmcRing)}) leaves it
+ * asleep, sets its bit in the host's deferred bitmap, and, only if the host's timer is not set already, sets it
+ * and rings the host. The host's waker wakes the deferred consumers whose rings are not empty when its window
+ * ends; a producer that brings a consumer's ring to the threshold wakes it at once, as without one. So a trickle
+ * of packets costs a wake-up per window per NF, not one per packet, and a burst is not delayed.
+ *
  * <h2>Threads</h2>
  * One consumer thread calls {@link #sleep}; any number of producers (in any process) call
  * {@link #ring}. Create one {@code Doorbell} object per process and side.
@@ -75,6 +84,7 @@ public final class Doorbell {
         STATE.setVolatile(segment, offset + STATE_OFFSET, AWAKE);
         STATE.setVolatile(segment, offset + HostDescriptor.DOORBELL_HOST_OFFSET, 0);
         STATE.setVolatile(segment, offset + HostDescriptor.DOORBELL_SLOT_OFFSET, 0);
+        STATE.setVolatile(segment, offset + HostDescriptor.DOORBELL_THRESHOLD_OFFSET, 0);
     }
 
     /**
@@ -82,7 +92,17 @@ public final class Doorbell {
      * it ring the host. The consumer calls this before it first sleeps, and {@link #parkInstead} on its object.
      */
     public static void host(MemorySegment segment, long offset, int host, int slot) {
+        host(segment, offset, host, slot, 0);
+    }
+
+    /**
+     * {@link #host(MemorySegment, long, int, int)} with a wake threshold: producers leave the consumer asleep
+     * (deferred to its host's timer) while its ring holds fewer than {@code threshold} packets; 0 or 1: the first
+     * packet wakes it.
+     */
+    public static void host(MemorySegment segment, long offset, int host, int slot, int threshold) {
         STATE.setVolatile(segment, offset + HostDescriptor.DOORBELL_SLOT_OFFSET, slot);
+        STATE.setVolatile(segment, offset + HostDescriptor.DOORBELL_THRESHOLD_OFFSET, threshold);
         STATE.setVolatile(segment, offset + HostDescriptor.DOORBELL_HOST_OFFSET, host + 1);
     }
 
@@ -152,18 +172,66 @@ public final class Doorbell {
         return false;
     }
 
+    /**
+     * {@link #ring(MemorySegment, long)} for the consumer of {@code ring}, an NF slot's rx ring: a hosted consumer
+     * with a wake threshold that finds fewer packets than that in {@code ring} is left asleep and deferred to its
+     * host's timer (see the class comment). What routers call after each run they put in an NF's ring.
+     *
+     * @return true if it woke the consumer (or handed it to its host to wake) now
+     */
+    public static boolean ring(MemorySegment segment, long offset, MpmcRing ring) {
+        VarHandle.fullFence();
+        long address = offset + STATE_OFFSET;
+        if ((int) STATE.getAcquire(segment, address) != SLEEPING) {
+            return false;
+        }
+        int threshold = (int) STATE.getAcquire(segment, offset + HostDescriptor.DOORBELL_THRESHOLD_OFFSET);
+        if (threshold > 1 && ring.size() < threshold) {
+            int host = (int) STATE.getAcquire(segment, offset + HostDescriptor.DOORBELL_HOST_OFFSET) - 1;
+            if (host >= 0 && defer(segment, host, (int) STATE.getAcquire(segment, offset + HostDescriptor.DOORBELL_SLOT_OFFSET))) {
+                return false;
+            }
+        }
+        return ring(segment, offset);
+    }
+
+    // Leaves the consumer asleep for its host's timer: its deferred bit, and the timer set (the host rung) if it was
+    // not. False if the host is not one of this region's (the caller then wakes the consumer as usual).
+    private static boolean defer(MemorySegment segment, int host, int slot) {
+        long block = hostBlock(segment, host, slot);
+        if (block < 0) {
+            return false;
+        }
+        int slots = segment.get(JAVA_INT, RegionDescriptor.NF_SLOTS_OFFSET);
+        PENDING.getAndBitwiseOr(segment, block + HostDescriptor.deferredOffset(slots) + (long) (slot >>> 6) * Long.BYTES,
+                1L << (slot & 63));
+        long timer = block + HostDescriptor.TIMER_OFFSET;
+        if ((int) STATE.getVolatile(segment, timer) == 0 && STATE.compareAndSet(segment, timer, 0, 1)) {
+            ring(segment, block + HostDescriptor.DOORBELL_OFFSET);
+        }
+        return true;
+    }
+
     // The consumer sleeps in a host: its bit in the host's pending bitmap, then the host's own doorbell.
     private static void wakeHosted(MemorySegment segment, int host, int slot) {
-        int hosts = segment.get(JAVA_INT, RegionDescriptor.NF_HOSTS_OFFSET);
-        int slots = segment.get(JAVA_INT, RegionDescriptor.NF_SLOTS_OFFSET);
-        if (host >= hosts || slot < 0 || slot >= slots) {
+        long block = hostBlock(segment, host, slot);
+        if (block < 0) {
             return; // not a host of this region: the consumer wakes on its timeout
         }
-        long block = segment.get(JAVA_LONG, RegionDescriptor.HOSTS_AREA_OFFSET)
-                + (long) host * segment.get(JAVA_INT, RegionDescriptor.HOST_STRIDE_OFFSET);
         PENDING.getAndBitwiseOr(segment, block + HostDescriptor.PENDING_OFFSET + (long) (slot >>> 6) * Long.BYTES,
                 1L << (slot & 63));
         ring(segment, block + HostDescriptor.DOORBELL_OFFSET);
+    }
+
+    // The offset of host block {@code host}, from the region header alone, or -1 if it names no host or slot here.
+    private static long hostBlock(MemorySegment segment, int host, int slot) {
+        int hosts = segment.get(JAVA_INT, RegionDescriptor.NF_HOSTS_OFFSET);
+        int slots = segment.get(JAVA_INT, RegionDescriptor.NF_SLOTS_OFFSET);
+        if (host >= hosts || slot < 0 || slot >= slots) {
+            return -1;
+        }
+        return segment.get(JAVA_LONG, RegionDescriptor.HOSTS_AREA_OFFSET)
+                + (long) host * segment.get(JAVA_INT, RegionDescriptor.HOST_STRIDE_OFFSET);
     }
 
     /** Whether the consumer has armed the word (is asleep or about to be). */

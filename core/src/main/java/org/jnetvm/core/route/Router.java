@@ -423,7 +423,7 @@ public final class Router {
             handOffOwner = Owner.ofSlot(key);
             int done = ring.enqueueBurst(indices, offset, count, handOff);
             if (done > 0) {
-                Doorbell.ring(segment, nfs.doorbellOffset(key));
+                Doorbell.ring(segment, nfs.doorbellOffset(key), ring);
             }
             if (done < count && retryNanos > 0) {
                 done += retry(ring, key, indices, offset + done, count - done);
@@ -466,7 +466,7 @@ public final class Router {
             int n = ring.enqueueBurst(indices, offset + done, count - done, handOff);
             if (n > 0) {
                 done += n;
-                Doorbell.ring(segment, nfs.doorbellOffset(slot));
+                Doorbell.ring(segment, nfs.doorbellOffset(slot), ring);
             }
         }
         return done;

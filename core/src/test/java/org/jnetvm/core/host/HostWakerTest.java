@@ -141,6 +141,114 @@ class HostWakerTest {
         assertThat(nfs.sleeping(slot)).as("NF %d back asleep", slot).isTrue();
     }
 
+    /**
+     * Batched wake-up: with a threshold of 8 and a window of 5 ms, a packet that finds its NF asleep leaves it asleep;
+     * 64 NFs given one packet each are all woken by one pass at the end of one window, none before it; an NF whose
+     * ring reaches 8 packets is woken at once, by the producer, with all 8 waiting.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aTrickleWaitsForTheWindowAndABurstOfThresholdPacketsWakesAtOnce() throws Exception {
+        int count = 64;
+        long window = TimeUnit.MILLISECONDS.toNanos(5);
+        HostTable hosts = new HostTable(region);
+        int host = hosts.claim();
+        AtomicIntegerArray wakes = new AtomicIntegerArray(count);
+        AtomicIntegerArray taken = new AtomicIntegerArray(count);
+        long[] firstTake = new long[count];
+        AtomicIntegerArray lastBurst = new AtomicIntegerArray(count);
+        CountDownLatch asleep = new CountDownLatch(count);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        try (HostWaker waker = new HostWaker(region, host, 8, window)) {
+            for (int slot = 0; slot < count; slot++) {
+                int s = slot;
+                Doorbell.format(region.segment(), nfs.doorbellOffset(s));
+                Doorbell.host(region.segment(), nfs.doorbellOffset(s), host, s, waker.wakeThreshold());
+                threads.add(Thread.ofVirtual().start(() -> {
+                    Doorbell bell = new Doorbell(region.segment(), nfs.doorbellOffset(s));
+                    bell.parkInstead();
+                    waker.register(s, Thread.currentThread());
+                    var ring = nfs.rxRing(s);
+                    int[] burst = new int[32];
+                    boolean first = true;
+                    while (!stop.get()) {
+                        int n = ring.dequeueBurst(burst, 0, burst.length);
+                        if (n > 0) {
+                            if (taken.get(s) == 0) {
+                                firstTake[s] = System.nanoTime();
+                            }
+                            lastBurst.set(s, n);
+                            taken.addAndGet(s, n);
+                            continue;
+                        }
+                        if (first) {
+                            asleep.countDown();
+                            first = false;
+                        }
+                        if (bell.sleep(() -> ring.size() > 0 || stop.get(), 10_000_000_000L)) {
+                            wakes.incrementAndGet(s);
+                        }
+                    }
+                    waker.unregister(s);
+                }));
+            }
+            assertThat(asleep.await(30, TimeUnit.SECONDS)).isTrue();
+            for (int s = 0; s < count; s++) {
+                awaitSleeping(s);
+            }
+            long windowsBefore = waker.windows();
+            long unparksBefore = waker.unparks();
+            long firstRing = System.nanoTime();
+            for (int s = 0; s < count; s++) {
+                assertThat(nfs.rxRing(s).enqueueBurst(new int[] {s}, 0, 1)).isOne();
+                assertThat(Doorbell.ring(region.segment(), nfs.doorbellOffset(s), nfs.rxRing(s)))
+                        .as("one packet leaves NF %d asleep", s).isFalse();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (int s = 0; s < count; s++) {
+                while (taken.get(s) == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                assertThat(taken.get(s)).as("NF %d took its packet", s).isOne();
+                assertThat(firstTake[s] - firstRing).as("NF %d not woken before the window ended", s)
+                        .isGreaterThanOrEqualTo(window);
+            }
+            long passes = waker.windows() - windowsBefore;
+            System.out.printf("batched wake-up: %d NFs with a packet each woken in %d window(s), %d unparks%n", count,
+                    passes, waker.unparks() - unparksBefore);
+            assertThat(passes).as("one window for all (two if the rings straddled its end)").isBetween(1L, 2L);
+            assertThat(waker.unparks() - unparksBefore).as("one unpark per NF").isEqualTo(count);
+
+            for (int s = 0; s < count; s++) {
+                awaitSleeping(s);
+            }
+            int s = 7;
+            int wakesBefore = wakes.get(s);
+            for (int i = 1; i <= 8; i++) {
+                assertThat(nfs.rxRing(s).enqueueBurst(new int[] {i}, 0, 1)).isOne();
+                boolean woke = Doorbell.ring(region.segment(), nfs.doorbellOffset(s), nfs.rxRing(s));
+                assertThat(woke).as("packet %d of 8 %s the NF", i, i < 8 ? "leaves asleep" : "wakes").isEqualTo(i == 8);
+            }
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (taken.get(s) < 9 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(taken.get(s)).isEqualTo(9);
+            assertThat(lastBurst.get(s)).as("the 8 packets in one burst").isEqualTo(8);
+            assertThat(wakes.get(s) - wakesBefore).as("one wake-up for 8 packets").isOne();
+        } finally {
+            stop.set(true);
+            for (int s = 0; s < count; s++) {
+                Doorbell.ring(region.segment(), nfs.doorbellOffset(s));
+            }
+            for (Thread t : threads) {
+                assertThat(t.join(java.time.Duration.ofSeconds(10))).isTrue();
+            }
+            hosts.release(host);
+        }
+    }
+
     @Test
     void aBlockOfADeadHostIsTakenOverAndAllBusyBlocksSayHowToGetMore() throws Exception {
         HostTable hosts = new HostTable(region);

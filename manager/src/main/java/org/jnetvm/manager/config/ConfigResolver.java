@@ -74,6 +74,9 @@ final class ConfigResolver {
             new Bound<>("highWatermark", SchedulerConfig::highWatermark, 2, 100),
             new Bound<>("localRetryUs", SchedulerConfig::localRetryUs, 0, 10_000));
 
+    private static final Bound<NfConfig> WAKE_THRESHOLD = new Bound<>("wakeThreshold", NfConfig::wakeThreshold, 1,
+            16_777_216);
+    private static final Bound<NfConfig> WAKE_WINDOW = new Bound<>("wakeWindowUs", NfConfig::wakeWindowUs, 0, 100_000);
     private static final Bound<ServiceConfig> PRIORITY = new Bound<>("priority", ServiceConfig::priority, 1, 1000);
 
     private ConfigResolver() {
@@ -384,6 +387,12 @@ final class ConfigResolver {
             if (nf.restart() && (nf.inProcess() || nf.inline() || nf.host())) {
                 throw new ConfigException(FieldPath.key(at, "restart"), "restart applies to NF processes of their own,"
                         + " not to inProcess, inline or host NFs: drop one of them");
+            }
+            WAKE_THRESHOLD.check(at, nf);
+            WAKE_WINDOW.check(at, nf);
+            if (nf.wakeThreshold() > 1 && !nf.host()) {
+                throw new ConfigException(FieldPath.key(at, "wakeThreshold"), "a wake threshold is for the NFs of a"
+                        + " host (host: true); an NF process of its own is woken by its first packet");
             }
             if (nf.host() && region.nfHosts() == 0) {
                 throw new ConfigException(FieldPath.key(at, "host"), "region.nfHosts is 0: the region has no host"

@@ -207,13 +207,14 @@ public final class RxAgent implements Agent {
                 continue;
             }
             long bytes = 0;
+            long now = System.nanoTime(); // one clock read per burst: the packets' time of entry (PacketMeta)
             int chain = defaultChain.id();
             int kept = n;
             if (classifier.beginBurst()) {
                 kept = 0;
                 int dropped = 0;
                 for (int i = 0; i < n; i++) {
-                    PacketMeta m = meta.wrap(burst[i]);
+                    PacketMeta m = meta.wrap(burst[i]).timestamp(now);
                     bytes += m.dataLength();
                     if (steer(m, classifier.classify(m), chain)) {
                         burst[kept++] = burst[i];
@@ -226,7 +227,7 @@ public final class RxAgent implements Agent {
                 }
             } else {
                 for (int i = 0; i < n; i++) {
-                    PacketMeta m = meta.wrap(burst[i]);
+                    PacketMeta m = meta.wrap(burst[i]).timestamp(now);
                     bytes += m.dataLength();
                     m.chainId(chain).chainIndex(Router.ENTRY_POSITION).action(Action.NEXT);
                 }

@@ -165,6 +165,31 @@ class ConfigLoaderTest {
                   - {nf: bridge, service: fwd, host: true}
                 """);
         assertThat(noHosts.getMessage()).contains("region.nfHosts is 0");
+        ConfigException wake = refused("""
+                nfs:
+                  - {nf: bridge, service: fwd, wakeThreshold: 8}
+                """);
+        assertThat(wake.field()).isEqualTo("nfs[0].wakeThreshold");
+        assertThat(wake.getMessage()).contains("for the NFs of a host (host: true)");
+        ConfigException window = refused("""
+                nfs:
+                  - {nf: bridge, service: fwd, host: true, wakeThreshold: 8, wakeWindowUs: 200000}
+                """);
+        assertThat(window.field()).isEqualTo("nfs[0].wakeWindowUs");
+    }
+
+    @Test
+    void aHostsWakeWindowDefaultsToAMillisecondOverItsServicesPriority() {
+        ManagerConfig config = ConfigLoader.parse("""
+                services: [{name: web, priority: 4}, {name: bulk}]
+                nfs:
+                  - {nf: bridge, service: web, host: true, instances: 8, wakeThreshold: 16}
+                  - {nf: bridge, service: bulk, host: true, instances: 8, wakeThreshold: 16}
+                  - {nf: bridge, service: bulk, host: true, instances: 8, wakeThreshold: 16, wakeWindowUs: 300}
+                """, FILE);
+        assertThat(config.nfs().get(0).wakeWindowUs(config.service("web").priority())).isEqualTo(250);
+        assertThat(config.nfs().get(1).wakeWindowUs(config.service("bulk").priority())).isEqualTo(1000);
+        assertThat(config.nfs().get(2).wakeWindowUs(config.service("bulk").priority())).isEqualTo(300);
     }
 
     @Test

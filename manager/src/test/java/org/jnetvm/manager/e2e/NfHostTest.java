@@ -34,6 +34,51 @@ class NfHostTest {
               - {nf: bridge, service: fwd, instances: %d, host: true}
             """.formatted(COUNT, NFS);
 
+    /**
+     * The same host with its NFs in small slots (small rings, no pool cache each) and batched wake-up from the config:
+     * the host is started with the threshold and the window its service's priority gives, and carries the traffic.
+     */
+    @Test
+    void aHostOfSmallSlotNfsWithBatchedWakeUpCarriesTheTraffic() throws Exception {
+        try (Manager manager = TestManagers.start("nfhostsmall", """
+                region: {name: ${name}, directory: /dev/shm, buffers: 8192, nfSlots: 72, smallSlots: 64,
+                         smallRingCapacity: 128, maxInstances: 64}
+                control: {socket: /tmp/${name}.sock}
+                ports:
+                  - {name: gen0, kind: generator, rate: 15000, size: 64, flows: 1024, count: %d}
+                services:
+                  - {name: fwd, smallSlots: true, priority: 4}
+                chains:
+                  default: [fwd]
+                nfs:
+                  - {nf: bridge, service: fwd, instances: %d, host: true, wakeThreshold: 16}
+                """.formatted(COUNT, NFS))) {
+            List<NfRegistry.Nf> nfs = manager.registry().nfs();
+            assertThat(nfs).hasSize(NFS).allSatisfy(nf -> assertThat(nf.slot()).as("a small slot").isGreaterThanOrEqualTo(8));
+            ProcessHandle host = ProcessHandle.of(nfs.getFirst().pid()).orElseThrow();
+            String command = String.join(" ", host.info().arguments().orElseThrow());
+            assertThat(command).as("the host's command line").contains("--host " + NFS, "--wake-threshold 16",
+                    "--wake-window-us 250");
+            TestManagers.await("all generated and drained", Duration.ofSeconds(60), () -> {
+                StatsSnapshot s = manager.stats();
+                return s.ports().getFirst().rxPackets() == COUNT && s.pool().inFlight() == 0;
+            });
+            StatsSnapshot s = manager.stats();
+            StatsSnapshot.Port port = s.ports().getFirst();
+            System.out.printf("NF host, small slots, batched wake-up: %d out, drops %s, sleeps %d, pool %s%n",
+                    port.txPackets(), s.drops(), s.nfs().stream().mapToLong(StatsSnapshot.Nf::sleeps).sum(), s.pool());
+            assertThat(port.txPackets() + s.totalDrops()).as("every packet out or counted").isEqualTo(COUNT);
+            assertThat(port.txPackets()).as("nearly all out").isGreaterThan(COUNT * 99L / 100);
+            assertThat(s.nfs()).allSatisfy(nf -> assertThat(nf.ringCapacity()).isEqualTo(128));
+            var layout = manager.region().layout();
+            for (int c = 0; c < layout.cacheCount(); c++) {
+                assertThat(manager.region().segment().get(java.lang.foreign.ValueLayout.JAVA_LONG,
+                        layout.cacheOffset(c) + org.jnetvm.core.pool.PoolCacheDescriptor.OWNER_PID_OFFSET))
+                        .as("pool cache %d: NFs in small slots keep none", c).isNotEqualTo(host.pid());
+            }
+        }
+    }
+
     @Test
     void sixtyFourNfsInOneProcessCarryTrafficSleepAndAreAllReclaimedWhenItDies() throws Exception {
         Manager started = TestManagers.start("nfhost", CONFIG);

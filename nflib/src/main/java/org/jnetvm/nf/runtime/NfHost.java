@@ -31,6 +31,22 @@ public final class NfHost implements NfSession.Attachment, AutoCloseable {
     private HostWaker waker;
     private int host = -1;
     private final List<NfSession> sessions = new ArrayList<>();
+    private final int wakeThreshold;
+    private final long wakeWindowNanos;
+
+    /** A host whose NFs are woken by their first packet. */
+    public NfHost() {
+        this(1, HostWaker.DEFAULT_WINDOW_NANOS);
+    }
+
+    /**
+     * A host whose NFs are woken at once when their ring holds {@code wakeThreshold} packets, and otherwise
+     * {@code wakeWindowNanos} after the first packet found them asleep (see {@link HostWaker}).
+     */
+    public NfHost(int wakeThreshold, long wakeWindowNanos) {
+        this.wakeThreshold = wakeThreshold;
+        this.wakeWindowNanos = wakeWindowNanos;
+    }
     private final List<Thread> threads = new ArrayList<>();
 
     @Override
@@ -45,7 +61,7 @@ public final class NfHost implements NfSession.Attachment, AutoCloseable {
                 region = null;
                 throw new IOException(e.getMessage(), e);
             }
-            waker = new HostWaker(region, host);
+            waker = new HostWaker(region, host, wakeThreshold, wakeWindowNanos);
         } else if (!region.path().equals(path)) {
             throw new IOException("the manager named region " + path + " for a later NF of this host, "
                     + region.path() + " for the first: one host serves one manager");
@@ -138,8 +154,9 @@ public final class NfHost implements NfSession.Attachment, AutoCloseable {
     }
 
     /** Runs {@code count} NFs until they all stop (the manager stops them, or the process is told to). */
-    static int run(int count, IntFunction<NetworkFunction> factory, NfSession.Settings settings, PrintStream err) {
-        NfHost host = new NfHost();
+    static int run(int count, IntFunction<NetworkFunction> factory, NfSession.Settings settings, int wakeThreshold,
+                   long wakeWindowNanos, PrintStream err) {
+        NfHost host = new NfHost(wakeThreshold, wakeWindowNanos);
         Thread hook = new Thread(() -> {
             host.requestStop();
             host.await();

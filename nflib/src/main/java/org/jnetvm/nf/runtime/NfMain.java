@@ -41,7 +41,21 @@ public final class NfMain {
                 description = "Run N instances of the NF in this process, each a virtual thread with its own NF slot"
                         + " (an NF host, 1.." + MAX_HOSTED + "); 0: one NF, the process's own (default).")
         int host;
+
+        @Option(names = WAKE_THRESHOLD_OPTION, defaultValue = "1", paramLabel = "PACKETS",
+                description = "With --host: wake a sleeping NF at once when its ring holds this many packets; fewer wait"
+                        + " for the host's window (Flurries' batched wake-up). 1: the first packet wakes it (default).")
+        int wakeThreshold;
+
+        @Option(names = WAKE_WINDOW_OPTION, defaultValue = "1000", paramLabel = "MICROS",
+                description = "With --host and a wake threshold over 1: how long a packet that found its NF asleep waits"
+                        + " at most, 1..100000 (default ${DEFAULT-VALUE}).")
+        long wakeWindowMicros;
     }
+
+    /** The options of batched wake-up in an NF host (the manager adds them for {@code nfs[].wake}). */
+    public static final String WAKE_THRESHOLD_OPTION = "--wake-threshold";
+    public static final String WAKE_WINDOW_OPTION = "--wake-window-us";
 
     /** The option that makes an NF process an NF host (the manager adds it for {@code nfs[].host}). */
     public static final String HOST_OPTION = "--host";
@@ -88,12 +102,24 @@ public final class NfMain {
             System.err.println("jnetvm nf " + args[0] + ": --host " + hosted + " is out of range 0.." + MAX_HOSTED);
             return 2;
         }
+        PlatformOptions p = configured.platform();
+        if (p.wakeThreshold < 1 || p.wakeWindowMicros < 1 || p.wakeWindowMicros > 100_000) {
+            System.err.println("jnetvm nf " + args[0] + ": " + WAKE_THRESHOLD_OPTION + " " + p.wakeThreshold + " "
+                    + WAKE_WINDOW_OPTION + " " + p.wakeWindowMicros + ": expected a threshold of 1 or more and a window"
+                    + " of 1..100000 us");
+            return 2;
+        }
+        if (hosted == 0 && p.wakeThreshold > 1) {
+            System.err.println("jnetvm nf " + args[0] + ": " + WAKE_THRESHOLD_OPTION + " needs " + HOST_OPTION
+                    + " N: an NF process of its own sleeps on its own doorbell, which the first packet rings");
+            return 2;
+        }
         if (hosted > 0) {
             String[] nfArgs = Arrays.copyOfRange(args, 1, args.length);
             Path defaultSocket = Path.of(System.getenv().getOrDefault("JNETVM_MANAGER", DEFAULT_SOCKET));
             // Every instance its own NF object, parsed from the same options: NFs keep state per instance.
             return NfHost.run(hosted, i -> i == 0 ? configured.nf() : configure(catalog, args[0], nfArgs).nf(),
-                    configured.settings(defaultSocket), System.err);
+                    configured.settings(defaultSocket), p.wakeThreshold, p.wakeWindowMicros * 1_000L, System.err);
         }
         return launch(configured);
     }

@@ -191,7 +191,7 @@ public final class NfRuntime implements Runnable {
         this.host = options.host();
         if (host != null) {
             doorbell.parkInstead();
-            Doorbell.host(region.segment(), nfs.doorbellOffset(slot), host.host(), slot);
+            Doorbell.host(region.segment(), nfs.doorbellOffset(slot), host.host(), slot, host.wakeThreshold());
         }
         this.idle = new HybridIdle(doorbell, () -> rx.size() > 0 || inbox.size() > 0, options.sleepTimeoutNanos());
     }
