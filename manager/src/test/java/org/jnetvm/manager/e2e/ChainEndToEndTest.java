@@ -38,10 +38,7 @@ class ChainEndToEndTest {
     @Test
     void a_million_packets_through_three_nf_processes_all_accounted_for() throws Exception {
         try (Manager manager = TestManagers.start("chain3", CONFIG)) {
-            TestManagers.await("10^6 packets generated and drained", Duration.ofSeconds(60), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == 1_000_000 && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, 1_000_000, Duration.ofSeconds(60));
             StatsSnapshot s = manager.stats();
             List<StatsSnapshot.Nf> nfs = s.nfs().stream().sorted(Comparator.comparingInt(StatsSnapshot.Nf::serviceId)).toList();
             assertThat(nfs).extracting(StatsSnapshot.Nf::serviceName).containsExactly("first", "second", "out");

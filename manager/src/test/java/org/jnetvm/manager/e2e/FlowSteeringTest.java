@@ -39,10 +39,7 @@ class FlowSteeringTest {
                     - {dst: 10.0.0.0/24, srcPort: 1027, service: c}
                     - {priority: -1, protocol: tcp, drop: true}
                 """)) {
-            TestManagers.await("8000 packets generated and drained", Duration.ofSeconds(30), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == 8000 && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, 8000, Duration.ofSeconds(30));
             StatsSnapshot s = manager.stats();
             Map<String, Long> rx = s.nfs().stream()
                     .collect(Collectors.toMap(StatsSnapshot.Nf::serviceName, StatsSnapshot.Nf::rxPackets));

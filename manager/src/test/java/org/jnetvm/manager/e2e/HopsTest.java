@@ -37,10 +37,7 @@ class HopsTest {
                   rules:
                     - {protocol: udp, srcPort: 1024-1025, service: side}
                 """.formatted(PACKETS))) {
-            TestManagers.await(PACKETS + " packets generated, sent and drained", Duration.ofSeconds(30), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == PACKETS && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, PACKETS, Duration.ofSeconds(30));
             StatsSnapshot s = manager.stats();
             assertThat(s.totalDrops()).as("drops %s", s.drops()).isZero();
             Map<String, Long> hops = s.hops().stream()

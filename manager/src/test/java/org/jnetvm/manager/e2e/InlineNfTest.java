@@ -67,10 +67,7 @@ class InlineNfTest {
     @Test
     void anInlineChainCarriesEveryPacketOnTheRxThreadAndStopsCleanly() throws Exception {
         try (Manager manager = TestManagers.start("inline", CONFIG)) {
-            TestManagers.await("2*10^5 packets generated and drained", Duration.ofSeconds(30), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == 200_000 && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, 200_000, Duration.ofSeconds(30));
             StatsSnapshot s = manager.stats();
             List<StatsSnapshot.Nf> nfs = s.nfs().stream().sorted(Comparator.comparingInt(StatsSnapshot.Nf::serviceId))
                     .toList();

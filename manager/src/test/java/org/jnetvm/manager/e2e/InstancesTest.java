@@ -40,10 +40,7 @@ class InstancesTest {
         FlowRecorder.PACKETS.clear();
         try (Manager manager = TestManagers.start("sticky", CONFIG)) {
             // the generator starts once the configured NFs (both instances) have registered
-            TestManagers.await("200000 packets through", Duration.ofSeconds(60), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == 200_000 && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, 200_000, Duration.ofSeconds(60));
             StatsSnapshot s = manager.stats();
             long viaTwo = FlowRecorder.PACKETS.values().stream().mapToLong(a -> a.get()).sum();
             assertThat(FlowRecorder.FLOWS).containsOnlyKeys(0, 1);

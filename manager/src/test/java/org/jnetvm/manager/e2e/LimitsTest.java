@@ -42,10 +42,7 @@ class LimitsTest {
                 %s
                 """.formatted(services, chain, nfs);
         try (Manager manager = TestManagers.start("chain16", config)) {
-            TestManagers.await("10^5 packets through 16 NFs", Duration.ofSeconds(60), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == 100_000 && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, 100_000, Duration.ofSeconds(60));
             StatsSnapshot s = manager.stats();
             assertThat(s.nfs()).hasSize(16).allSatisfy(nf -> assertThat(nf.rxPackets()).isPositive());
             long sent = s.ports().getFirst().txPackets();

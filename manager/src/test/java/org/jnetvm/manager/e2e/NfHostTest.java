@@ -59,10 +59,7 @@ class NfHostTest {
             String command = String.join(" ", host.info().arguments().orElseThrow());
             assertThat(command).as("the host's command line").contains("--host " + NFS, "--wake-threshold 16",
                     "--wake-window-us 250");
-            TestManagers.await("all generated and drained", Duration.ofSeconds(60), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == COUNT && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, COUNT, Duration.ofSeconds(60));
             StatsSnapshot s = manager.stats();
             StatsSnapshot.Port port = s.ports().getFirst();
             System.out.printf("NF host, small slots, batched wake-up: %d out, drops %s, sleeps %d, pool %s%n",
@@ -92,10 +89,7 @@ class NfHostTest {
             HostTable hosts = new HostTable(manager.region());
             assertThat(hosts.owner(0)).as("the host claimed a host block").isEqualTo(pid);
 
-            TestManagers.await("all generated and drained", Duration.ofSeconds(60), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == COUNT && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, COUNT, Duration.ofSeconds(60));
             StatsSnapshot s = manager.stats();
             StatsSnapshot.Port port = s.ports().getFirst();
             System.out.printf("NF host: %d NFs, %d generated, %d out, drops %s, sleeps %d%n", NFS, port.rxPackets(),

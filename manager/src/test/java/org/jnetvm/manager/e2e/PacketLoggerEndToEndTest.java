@@ -90,10 +90,7 @@ class PacketLoggerEndToEndTest {
             } finally {
                 readAgain.countDown();
             }
-            TestManagers.await("every generated packet sent or dropped, none in flight", Duration.ofSeconds(60), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == COUNT && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, COUNT, Duration.ofSeconds(60));
             end = manager.stats();
         }
         reader.get(30, TimeUnit.SECONDS); // the logger closed the pipe at its stop

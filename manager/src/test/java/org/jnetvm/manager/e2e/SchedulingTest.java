@@ -127,10 +127,7 @@ class SchedulingTest {
     Run congested(boolean backpressure) throws Exception {
         Manager started = TestManagers.start("congest", CONGESTED.formatted(backpressure));
         try (Manager manager = started) {
-            TestManagers.await("all generated and drained", Duration.ofSeconds(60), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == 40_000 && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, 40_000, Duration.ofSeconds(60));
             StatsSnapshot s = manager.stats();
             StatsSnapshot.Nf first = stats(manager, nf(manager, 1).slot());
             return new Run(s.ports().getFirst().rxPackets(), first.rxPackets(),
@@ -162,10 +159,7 @@ class SchedulingTest {
         for (boolean ecn : new boolean[] {false, true}) {
             Manager started = TestManagers.start("slowfirst", SLOW_FIRST.formatted(ecn));
             try (Manager manager = started) {
-                TestManagers.await("all generated and drained", Duration.ofSeconds(60), () -> {
-                    StatsSnapshot s = manager.stats();
-                    return s.ports().getFirst().rxPackets() == 20_000 && s.pool().inFlight() == 0;
-                });
+                TestManagers.awaitDrained(manager, 20_000, Duration.ofSeconds(60));
                 StatsSnapshot s = manager.stats();
                 System.out.printf("slow first NF, ecn %s: drops %s%n", ecn, s.drops());
                 assertThat(s.ports().getFirst().txPackets() + s.totalDrops()).isEqualTo(20_000);

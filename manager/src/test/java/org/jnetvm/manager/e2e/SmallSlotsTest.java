@@ -87,10 +87,7 @@ class SmallSlotsTest {
                   - {nf: basic_monitor, service: mon, inProcess: true, args: ["--interval", "0"]}
                   - {nf: bridge, service: out, inProcess: true}
                 """.formatted(packets))) {
-            TestManagers.await(packets + " packets generated and drained", Duration.ofSeconds(30), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == packets && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, packets, Duration.ofSeconds(30));
             StatsSnapshot s = manager.stats();
             assertThat(s.totalDrops()).as("drops %s", s.drops()).isZero();
             assertThat(s.ports().getFirst().txPackets()).isEqualTo(packets);

@@ -13,7 +13,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jnetvm.core.packet.FrameBuilder;
-import org.jnetvm.core.stats.StatsSnapshot;
 import org.jnetvm.manager.Manager;
 import org.jnetvm.manager.port.PcapPortTest;
 import org.junit.jupiter.api.Test;
@@ -59,10 +58,7 @@ class SteerByPayloadTest {
                      args: [-p, EVIL, --action, steer, --steer-to, "service:scrub"]}
                   - {nf: scrubber, service: scrub, inline: true}
                 """.formatted(in, scanned, scrubbed))) {
-            TestManagers.await("400 frames read and drained", Duration.ofSeconds(30), () -> {
-                StatsSnapshot s = manager.stats();
-                return s.ports().getFirst().rxPackets() == 2L * PACKETS && s.pool().inFlight() == 0;
-            });
+            TestManagers.awaitDrained(manager, 2L * PACKETS, Duration.ofSeconds(30));
             assertThat(manager.flows().table().steered()).isEqualTo(1);
         }
         TreeSet<Integer> scanA = seqs(scanned, "A");

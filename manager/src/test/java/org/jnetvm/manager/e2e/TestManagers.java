@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import org.jnetvm.core.stats.StatsSnapshot;
 import org.jnetvm.manager.Manager;
 import org.jnetvm.manager.config.ConfigLoader;
 
@@ -40,6 +41,17 @@ public final class TestManagers {
             }
             java.nio.file.Files.deleteIfExists(dir);
         }
+    }
+
+    /**
+     * Waits until the manager's first port (a generator with {@code count:}) has made {@code packets} packets and
+     * every buffer is back in the pool: the traffic has been carried or dropped, and the counters are final.
+     */
+    public static void awaitDrained(Manager manager, long packets, Duration timeout) {
+        await(packets + " packets generated and drained", timeout, () -> {
+            StatsSnapshot s = manager.stats();
+            return s.ports().getFirst().rxPackets() == packets && s.pool().inFlight() == 0;
+        });
     }
 
     /** Waits until {@code condition} holds, polling every millisecond; fails after {@code timeout}. */
