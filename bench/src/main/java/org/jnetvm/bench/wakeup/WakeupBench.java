@@ -71,7 +71,7 @@ public final class WakeupBench {
                   default: [hosted, probe]
                 nfs:
                   - {nf: basic_monitor, service: hosted, host: true, instances: %d, wakeThreshold: %d, wakeWindowUs: %d,
-                     args: ["--interval", "0"]}
+                     args: ["--interval", "0", "--max-flows", "64"]}
                   - {nf: %s, service: probe, inProcess: true}
                 """.formatted(name, c.nfs() + 8, c.nfs(), Math.max(1, c.nfs()), c.rate(), Math.max(64, c.nfs() * 4),
                 HOSTED, PROBE, c.nfs(), threshold, windowUs, LatencyProbe.class.getName());

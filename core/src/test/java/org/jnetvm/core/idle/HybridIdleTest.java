@@ -33,6 +33,27 @@ class HybridIdleTest {
     }
 
     @Test
+    void a_hosted_nf_polls_a_few_times_then_sleeps_and_does_not_adapt() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment word = arena.allocate(Doorbell.LENGTH, 128);
+            Doorbell.format(word, 0);
+            Doorbell bell = new Doorbell(word, 0);
+            bell.parkInstead(); // as a hosted NF does: a park, not a futex-wait
+            HybridIdle idle = HybridIdle.hosted(bell, () -> false, 200_000); // 0.2 ms: a "short" sleep
+            for (int round = 0; round < 5; round++) {
+                int polls = 0;
+                while (!idle.idle(0)) {
+                    polls++;
+                }
+                assertThat(polls).as("round %d: empty polls before the sleep", round).isEqualTo(HybridIdle.HOSTED_POLLS - 1);
+            }
+            assertThat(idle.pollBudget()).as("short sleeps do not make a hosted NF poll longer")
+                    .isEqualTo(HybridIdle.HOSTED_POLLS);
+            assertThat(idle.sleeps()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void work_found_right_after_arming_skips_the_sleep() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment word = arena.allocate(Doorbell.LENGTH, 128);

@@ -2,6 +2,7 @@ package org.jnetvm.nf.runtime;
 
 import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.host.HostWaker;
 import org.jnetvm.core.idle.Doorbell;
@@ -193,7 +194,9 @@ public final class NfRuntime implements Runnable {
             doorbell.parkInstead();
             Doorbell.host(region.segment(), nfs.doorbellOffset(slot), host.host(), slot, host.wakeThreshold());
         }
-        this.idle = new HybridIdle(doorbell, () -> rx.size() > 0 || inbox.size() > 0, options.sleepTimeoutNanos());
+        BooleanSupplier hasWork = () -> rx.size() > 0 || inbox.size() > 0;
+        this.idle = host != null ? HybridIdle.hosted(doorbell, hasWork, options.sleepTimeoutNanos())
+                : new HybridIdle(doorbell, hasWork, options.sleepTimeoutNanos());
     }
 
     public NfContext context() {
