@@ -43,8 +43,16 @@ public final class NfLauncher implements AutoCloseable {
 
     private final Path socket;
     private final Path logDirectory;
+    // The NFs that still run: an entry leaves when its process exits or its loop ends, so that a manager that restarts
+    // NFs for days does not keep every process it ever started (the soak saw 16 KB of heap kept per restart).
     private final List<Launched> launched = new ArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
+    private int ended;
+    private boolean closing;
+    // Logs of NF processes that did not exit cleanly, named at close; the first ones and a count of the rest.
+    private final List<Path> keptLogs = new ArrayList<>();
+    private int keptLogsLeftOut;
+    private static final int KEPT_LOGS_NAMED = 32;
 
     public NfLauncher(Path socket, Path logDirectory) {
         this.socket = socket;
@@ -128,6 +136,8 @@ public final class NfLauncher implements AutoCloseable {
                 }
             });
             l = new Launched(nf, service, null, session, finished, null, List.copyOf(args));
+            Launched entry = l;
+            finished.whenComplete((ok, e) -> ended(entry));
         } else {
             Files.createDirectories(logDirectory);
             Path log = logDirectory.resolve(label + ".log");
@@ -137,9 +147,40 @@ public final class NfLauncher implements AutoCloseable {
                     .start();
             LOG.info("started NF {} for service {} as pid {} (log {})", nf, service, process.pid(), log);
             l = new Launched(nf, service, process, null, null, log, List.copyOf(args));
+            Launched entry = l;
+            process.onExit().thenRun(() -> ended(entry));
         }
         launched.add(l);
         return l;
+    }
+
+    // An NF process exited, or an in-process NF's loop ended: it leaves the list; a clean exit's log goes.
+    private synchronized void ended(Launched l) {
+        // While close() walks the list (a future it waits on may run this on its own thread) it keeps every entry.
+        if (closing || !launched.remove(l)) {
+            return;
+        }
+        ended++;
+        retireLog(l);
+    }
+
+    private void retireLog(Launched l) {
+        if (l.inProcess() || l.log() == null) {
+            return;
+        }
+        try {
+            if (!l.process().isAlive() && l.process().exitValue() == 0) {
+                Files.deleteIfExists(l.log());
+                return;
+            }
+        } catch (IOException e) {
+            // kept, and named below
+        }
+        if (keptLogs.size() < KEPT_LOGS_NAMED) {
+            keptLogs.add(l.log());
+        } else {
+            keptLogsLeftOut++;
+        }
     }
 
     /**
@@ -158,6 +199,7 @@ public final class NfLauncher implements AutoCloseable {
             throw e;
         }
         Launched l = new Launched(nf, service, null, session, new CompletableFuture<>(), null, List.copyOf(args));
+        l.finished().whenComplete((ok, e) -> ended(l));
         launched.add(l);
         return l;
     }
@@ -173,11 +215,13 @@ public final class NfLauncher implements AutoCloseable {
         return NfSession.open(configured.nf(), configured.settings(socket), direct);
     }
 
-    /** Whether every NF it started still runs (a process, or an in-process NF's loop). */
+    /** Whether every NF it started still runs (a process, or an in-process NF's loop): none has ended yet. */
     public synchronized boolean allAlive() {
-        return launched.stream().allMatch(l -> l.inProcess() ? !l.finished().isDone() : l.process().isAlive());
+        return ended == 0
+                && launched.stream().allMatch(l -> l.inProcess() ? !l.finished().isDone() : l.process().isAlive());
     }
 
+    /** The NFs it started that still run (or whose end it has not been told of yet). */
     public synchronized List<Launched> launched() {
         return List.copyOf(launched);
     }
@@ -185,6 +229,7 @@ public final class NfLauncher implements AutoCloseable {
     /** Stops every NF it started: in-process ones are asked to stop, processes get 5 s after the manager's stop message, then SIGTERM, then SIGKILL. */
     @Override
     public synchronized void close() {
+        closing = true;
         for (Launched l : launched) {
             if (l.inProcess()) {
                 l.session().requestStop();
@@ -221,28 +266,15 @@ public final class NfLauncher implements AutoCloseable {
     // The log of an NF that ended with exit code 0 says nothing anyone needs: remove it, and the
     // directory once empty. Logs of NFs that failed or were killed stay, and are named.
     private void removeCleanLogs() {
-        List<Path> kept = new ArrayList<>();
-        for (Launched l : launched) {
-            if (l.inProcess() || l.log() == null) {
-                continue;
-            }
-            try {
-                if (!l.process().isAlive() && l.process().exitValue() == 0) {
-                    Files.deleteIfExists(l.log());
-                } else {
-                    kept.add(l.log());
-                }
-            } catch (IOException e) {
-                kept.add(l.log());
-            }
-        }
+        launched.forEach(this::retireLog);
         try {
             Files.deleteIfExists(logDirectory);
         } catch (IOException notEmpty) {
             // logs of other runs, or of NFs that did not end cleanly
         }
-        if (!kept.isEmpty()) {
-            LOG.info("logs of NFs that did not exit cleanly: {}", kept);
+        if (!keptLogs.isEmpty()) {
+            LOG.info("logs of NFs that did not exit cleanly: {}{}", keptLogs,
+                    keptLogsLeftOut == 0 ? "" : " and " + keptLogsLeftOut + " more in " + logDirectory);
         }
     }
 

@@ -59,6 +59,11 @@ class NfDeathTest {
             TestManagers.await("traffic after the last restart", Duration.ofSeconds(20),
                     () -> portTx(manager) > sentBefore + 1000);
             assertThat(registry.deaths()).isEqualTo(20);
+            TestManagers.await("the launcher to let go of the 20 killed processes", Duration.ofSeconds(10),
+                    () -> manager.launcher().launched().size() == 2);
+            assertThat(manager.launcher().launched()).as("the launcher keeps only the NFs that run")
+                    .allSatisfy(l -> assertThat(l.process().isAlive()).isTrue());
+            assertThat(manager.launcher().allAlive()).as("some NF it started has ended").isFalse();
 
             manager.stopReceiving();
             if (!manager.awaitDrained()) {
