@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jnetvm.nf.runtime.NfCatalog;
@@ -48,7 +49,10 @@ public final class NfLauncher implements AutoCloseable {
     private final List<Launched> launched = new ArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
     private int ended;
-    private boolean closing;
+    // Ended NFs, queued by whatever thread ended them (a process reaper, an NF's own thread, an RX thread that ran
+    // an inline NF) and taken out of the list by the next call that holds the lock: a callback that waited for the
+    // lock could hold up an RX thread with another inline NF to finish while close() waits for that one.
+    private final ConcurrentLinkedQueue<Launched> endedQueue = new ConcurrentLinkedQueue<>();
     // Logs of NF processes that did not exit cleanly, named at close; the first ones and a count of the rest.
     private final List<Path> keptLogs = new ArrayList<>();
     private int keptLogsLeftOut;
@@ -120,6 +124,7 @@ public final class NfLauncher implements AutoCloseable {
      * @param service service name or id; null for the NF's own name
      */
     public synchronized Launched launch(String nf, String service, List<String> args, boolean inProcess) throws IOException {
+        purgeEnded();
         int n = counter.incrementAndGet();
         String label = (service != null ? service : nf) + "-" + n;
         Launched l;
@@ -154,14 +159,19 @@ public final class NfLauncher implements AutoCloseable {
         return l;
     }
 
-    // An NF process exited, or an in-process NF's loop ended: it leaves the list; a clean exit's log goes.
-    private synchronized void ended(Launched l) {
-        // While close() walks the list (a future it waits on may run this on its own thread) it keeps every entry.
-        if (closing || !launched.remove(l)) {
-            return;
+    // An NF process exited, or an in-process NF's loop ended: any thread, never blocks.
+    private void ended(Launched l) {
+        endedQueue.add(l);
+    }
+
+    // Holding the lock: the ended NFs leave the list; a clean exit's log goes.
+    private void purgeEnded() {
+        for (Launched l; (l = endedQueue.poll()) != null; ) {
+            if (launched.remove(l)) {
+                ended++;
+                retireLog(l);
+            }
         }
-        ended++;
-        retireLog(l);
     }
 
     private void retireLog(Launched l) {
@@ -191,6 +201,7 @@ public final class NfLauncher implements AutoCloseable {
      */
     public synchronized Launched launchInline(String nf, String service, List<String> args, DirectOutput direct)
             throws IOException {
+        purgeEnded();
         NfSession session = openSession(nf, service, args, direct);
         try {
             session.start();
@@ -217,19 +228,20 @@ public final class NfLauncher implements AutoCloseable {
 
     /** Whether every NF it started still runs (a process, or an in-process NF's loop): none has ended yet. */
     public synchronized boolean allAlive() {
+        purgeEnded();
         return ended == 0
                 && launched.stream().allMatch(l -> l.inProcess() ? !l.finished().isDone() : l.process().isAlive());
     }
 
     /** The NFs it started that still run (or whose end it has not been told of yet). */
     public synchronized List<Launched> launched() {
+        purgeEnded();
         return List.copyOf(launched);
     }
 
     /** Stops every NF it started: in-process ones are asked to stop, processes get 5 s after the manager's stop message, then SIGTERM, then SIGKILL. */
     @Override
     public synchronized void close() {
-        closing = true;
         for (Launched l : launched) {
             if (l.inProcess()) {
                 l.session().requestStop();
