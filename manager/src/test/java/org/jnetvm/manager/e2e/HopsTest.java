@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * completes it: the RX thread's entry into a chain and a flow rule's entry into a single service,
  * a chain hop and a TONF hand-off made by an NF, a port hop made by the TX thread that drains an
  * NF's tx ring, and one made by an inline NF that transmits itself. The generator's 6 flows
- * (source ports 1024..1029) split 4 to 2 between the default chain and a flow rule.
+ * (source ports 1024..1029) split 4 to 2 between the default chain and a flow rule. Every ring
+ * holds all the packets the run sends, so a stall of the loaded CI machine cannot drop one.
  */
 class HopsTest {
     static final int PACKETS = 6000;
@@ -22,7 +23,7 @@ class HopsTest {
     @Test
     void everyHopIsCountedOnceWhereItIsCompleted() throws Exception {
         try (Manager manager = TestManagers.start("hops", """
-                region: {name: ${name}, directory: /dev/shm, buffers: 4096, ringCapacity: 1024}
+                region: {name: ${name}, directory: /dev/shm, buffers: 8192, ringCapacity: 8192}
                 control: {socket: /tmp/${name}.sock}
                 ports:
                   - {name: gen0, kind: generator, rate: 100000, size: 64, flows: 6, count: %d}
