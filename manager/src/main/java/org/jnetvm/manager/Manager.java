@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -47,6 +48,7 @@ import org.jnetvm.manager.port.Port;
 import org.jnetvm.manager.port.SinkPort;
 import org.jnetvm.manager.port.TapPort;
 import org.jnetvm.manager.flow.FlowDirector;
+import org.jnetvm.manager.flow.PerFlowPools;
 import org.jnetvm.manager.rx.DefaultChain;
 import org.jnetvm.manager.rx.RxAgent;
 import org.jnetvm.manager.sched.CpuController;
@@ -89,10 +91,12 @@ public final class Manager implements AutoCloseable {
     private final ManagerMessages messages;
     private final AtomicLong scaleUps = new AtomicLong();
     private final NfRestarter restarter;
+    private final PerFlowPools perFlow; // null: no per-flow service
 
     private Manager(ManagerConfig config, Region region, Port[] ports, NfRegistry registry, ControlServer control,
-                    NfLauncher launcher, FlowDirector flows, ShareScheduler scheduler) {
+                    NfLauncher launcher, FlowDirector flows, ShareScheduler scheduler, PerFlowPools perFlow) {
         this.flows = flows;
+        this.perFlow = perFlow;
         this.scheduler = scheduler;
         this.config = config;
         this.region = region;
@@ -245,6 +249,10 @@ public final class Manager implements AutoCloseable {
             registry.captures(captures);
             registry.smallSlotServices(config.services().stream().filter(ServiceConfig::smallSlots)
                     .map(ServiceConfig::id).collect(Collectors.toSet()));
+            PerFlowPools perFlow = perFlowPools(config, region, registry);
+            if (perFlow != null) {
+                opened.add(perFlow);
+            }
             ShareScheduler scheduler = scheduler(config, region, registry);
             if (scheduler != null) {
                 opened.add(scheduler);
@@ -253,7 +261,8 @@ public final class Manager implements AutoCloseable {
             opened.add(control);
             NfLauncher launcher = new NfLauncher(config.controlSocket(), logDirectory(r.name()));
             opened.add(launcher);
-            Manager manager = new Manager(config, region, ports, registry, control, launcher, flows, scheduler);
+            Manager manager = new Manager(config, region, ports, registry, control, launcher, flows, scheduler,
+                    perFlow);
             opened.add(manager.messages()); // its reader thread, if starting fails from here
             manager.startThreads(rx, tx, threads);
             opened.clear();
@@ -273,6 +282,37 @@ public final class Manager implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Flurries' half in the manager: the pools of the per-flow services, which every instance of theirs joins when it
+     * registers and leaves when it is gone; null if no service is per-flow.
+     */
+    private static PerFlowPools perFlowPools(ManagerConfig config, Region region, NfRegistry registry) {
+        List<PerFlowPools.Service> perFlow = config.services().stream().filter(s -> s.perFlow() != null)
+                .map(s -> new PerFlowPools.Service(s.id(), s.name(), s.perFlow().idleMs(), s.perFlow().lingerMs()))
+                .toList();
+        if (perFlow.isEmpty()) {
+            return null;
+        }
+        Set<String> names = perFlow.stream().map(PerFlowPools.Service::name).collect(Collectors.toSet());
+        int instances = config.nfs().stream().filter(n -> names.contains(n.service())).mapToInt(NfConfig::instances)
+                .sum();
+        PerFlowPools pools = new PerFlowPools(region, perFlow, instances);
+        registry.listen(new NfRegistry.Listener() {
+            @Override
+            public void registered(NfRegistry.Nf nf) {
+                pools.instanceAdded(nf.serviceId(), nf.slot());
+            }
+
+            @Override
+            public void gone(NfRegistry.Nf nf) {
+                pools.instanceGone(nf.serviceId(), nf.slot());
+            }
+        });
+        LOG.info("per-flow services: {}", perFlow.stream().map(s -> s.name() + " (idle " + s.idleMs() + " ms, linger "
+                + s.lingerMs() + " ms)").collect(Collectors.joining(", ")));
+        return pools;
     }
 
     /**
@@ -416,6 +456,9 @@ public final class Manager implements AutoCloseable {
             RxAgent agent = new RxAgent("rx" + i, region, i, theirs, ids, ports.length, BURST,
                     new PortTransmitter(ports, region.segment(), threads, i, new PacketPool(region).newMeta()),
                     defaultChain);
+            if (perFlow != null) {
+                agent.bindPerFlow(perFlow.binder());
+            }
             if (config.scheduler().backpressure()) {
                 agent.enforceBackpressure(config.scheduler().ecn(), config.scheduler().lowWatermark());
             }
@@ -574,6 +617,9 @@ public final class Manager implements AutoCloseable {
         control.close();
         registry.close();
         flows.close();
+        if (perFlow != null) {
+            perFlow.close(); // after the RX threads, whose binders use its memory
+        }
         for (Port port : ports) {
             port.close();
         }

@@ -40,6 +40,22 @@ public interface NetworkFunction {
     default void onMessage(Message message, NfContext context) {
     }
 
+    /**
+     * An instance of a per-flow service ({@code services[].perFlow} in the manager's config) serves one flow at a
+     * time: this is called before the first burst of each new flow it is given. Reset the per-flow state here: the
+     * instance is recycled from flow to flow, not restarted (Flurries' NF recycling). Never called for NFs of other
+     * services.
+     */
+    default void onFlowStart(NfContext context) {
+    }
+
+    /**
+     * A per-flow NF's flow has ended (TCP FIN both ways or RST and a linger, an idle timeout, or the handler threw on
+     * it): its last packet has been handled. Report on the flow here; the instance then waits for its next flow.
+     */
+    default void onFlowEnd(NfContext context) {
+    }
+
     /** Once, when the NF stops (asked to, or at the end of the process). */
     default void stop(NfContext context) {
     }

@@ -57,6 +57,7 @@ public final class NfContext {
     private final List<BatchedOutput> outputs = new ArrayList<>();
     private volatile Thread loopThread;
     private volatile boolean awaitingOutput;
+    private int flowLease; // the loop's: the flow a per-flow NF serves now
 
     public NfContext(int slot, int serviceId, int instanceId, PacketPool pool, NfTable nfs, ServiceTable services,
                      PortTable ports, Router router, FlowTable flows, ChainTable chains, Messages messages) {
@@ -85,6 +86,19 @@ public final class NfContext {
 
     public int instanceId() {
         return instanceId;
+    }
+
+    /**
+     * For an NF of a per-flow service: the lease of the flow it serves now ({@link org.jnetvm.core.flow.FlowLease}:
+     * its generation counts this instance's flows), 0 between flows and for other NFs. From the loop's thread.
+     */
+    public int flowLease() {
+        return flowLease;
+    }
+
+    /** The runtime's, when a per-flow NF's flow starts or ends. */
+    public void flowLease(int lease) {
+        this.flowLease = lease;
     }
 
     /** The id of the chain named {@code name} ("default" is chain 0), or -1. */

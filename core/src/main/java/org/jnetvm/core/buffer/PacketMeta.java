@@ -20,13 +20,15 @@ import java.lang.foreign.MemorySegment;
  *   +--------+-------+-------------+--------------+------------+------------+-------------+
  *   16           20           24                 32           36           40          64
  *   +------------+------------+------------------+------------+------------+-----------+
- *   | flow hash  | chain id   | timestamp (ns)   | owner      | sequence   | user (24B)|
+ *   | flow hash  | chain id   | timestamp (ns)   | owner      | flow lease | user (24B)|
  *   | i32        | i32        | i64              | i32        | i32        |           |
  *   +------------+------------+------------------+------------+------------+-----------+
  * </pre>
  *
  * The timestamp is System.nanoTime (CLOCK_MONOTONIC, one clock for every process) read once per burst by the RX
- * thread that took the packet from its port: how long a packet has been inside JNetVM is now minus it.
+ * thread that took the packet from its port: how long a packet has been inside JNetVM is now minus it. The flow lease
+ * is the instance of a per-flow service the packet's flow was bound to at entry ({@link org.jnetvm.core.flow.FlowLease}),
+ * 0 when none.
  *
  * <p>Only the packet's current owner (the thread that dequeued its index) may write it; the
  * ring that moves the index orders these writes before the next owner's reads.
@@ -43,7 +45,7 @@ public final class PacketMeta {
     public static final int CHAIN_ID_OFFSET = 20;
     public static final int TIMESTAMP_OFFSET = 24;
     public static final int OWNER_OFFSET = 32;
-    public static final int SEQUENCE_OFFSET = 36;
+    public static final int FLOW_LEASE_OFFSET = 36;
     public static final int USER_OFFSET = 40;
     public static final int USER_LENGTH = PacketBufferDescriptor.META_LENGTH - USER_OFFSET;
 
@@ -137,9 +139,9 @@ public final class PacketMeta {
     public int owner() { return segment.get(JAVA_INT, base + OWNER_OFFSET); }
     public PacketMeta owner(int owner) { segment.set(JAVA_INT, base + OWNER_OFFSET, owner); return this; }
 
-    /** Free-use sequence number: generators and tests stamp packets with it. */
-    public int sequence() { return segment.get(JAVA_INT, base + SEQUENCE_OFFSET); }
-    public PacketMeta sequence(int sequence) { segment.set(JAVA_INT, base + SEQUENCE_OFFSET, sequence); return this; }
+    /** The packet's flow lease: its per-flow instance and the flow's generation there; 0 for none. */
+    public int flowLease() { return segment.get(JAVA_INT, base + FLOW_LEASE_OFFSET); }
+    public PacketMeta flowLease(int lease) { segment.set(JAVA_INT, base + FLOW_LEASE_OFFSET, lease); return this; }
 
     /** Offset in the segment of the 24-byte user area of the wrapped buffer (free for NFs). */
     public long userAddress() { return base + USER_OFFSET; }

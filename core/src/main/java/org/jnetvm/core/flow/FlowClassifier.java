@@ -53,8 +53,7 @@ public final class FlowClassifier {
     /** The {@link FlowTarget} of the packet {@code m} is wrapped on. */
     public int classify(PacketMeta m) {
         boolean hashed = (m.flags() & PacketMeta.FLAG_HASH_VALID) != 0;
-        if (parser.parse(segment, m.dataAddress(), m.dataLength()) != PacketParser.OK || !tuple.extract(parser)) {
-            tuple.clear();
+        if (!parse(m)) {
             return ruleTarget(); // not IP: only catch-all rules apply, and there is no flow to cache
         }
         if (!hashed) {
@@ -72,7 +71,27 @@ public final class FlowClassifier {
         return target;
     }
 
-    /** The last tuple {@link #classify} extracted (for tests and logs). */
+    /**
+     * Parses the headers of the packet {@code m} is wrapped on into {@link #tuple()} (what {@link #classify} does
+     * first); false if it is not IP with ports or ICMP, and the tuple is cleared.
+     */
+    public boolean parse(PacketMeta m) {
+        if (parser.parse(segment, m.dataAddress(), m.dataLength()) != PacketParser.OK || !tuple.extract(parser)) {
+            tuple.clear();
+            return false;
+        }
+        return true;
+    }
+
+    /** The TCP flags byte of the last packet parsed (FIN 0x01, SYN 0x02, RST 0x04, ...), 0 if it was not TCP. */
+    public int tcpFlags() {
+        if (tuple.protocol() != PacketParser.PROTO_TCP || parser.l4Kind() != org.jnetvm.core.packet.L4Kind.TCP) {
+            return 0;
+        }
+        return segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, parser.l4Offset() + 13) & 0xFF;
+    }
+
+    /** The last tuple {@link #classify} or {@link #parse} extracted (for tests and logs). */
     public FiveTuple tuple() {
         return tuple;
     }

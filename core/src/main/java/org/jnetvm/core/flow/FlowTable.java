@@ -67,10 +67,25 @@ public final class FlowTable {
 
     /** A view on {@code region}'s FLOWS area (formatted by {@link FlowArea} when the region was made). */
     public FlowTable(Region region) {
-        this.segment = region.segment();
-        this.base = region.layout().area(AreaKind.FLOWS).offset();
-        this.capacity = region.layout().flowEntries();
-        this.ruleCapacity = region.layout().flowRules();
+        this(region.segment(), region.layout().area(AreaKind.FLOWS).offset(), region.layout().flowEntries(),
+                region.layout().flowRules());
+    }
+
+    /**
+     * A table of {@code capacity} entries and no rules in memory of its own (zeroed: every entry EMPTY), for one
+     * process's threads: the manager's table of per-flow bindings ({@code PerFlowPools}).
+     */
+    public static FlowTable allocate(java.lang.foreign.Arena arena, int capacity) {
+        MemorySegment segment = arena.allocate(FlowTableDescriptor.length(capacity, 0), Align.CACHE_LINE);
+        segment.set(JAVA_INT, ENTRY_CAPACITY_OFFSET, capacity);
+        return new FlowTable(segment, 0, capacity, 0);
+    }
+
+    private FlowTable(MemorySegment segment, long base, int capacity, int ruleCapacity) {
+        this.segment = segment;
+        this.base = base;
+        this.capacity = capacity;
+        this.ruleCapacity = ruleCapacity;
         this.mask = capacity - 1;
         this.entries = base + entriesOffset(ruleCapacity);
         if (!Align.isPowerOfTwo(capacity)) {
@@ -178,6 +193,20 @@ public final class FlowTable {
      * seen at {@code tick}. Any thread, any process; no allocation, no wait.
      */
     public int lookup(FiveTuple t, int hash, int rulesVersion, long tick) {
+        long found = find(t, hash, tick);
+        if (found < 0) {
+            return MISS;
+        }
+        int origin = segment.get(JAVA_INT, entries + (found >>> 32) * ENTRY_STRIDE + ENTRY_ORIGIN);
+        return origin == ORIGIN_STEERED || origin == rulesVersion ? (int) found : MISS;
+    }
+
+    /**
+     * {@code t}'s live entry as {@code index << 32 | target}, whatever its origin, or -1 if it has none or one being
+     * rewritten right now (an entry's origin only changes with its target, so the caller may read it after). Marks
+     * the entry seen at {@code tick}. Any thread, any process; no allocation, no wait.
+     */
+    public long find(FiveTuple t, int hash, long tick) {
         long key = keyWord(t);
         int i = hash & mask;
         for (int probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & mask) {
@@ -185,17 +214,16 @@ public final class FlowTable {
             int state = (int) INT.getAcquire(segment, e + ENTRY_STATE);
             int status = state & STATUS_MASK;
             if (status == STATUS_EMPTY) {
-                return MISS;
+                return -1;
             }
             if (status != STATUS_LIVE || segment.get(JAVA_INT, e + ENTRY_HASH) != hash) {
                 continue;
             }
             boolean same = sameKey(e, key, t);
             int target = segment.get(JAVA_INT, e + ENTRY_TARGET);
-            int origin = segment.get(JAVA_INT, e + ENTRY_ORIGIN);
             VarHandle.loadLoadFence();
             if ((int) INT.getVolatile(segment, e + ENTRY_STATE) != state) {
-                return MISS; // rewritten under us
+                return -1; // rewritten under us
             }
             if (!same) {
                 continue;
@@ -203,9 +231,9 @@ public final class FlowTable {
             if (segment.get(JAVA_LONG, e + ENTRY_LAST_SEEN) != tick) {
                 LONG.setOpaque(segment, e + ENTRY_LAST_SEEN, tick); // at most once per tick per flow
             }
-            return origin == ORIGIN_STEERED || origin == rulesVersion ? target : MISS;
+            return (long) i << 32 | (target & 0xFFFF_FFFFL);
         }
-        return MISS;
+        return -1;
     }
 
     /**
@@ -217,6 +245,20 @@ public final class FlowTable {
      * @param origin the rules version the target was derived from, or {@link FlowTableDescriptor#ORIGIN_STEERED}
      */
     public int put(FiveTuple t, int hash, int target, int origin, boolean overwrite, long tick) {
+        long written = write(t, hash, target, origin, overwrite, tick);
+        return written < 0 ? -1 : (int) (written >>> 32);
+    }
+
+    /**
+     * Inserts {@code t}'s entry with {@code target} (steered: never stale) unless the flow has one. Returns the
+     * flow's entry as {@code index << 32 | target}, the target being the one already there if another writer
+     * inserted the flow first, or -1 if there is no room (counted as full). Any thread; no allocation.
+     */
+    public long putIfAbsent(FiveTuple t, int hash, int target, long tick) {
+        return write(t, hash, target, ORIGIN_STEERED, false, tick);
+    }
+
+    private long write(FiveTuple t, int hash, int target, int origin, boolean overwrite, long tick) {
         long key = keyWord(t);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             if (attempt > LOST_RACE_SPINS) {
@@ -247,6 +289,7 @@ public final class FlowTable {
                 }
                 boolean same = sameKey(e, key, t);
                 int oldOrigin = segment.get(JAVA_INT, e + ENTRY_ORIGIN);
+                int oldTarget = segment.get(JAVA_INT, e + ENTRY_TARGET);
                 VarHandle.loadLoadFence();
                 if ((int) INT.getVolatile(segment, e + ENTRY_STATE) != state) {
                     result = Integer.MAX_VALUE; // changed under us: start again
@@ -256,7 +299,7 @@ public final class FlowTable {
                     continue;
                 }
                 if (!overwrite && (oldOrigin == ORIGIN_STEERED || oldOrigin == origin)) {
-                    return i; // already there
+                    return (long) i << 32 | (oldTarget & 0xFFFF_FFFFL); // already there
                 }
                 if (!INT.compareAndSet(segment, e + ENTRY_STATE, state, busy(state))) {
                     result = Integer.MAX_VALUE;
@@ -266,7 +309,7 @@ public final class FlowTable {
                 segment.set(JAVA_INT, e + ENTRY_ORIGIN, origin);
                 segment.set(JAVA_LONG, e + ENTRY_LAST_SEEN, tick);
                 INT.setRelease(segment, e + ENTRY_STATE, next(state, STATUS_LIVE));
-                return i;
+                return (long) i << 32 | (target & 0xFFFF_FFFFL);
             }
             if (result == Integer.MAX_VALUE) {
                 continue;
@@ -291,7 +334,7 @@ public final class FlowTable {
             INT.setRelease(segment, e + ENTRY_STATE, next(freeState, STATUS_LIVE));
             add(LIVE_OFFSET, 1);
             add(INSERTED_OFFSET, 1);
-            return free;
+            return (long) free << 32 | (target & 0xFFFF_FFFFL);
         }
         add(FULL_OFFSET, 1); // ten thousand lost races in a row (a writer storm on one flow): give up, as no room
         return -1;
@@ -306,6 +349,27 @@ public final class FlowTable {
             return false;
         }
         add(STEERED_OFFSET, 1);
+        return true;
+    }
+
+    /** When entry {@code index} was last seen, in {@link #tick} units. */
+    public long lastSeen(int index) {
+        return (long) LONG.getOpaque(segment, entries + (long) index * ENTRY_STRIDE + ENTRY_LAST_SEEN);
+    }
+
+    /**
+     * Frees entry {@code index} if it is live with {@code target} (counted as aged): for the owner of entries that
+     * ends them itself, one thread. Returns false if the entry holds something else now.
+     */
+    public boolean free(int index, int target) {
+        long e = entries + (long) index * ENTRY_STRIDE;
+        int state = (int) INT.getAcquire(segment, e + ENTRY_STATE);
+        if ((state & STATUS_MASK) != STATUS_LIVE || segment.get(JAVA_INT, e + ENTRY_TARGET) != target
+                || !INT.compareAndSet(segment, e + ENTRY_STATE, state, next(state, STATUS_FREE))) {
+            return false;
+        }
+        add(LIVE_OFFSET, -1);
+        add(AGED_OFFSET, 1);
         return true;
     }
 

@@ -10,7 +10,9 @@ import org.jnetvm.core.util.Align;
  * <pre>
  *   area:   inbox 0 (NF slot 0) | inbox 1 | ... | inbox nfSlots-1 | inbox nfSlots (the manager)
  *           each {@link #INBOX_STRIDE} bytes ({@link #CAPACITY} messages), but the small NF slots' (the
- *           last smallSlots NF slots, RegionSpec#smallSlots): {@link #SMALL_INBOX_STRIDE} ({@link #SMALL_CAPACITY})
+ *           last smallSlots NF slots, RegionSpec#smallSlots): {@link #SMALL_INBOX_STRIDE} ({@link #SMALL_CAPACITY}),
+ *           and the manager's: {@link #MANAGER_INBOX_STRIDE} ({@link #MANAGER_CAPACITY}: every per-flow NF may
+ *           report to it when its flow ends, thousands at once)
  *
  *   inbox:
  *   0      producer position     int      claimed by senders with a CAS (own cache line)
@@ -36,6 +38,8 @@ public final class MessageDescriptor {
     public static final int CAPACITY = 64;
     /** Messages a small NF slot's inbox holds: a per-flow NF gets few (stop, pause, an odd scale request). */
     public static final int SMALL_CAPACITY = 4;
+    /** Messages the manager's inbox holds. */
+    public static final int MANAGER_CAPACITY = 4096;
     public static final int SLOT_LENGTH = 64;
     public static final int PAYLOAD_LENGTH = 48;
 
@@ -54,13 +58,14 @@ public final class MessageDescriptor {
 
     public static final int INBOX_STRIDE = SLOTS_OFFSET + CAPACITY * SLOT_LENGTH;
     public static final int SMALL_INBOX_STRIDE = SLOTS_OFFSET + SMALL_CAPACITY * SLOT_LENGTH;
+    public static final int MANAGER_INBOX_STRIDE = SLOTS_OFFSET + MANAGER_CAPACITY * SLOT_LENGTH;
 
     private MessageDescriptor() {
     }
 
     /** Bytes of the MESSAGES area for {@code nfSlots} NF slots, the last {@code smallSlots} small (plus the manager's). */
     public static long length(int nfSlots, int smallSlots) {
-        return inboxOffset(nfSlots, nfSlots, smallSlots) + INBOX_STRIDE;
+        return inboxOffset(nfSlots, nfSlots, smallSlots) + MANAGER_INBOX_STRIDE;
     }
 
     /** Offset in the area of inbox {@code index} (an NF slot, or nfSlots for the manager's). */
@@ -72,6 +77,9 @@ public final class MessageDescriptor {
 
     /** Message slots of inbox {@code index}. */
     public static int capacity(int index, int nfSlots, int smallSlots) {
-        return index >= nfSlots - smallSlots && index < nfSlots ? SMALL_CAPACITY : CAPACITY;
+        if (index == nfSlots) {
+            return MANAGER_CAPACITY;
+        }
+        return index >= nfSlots - smallSlots ? SMALL_CAPACITY : CAPACITY;
     }
 }

@@ -3,6 +3,7 @@ package org.jnetvm.core.route;
 import java.lang.foreign.MemorySegment;
 import org.jnetvm.core.buffer.Action;
 import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.flow.FlowLease;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.packet.Ecn;
 import org.jnetvm.core.pool.PoolCache;
@@ -92,6 +93,7 @@ public final class Router {
     private int cachedCount;
     private int cachedSingleSlot;
     private int cachedLocalSlot;
+    private boolean cachedPerFlow;
     // By service id: the slot of an instance this router's thread runs itself (an inline NF), or -1.
     private int[] localSlots = new int[0];
     private int cachedChain;
@@ -359,7 +361,8 @@ public final class Router {
         }
     }
 
-    // The instance for the packet's flow. A service's instance count (and its only slot, the
+    // The instance for the packet's flow: for a per-flow service the one its lease names, else one picked by the flow
+    // hash. A service's instance count (and its only slot, the
     // common case) is read once per burst, not per packet: a burst sees one version of the
     // table, and a slot removed meanwhile is caught by deliver's state check.
     private int pick(int service, PacketMeta m) {
@@ -368,6 +371,12 @@ public final class Router {
             cachedCount = services.instanceCount(service);
             cachedSingleSlot = cachedCount == 1 ? services.slot(service, 0) : -1;
             cachedLocalSlot = listedLocal(service);
+            cachedPerFlow = services.perFlow(service);
+        }
+        if (cachedPerFlow) {
+            // Bound at entry: the instance of the packet's flow (a packet that got none has no instance here).
+            int slot = FlowLease.slot(m.flowLease());
+            return slot < nfs.slots() ? slot : -1;
         }
         if (cachedLocalSlot >= 0) {
             return cachedLocalSlot;

@@ -45,10 +45,22 @@ public enum DropReason {
      * An NF held the packet while it waited for its output (its disk or socket was behind) and stopped before the
      * output had room: dropped after a bounded wait at the NF's stop.
      */
-    IO_HELD(14, "io_held");
+    IO_HELD(14, "io_held"),
+    /**
+     * A new flow of a per-flow service found no idle instance in the service's pool (every instance serves a
+     * live flow, or the manager's table of bound flows had no room near the flow's slot): Flurries' pool limit.
+     */
+    POOL_FULL(15, "pool_full"),
+    /** A per-flow NF threw on this packet's flow: the flow's packets are dropped until it ends; others go on. */
+    FLOW_FAILED(16, "flow_failed"),
+    /**
+     * A packet reached a per-flow NF after its flow had ended there (it was bound at entry, then waited in an earlier
+     * NF's ring past the flow's end): it belongs to no flow the instance serves.
+     */
+    FLOW_ENDED(17, "flow_ended");
 
-    /** Counter slots reserved for reasons in every counter block. */
-    public static final int SLOTS = 16;
+    /** Counter slots reserved for reasons in every counter block (room for more reasons without a layout change). */
+    public static final int SLOTS = 24;
 
     private static final DropReason[] BY_CODE = new DropReason[SLOTS];
 

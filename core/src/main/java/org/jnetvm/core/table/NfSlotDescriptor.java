@@ -17,6 +17,8 @@ import org.jnetvm.core.stats.HopCounters;
  *        +16 pid long          +24 registered at long (epoch ms)
  *        +32 name 32 B         the NF's kind, ASCII, NUL padded
  *        +64 cpu share int     the share the scheduler last wrote to the NF's cgroup, 0 if none
+ *        +68 flow lease int    an instance of a per-flow service: the lease ({@link org.jnetvm.core.flow.FlowLease})
+ *                              of the flow it serves, 0 once the manager has ended it; release-stored
  *   128  NF-written liveness
  *        +0 heartbeat long     System.nanoTime (CLOCK_MONOTONIC: one clock for all processes); a hosted NF
  *                              that sleeps is beaten for by its host's waker (HostWaker)
@@ -30,10 +32,12 @@ import org.jnetvm.core.stats.HopCounters;
  *        +40 rx refused        packets producers could not put in the rx ring (ring full): the only
  *                              counter with many writers (one atomic add per refused burst), so
  *                              that the NF's arrival rate is rx packets + rx refused
- *        +128 drops[16], indexed by {@link DropReason#code}
- *   640  hops (256 B), written by whoever routes this NF's packets: where they went, by service or
+ *        +48 flows started     a per-flow NF: flows it began (onFlowStart)
+ *        +56 flows failed      a per-flow NF: flows its handler threw on
+ *        +128 drops[24], indexed by {@link DropReason#code}
+ *   704  hops (256 B), written by whoever routes this NF's packets: where they went, by service or
  *        port ({@link org.jnetvm.core.stats.HopCounters})
- *   896  end
+ *   960  end
  * </pre>
  */
 public final class NfSlotDescriptor {
@@ -46,6 +50,7 @@ public final class NfSlotDescriptor {
     public static final int NAME_OFFSET = 32;
     public static final int NAME_LENGTH = 32;
     public static final int CPU_SHARE_OFFSET = 64;
+    public static final int FLOW_LEASE_OFFSET = 68;
 
     public static final int HEARTBEAT_OFFSET = 128;
     public static final int LOOP_COUNT_OFFSET = 136;
@@ -60,6 +65,8 @@ public final class NfSlotDescriptor {
     public static final int SLEEPS = COUNTERS_OFFSET + 24;
     public static final int COST_PS = COUNTERS_OFFSET + 32;
     public static final int RX_REFUSED = COUNTERS_OFFSET + 40;
+    public static final int FLOWS_STARTED = COUNTERS_OFFSET + 48;
+    public static final int FLOWS_FAILED = COUNTERS_OFFSET + 56;
     public static final int DROPS_OFFSET = COUNTERS_OFFSET + 128;
 
     public static final int HOPS_OFFSET = DROPS_OFFSET + DropReason.SLOTS * Long.BYTES;

@@ -106,6 +106,7 @@ public final class NfTable {
         LONG.setRelease(segment, o + NfSlotDescriptor.HEARTBEAT_OFFSET, System.nanoTime());
         INT.setRelease(segment, o + NfSlotDescriptor.WARM_OFFSET, 0);
         segment.set(JAVA_INT, o + NfSlotDescriptor.CPU_SHARE_OFFSET, 0);
+        segment.set(JAVA_INT, o + NfSlotDescriptor.FLOW_LEASE_OFFSET, 0);
         LONG.setOpaque(segment, o + NfSlotDescriptor.COST_PS, 0L); // a gauge, not a counter: this NF's own
         Doorbell.format(segment, o + NfSlotDescriptor.DOORBELL_OFFSET);
         MpmcRing.format(segment, layout.nfRxRingOffset(slot), layout.ringCapacity(slot));
@@ -201,6 +202,20 @@ public final class NfTable {
 
     public long costPicos(int slot) {
         return (long) LONG.getOpaque(segment, offset(slot) + NfSlotDescriptor.COST_PS);
+    }
+
+    // --- per-flow services (Flurries) ---
+
+    /**
+     * Manager only: the lease of the flow the instance in {@code slot} serves now ({@link org.jnetvm.core.flow.FlowLease}),
+     * 0 once the flow has ended. Release: the NF that sees it sees what came before.
+     */
+    public void flowLease(int slot, int lease) {
+        INT.setRelease(segment, offset(slot) + NfSlotDescriptor.FLOW_LEASE_OFFSET, lease);
+    }
+
+    public int flowLease(int slot) {
+        return (int) INT.getAcquire(segment, offset(slot) + NfSlotDescriptor.FLOW_LEASE_OFFSET);
     }
 
     /** Any producer: {@code n} packets did not fit in the slot's rx ring. */

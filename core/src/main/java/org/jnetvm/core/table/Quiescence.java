@@ -47,6 +47,19 @@ public final class Quiescence {
         return this;
     }
 
+    /**
+     * Notes the loop counts of the manager's RX threads only: for a change only they act on (a per-flow binding they
+     * stamp into packets), so that NFs and sleeping TX threads do not hold the grace period up.
+     */
+    public Quiescence beginRxThreads() {
+        java.util.Arrays.fill(nfWatched, false);
+        for (int t = 0; t < threadLoops.length; t++) {
+            threadWatched[t] = threads.inUse(t) && threads.kind(t) == ThreadDescriptor.KIND_RX;
+            threadLoops[t] = threads.loopCount(t);
+        }
+        return this;
+    }
+
     /** Whether the NF in {@code slot} was a producer when the grace period began. */
     public boolean watched(int slot) {
         return nfWatched[slot];

@@ -126,6 +126,41 @@ public final class ServiceTable {
         return false;
     }
 
+    /** Whether the service is per-flow: its packets go to the instance their flow was bound to at entry. */
+    public boolean perFlow(int id) {
+        return (int) INT.getAcquire(segment, entry(id) + ServiceDescriptor.PER_FLOW_OFFSET) != 0;
+    }
+
+    /** Manager only, before any packet of the service: makes it per-flow (or not). */
+    public void perFlow(int id, boolean perFlow) {
+        INT.setRelease(segment, entry(id) + ServiceDescriptor.PER_FLOW_OFFSET, perFlow ? 1 : 0);
+    }
+
+    /** A per-flow service's pool counter at {@code offset} (ServiceDescriptor's ACTIVATIONS, ENDED, POOL_FULL). */
+    public long poolCounter(int id, int offset) {
+        return org.jnetvm.core.stats.Counters.get(segment, entry(id) + offset);
+    }
+
+    /** Manager only: adds {@code delta} to a pool counter (atomic: RX threads and the pool's ager both count). */
+    public void countPool(int id, int offset, long delta) {
+        org.jnetvm.core.stats.Counters.addShared(segment, entry(id) + offset, delta);
+    }
+
+    /** Flows a per-flow service's instances serve now, and instances idle in its pool. */
+    public int poolLive(int id) {
+        return (int) INT.getOpaque(segment, entry(id) + ServiceDescriptor.LIVE_OFFSET);
+    }
+
+    public int poolIdle(int id) {
+        return (int) INT.getOpaque(segment, entry(id) + ServiceDescriptor.IDLE_OFFSET);
+    }
+
+    /** Manager only (the pool's one writer of them): the live and idle gauges. */
+    public void poolGauges(int id, int live, int idle) {
+        INT.setOpaque(segment, entry(id) + ServiceDescriptor.LIVE_OFFSET, live);
+        INT.setOpaque(segment, entry(id) + ServiceDescriptor.IDLE_OFFSET, idle);
+    }
+
     private void bumpVersion(long base) {
         INT.setRelease(segment, base + ServiceDescriptor.VERSION_OFFSET,
                 segment.get(JAVA_INT, base + ServiceDescriptor.VERSION_OFFSET) + 1);

@@ -13,9 +13,9 @@ import org.jnetvm.core.util.Align;
  *   128  loop count long   +8 heartbeat long (nanoTime)
  *   256  doorbell ({@link org.jnetvm.core.idle.Doorbell}, 128 B): a TX thread sleeps on it; NFs
  *        ring it after putting packets into a tx ring that thread drains
- *   384  drops[16] long, by {@link DropReason#code}
- *   512  per port p: +16p tx packets long, +16p+8 tx bytes long
- *   512 + 16 ports: hops (256 B): where this thread's router sent packets, by service or port
+ *   384  drops[24] long, by {@link DropReason#code}
+ *   576  per port p: +16p tx packets long, +16p+8 tx bytes long
+ *   576 + 16 ports: hops (256 B): where this thread's router sent packets, by service or port
  *        ({@link org.jnetvm.core.stats.HopCounters}); an RX thread's come from {@code ENTRY}
  * </pre>
  */

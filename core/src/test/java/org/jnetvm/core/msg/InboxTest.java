@@ -50,17 +50,17 @@ class InboxTest {
 
     @Test
     void a_full_inbox_refuses_and_counts_and_takes_again_once_read() {
-        for (int i = 0; i < MessageDescriptor.CAPACITY; i++) {
+        for (int i = 0; i < MessageDescriptor.MANAGER_CAPACITY; i++) {
             assertThat(messages.send(0, MessageDescriptor.MANAGER, i, null, 0, 0)).isTrue();
         }
         assertThat(messages.send(0, MessageDescriptor.MANAGER, 99, null, 0, 0)).isFalse();
-        assertThat(messages.sent(0)).isEqualTo(MessageDescriptor.CAPACITY);
+        assertThat(messages.sent(0)).isEqualTo(MessageDescriptor.MANAGER_CAPACITY);
         assertThat(messages.refused(0)).isEqualTo(1);
         Message m = new Message();
         assertThat(messages.inbox(MessageDescriptor.MANAGER).poll(m)).isTrue();
         assertThat(m.type()).isZero();
         assertThat(messages.send(0, MessageDescriptor.MANAGER, 100, null, 0, 0)).isTrue();
-        assertThat(messages.inbox(MessageDescriptor.MANAGER).size()).isEqualTo(MessageDescriptor.CAPACITY);
+        assertThat(messages.inbox(MessageDescriptor.MANAGER).size()).isEqualTo(MessageDescriptor.MANAGER_CAPACITY);
     }
 
     @Test

@@ -104,11 +104,11 @@ class PacketPoolTest {
                             if (cache.alloc(burst, 0, n) == n) {
                                 // Exactly one owner: stamp, then check nobody else stamped meanwhile.
                                 for (int k = 0; k < n; k++) {
-                                    meta.wrap(burst[k]).owner(seed + 1).sequence(i);
+                                    meta.wrap(burst[k]).owner(seed + 1).flowLease(i);
                                 }
                                 for (int k = 0; k < n; k++) {
                                     meta.wrap(burst[k]);
-                                    if (meta.owner() != seed + 1 || meta.sequence() != i) {
+                                    if (meta.owner() != seed + 1 || meta.flowLease() != i) {
                                         throw new AssertionError("buffer " + burst[k] + " owned by two threads");
                                     }
                                 }
@@ -229,7 +229,7 @@ class PacketPoolTest {
             assertThat(meta.dataOffset()).isEqualTo(pool.headroom());
             assertThat(meta.dataAddress()).isEqualTo(pool.bufferAddress(17) + 64 + pool.headroom());
             meta.action(4).flags(0x81).chainIndex(15).destination(-7).inputPort(65535).dataLength(1514)
-                    .flowHash(0xCAFEBABE).chainId(3).timestamp(123456789L).owner(99).sequence(-1);
+                    .flowHash(0xCAFEBABE).chainId(3).timestamp(123456789L).owner(99).flowLease(-1);
             meta.wrap(18).reset();
             meta.wrap(17);
             assertThat(meta.action()).isEqualTo(4);
@@ -242,7 +242,7 @@ class PacketPoolTest {
             assertThat(meta.chainId()).isEqualTo(3);
             assertThat(meta.timestamp()).isEqualTo(123456789L);
             assertThat(meta.owner()).isEqualTo(99);
-            assertThat(meta.sequence()).isEqualTo(-1);
+            assertThat(meta.flowLease()).isEqualTo(-1);
         }
     }
 }

@@ -34,7 +34,7 @@ final class RingPairExchange {
                     int n = (int) Math.min(BURST, count - sent);
                     if (cache.alloc(pending, 0, n) == n) {
                         for (int i = 0; i < n; i++) {
-                            meta.wrap(pending[i]).owner(sideTag).sequence(nextStamp++);
+                            meta.wrap(pending[i]).owner(sideTag).flowLease(nextStamp++);
                         }
                         pendingCount = n;
                         pendingStart = 0;
@@ -49,9 +49,9 @@ final class RingPairExchange {
                 int n = in.dequeueBurst(received, 0, BURST);
                 for (int i = 0; i < n; i++) {
                     meta.wrap(received[i]);
-                    if (meta.owner() != peerTag || meta.sequence() != expectedStamp) {
+                    if (meta.owner() != peerTag || meta.flowLease() != expectedStamp) {
                         return new Result(sent, got, "buffer " + received[i] + " carries owner " + meta.owner()
-                                + " stamp " + meta.sequence() + ", expected owner " + peerTag + " stamp " + expectedStamp);
+                                + " stamp " + meta.flowLease() + ", expected owner " + peerTag + " stamp " + expectedStamp);
                     }
                     expectedStamp++;
                 }

@@ -54,6 +54,7 @@ public final class ConfigLoader {
                     ThreadsConfig.DEFAULTS,
                     PortConfig.DEFAULTS,
                     ServiceConfig.DEFAULTS,
+                    PerFlowConfig.DEFAULTS,
                     ChainsConfig.DEFAULTS,
                     NfConfig.DEFAULTS,
                     ApiConfig.DEFAULTS,

@@ -51,7 +51,7 @@ final class ConfigResolver {
             new Bound<>("ringCapacity", RegionConfig::ringCapacity, 16, 16_777_216),
             new Bound<>("nfSlots", RegionConfig::nfSlots, 1, 65_536),
             new Bound<>("maxServices", RegionConfig::maxServices, 1, 65_535),
-            new Bound<>("maxInstances", RegionConfig::maxInstances, 1, 4096),
+            new Bound<>("maxInstances", RegionConfig::maxInstances, 1, 65_536),
             new Bound<>("maxChains", RegionConfig::maxChains, 1, 65_535),
             new Bound<>("maxChainLength", RegionConfig::maxChainLength, 1, 255),
             new Bound<>("nfHosts", RegionConfig::nfHosts, 0, 1024),
@@ -77,6 +77,10 @@ final class ConfigResolver {
     private static final Bound<NfConfig> WAKE_THRESHOLD = new Bound<>("wakeThreshold", NfConfig::wakeThreshold, 1,
             16_777_216);
     private static final Bound<NfConfig> WAKE_WINDOW = new Bound<>("wakeWindowUs", NfConfig::wakeWindowUs, 0, 100_000);
+    private static final Bound<PerFlowConfig> PER_FLOW_IDLE = new Bound<>("idleMs", PerFlowConfig::idleMs, 1,
+            86_400_000);
+    private static final Bound<PerFlowConfig> PER_FLOW_LINGER = new Bound<>("lingerMs", PerFlowConfig::lingerMs, 0,
+            600_000);
     private static final Bound<ServiceConfig> PRIORITY = new Bound<>("priority", ServiceConfig::priority, 1, 1000);
 
     private ConfigResolver() {
@@ -333,6 +337,10 @@ final class ConfigResolver {
                 throw new ConfigException(FieldPath.key(at, "smallSlots"), "region.smallSlots is 0: the region has no"
                         + " small NF slots; give it some (region.smallSlots: N) or drop smallSlots: true");
             }
+            if (service.perFlow() != null) {
+                PER_FLOW_IDLE.check(FieldPath.key(at, "perFlow"), service.perFlow());
+                PER_FLOW_LINGER.check(FieldPath.key(at, "perFlow"), service.perFlow());
+            }
             if (service.capture() != null) {
                 checkWritable(FieldPath.key(at, "capture"), service.capture());
             }
@@ -356,8 +364,7 @@ final class ConfigResolver {
             ServiceConfig service = declared.get(i);
             services.add(service.id() != 0
                     ? service
-                    : new ServiceConfig(ids.takeLowest(FieldPath.index("services", i), service.name()),
-                            service.name(), service.capture(), service.priority(), service.smallSlots()));
+                    : service.withId(ids.takeLowest(FieldPath.index("services", i), service.name())));
         }
         defineImplicitServices(nfs, region, ids, services);
         return services;
@@ -443,11 +450,21 @@ final class ConfigResolver {
                     + " services, more than region.maxChainLength " + max
                     + "; shorten the chain or raise region.maxChainLength");
         }
+        String perFlow = null;
         for (int i = 0; i < refs.size(); i++) {
             String ref = refs.get(i);
-            if (ServiceRefs.find(services, ref).isEmpty()) {
+            var service = ServiceRefs.find(services, ref);
+            if (service.isEmpty()) {
                 throw new ConfigException(FieldPath.index(at, i),
                         ServiceRefs.undefined(ref, services) + "; add it under services: or nfs:");
+            }
+            if (service.get().perFlow() != null) {
+                if (perFlow != null) {
+                    throw new ConfigException(FieldPath.index(at, i), "the chain already has per-flow service '"
+                            + perFlow + "': a flow is bound to one per-flow instance at entry, so a chain may hold"
+                            + " one per-flow service; make this one shared (drop perFlow) or split the chain");
+                }
+                perFlow = service.get().name();
             }
         }
     }

@@ -12,11 +12,24 @@ package org.jnetvm.manager.config;
  *                 twice the share of one of priority 1 with the same load and cost
  * @param smallSlots whether the service's NFs take small NF slots (region.smallSlots: small rings and inbox), as
  *                   the thousands of per-flow NFs of an NF host should; default false (a big slot)
+ * @param perFlow    null for a service whose flows share its instances (picked by flow hash); else each flow gets
+ *                   an instance of its own ({@link PerFlowConfig})
  */
-public record ServiceConfig(int id, String name, String capture, int priority, boolean smallSlots) {
+public record ServiceConfig(int id, String name, String capture, int priority, boolean smallSlots,
+                            PerFlowConfig perFlow) {
 
     /** What absent keys of a service entry mean: a free id, and no name, which the loader refuses. */
-    static final ServiceConfig DEFAULTS = new ServiceConfig(0, null, null, 1, false);
+    static final ServiceConfig DEFAULTS = new ServiceConfig(0, null, null, 1, false, null);
+
+    /** A service that is not per-flow. */
+    public ServiceConfig(int id, String name, String capture, int priority, boolean smallSlots) {
+        this(id, name, capture, priority, smallSlots, null);
+    }
+
+    /** The same service with id {@code id}. */
+    public ServiceConfig withId(int id) {
+        return new ServiceConfig(id, name, capture, priority, smallSlots, perFlow);
+    }
 
     /** A service without capture, of priority 1, in big slots. */
     public ServiceConfig(int id, String name) {

@@ -24,6 +24,7 @@ import org.jnetvm.nf.runtime.NfSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.jnetvm.manager.port.Port;
+import org.jnetvm.manager.flow.PerFlowPools;
 
 /**
  * The manager's receive path: reads bursts from its ports, classifies each packet with the flow
@@ -54,6 +55,8 @@ public final class RxAgent implements Agent {
     private final DefaultChain defaultChain;
     private final FlowClassifier classifier;
     private final int[] drops;
+    private final int[] poolFull;
+    private PerFlowPools.Binder perFlow; // null: no per-flow service; set before the thread starts
     private long nextPublish;
     private Poll poll;
     private final PortTransmitter transmitter;
@@ -84,6 +87,7 @@ public final class RxAgent implements Agent {
         router.countHops(HopCounters.ENTRY, false);
         this.burst = new int[burstSize];
         this.drops = new int[burstSize];
+        this.poolFull = new int[burstSize];
         this.defaultChain = defaultChain;
         this.classifier = new FlowClassifier(new FlowTable(region), region.segment());
     }
@@ -151,6 +155,14 @@ public final class RxAgent implements Agent {
     }
 
     /**
+     * Binds the flows of packets bound for a per-flow service to instances of their own ({@link PerFlowPools}),
+     * stamping each packet with its flow's lease. Call before the thread starts.
+     */
+    public void bindPerFlow(PerFlowPools.Binder binder) {
+        this.perFlow = binder;
+    }
+
+    /**
      * Drops (or with {@code ecn} CE-marks) at entry the packets of chains the scheduler throttled; a chain is admitted
      * again once its bottleneck NF's ring is under {@code lowPercent}. Call before the thread starts.
      */
@@ -210,20 +222,32 @@ public final class RxAgent implements Agent {
             long now = System.nanoTime(); // one clock read per burst: the packets' time of entry (PacketMeta)
             int chain = defaultChain.id();
             int kept = n;
-            if (classifier.beginBurst()) {
+            boolean rules = classifier.beginBurst();
+            if (rules || perFlow != null) {
                 kept = 0;
                 int dropped = 0;
+                int full = 0;
+                long tick = 0;
+                if (perFlow != null) {
+                    perFlow.beginBurst();
+                    tick = FlowTable.tick();
+                }
                 for (int i = 0; i < n; i++) {
                     PacketMeta m = meta.wrap(burst[i]).timestamp(now);
                     bytes += m.dataLength();
-                    if (steer(m, classifier.classify(m), chain)) {
-                        burst[kept++] = burst[i];
-                    } else {
+                    if (!steer(m, rules ? classifier.classify(m) : FlowTarget.DEFAULT, chain)) {
                         drops[dropped++] = burst[i];
+                    } else if (perFlow != null && !bind(m, rules, tick)) {
+                        poolFull[full++] = burst[i];
+                    } else {
+                        burst[kept++] = burst[i];
                     }
                 }
                 if (dropped > 0) {
                     router.drop(drops, 0, dropped, DropReason.FLOW_DROP); // counted with the burst's flush
+                }
+                if (full > 0) {
+                    router.drop(poolFull, 0, full, DropReason.POOL_FULL);
                 }
             } else {
                 for (int i = 0; i < n; i++) {
@@ -237,6 +261,24 @@ public final class RxAgent implements Agent {
             work += n;
         }
         return work;
+    }
+
+    // Gives the packet its flow's lease if it is bound for a per-flow service; false if the pool has no instance for
+    // a new flow. A packet that is not IP gets no lease: the router finds no instance for it (no_instance).
+    private boolean bind(PacketMeta m, boolean parsed, long tick) {
+        int service = perFlow.serviceFor(m);
+        if (service == 0) {
+            return true;
+        }
+        boolean ip = parsed ? classifier.tuple().family() != org.jnetvm.core.packet.FiveTuple.FAMILY_NONE
+                : classifier.parse(m);
+        if (!ip) {
+            return true;
+        }
+        int hash = (m.flags() & PacketMeta.FLAG_HASH_VALID) != 0 ? m.flowHash() : 0;
+        int lease = perFlow.bind(service, classifier.tuple(), hash, classifier.tcpFlags(), tick);
+        m.flowLease(lease);
+        return lease != org.jnetvm.core.flow.FlowLease.NONE;
     }
 
     /** Stamps {@code m} for its flow's target; false if the flow is dropped at entry. */

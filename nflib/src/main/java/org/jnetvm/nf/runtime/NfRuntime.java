@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.flow.FlowLease;
 import org.jnetvm.core.host.HostWaker;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.idle.HybridIdle;
@@ -50,10 +51,20 @@ import org.jnetvm.nf.PacketBurst;
  * <p>Cost: one burst in 64 is timed through the NF's handler ({@link CostSampler}); the median
  * cost per packet is published in the slot for the manager's scheduler.
  *
+ * <p>Per-flow (an NF of a service with {@code perFlow} in the manager's config, Flurries' NF recycling): every
+ * packet carries the lease of its flow ({@link FlowLease}), given at entry. The loop hands the NF one flow at a time:
+ * the first packet of a later generation ends the current flow ({@code onFlowEnd}) and starts the next
+ * ({@code onFlowStart}) between bursts, a burst that spans two flows is split (the rest waits, carried, for the next
+ * round), a packet of an earlier generation is dropped as flow_ended, and when the manager ends the lease in the NF's
+ * slot the loop ends the flow once its ring is empty. A handler that throws fails only its flow: the burst and the
+ * flow's later packets are dropped as flow_failed, the flow is counted failed, and the instance goes on to its next
+ * flow.
+ *
  * <p>Runs on the thread that calls {@link #run}: a platform thread in an NF process, or a
  * thread of the manager's JVM for in-process NFs.
  */
 public final class NfRuntime implements Runnable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NfRuntime.class);
 
     /** Who routes the packets an NF has handled. */
     public enum Hop { DIRECT, MANAGER }
@@ -135,6 +146,15 @@ public final class NfRuntime implements Runnable {
     private int held;
     private boolean stalled; // the last poll's packets all stayed held
     private final HybridIdle idle;
+    // Per-flow: the flow being served (generation, -1 for none), the last one ended, whether the handler threw on it,
+    // and the packets of a later flow dequeued behind the current one's, waiting for the next round.
+    private final boolean perFlow;
+    private int flowGeneration = -1;
+    private int lastGeneration = -1;
+    private boolean flowFailed;
+    private final int[] carried;
+    private int carriedCount;
+    private final PacketMeta flowMeta;
     private final long base;
     private final java.lang.foreign.MemorySegment segment;
     private volatile boolean paused;
@@ -185,6 +205,9 @@ public final class NfRuntime implements Runnable {
                 new org.jnetvm.core.flow.FlowTable(region), new ChainTable(region), messages);
         this.indices = new int[options.burst()];
         this.heldIndices = new int[options.burst()];
+        this.perFlow = services.valid(serviceId) && services.perFlow(serviceId);
+        this.carried = new int[perFlow ? options.burst() : 0];
+        this.flowMeta = pool.newMeta();
         this.burst = new PacketBurst(indices, meta, region.segment());
         this.capture = options.capture() == null ? null
                 : new PcapWriter(options.capture(), region.segment(), pool.newMeta());
@@ -194,7 +217,7 @@ public final class NfRuntime implements Runnable {
             doorbell.parkInstead();
             Doorbell.host(region.segment(), nfs.doorbellOffset(slot), host.host(), slot, host.wakeThreshold());
         }
-        BooleanSupplier hasWork = () -> rx.size() > 0 || inbox.size() > 0;
+        BooleanSupplier hasWork = () -> rx.size() > 0 || inbox.size() > 0 || carriedCount > 0 || leaseEnded();
         this.idle = host != null ? HybridIdle.hosted(doorbell, hasWork, options.sleepTimeoutNanos())
                 : new HybridIdle(doorbell, hasWork, options.sleepTimeoutNanos());
     }
@@ -337,6 +360,9 @@ public final class NfRuntime implements Runnable {
         int n = poll();
         if (n == 0) {
             nfs.heartbeat(slot, System.nanoTime());
+            if (perFlow && leaseEnded()) {
+                endFlow(); // the manager ended it, and its last packets are handled
+            }
             nf.idle(context);
         } else if ((loops & 15) == 0) { // a busy loop takes well under a millisecond: every 16th is often enough
             nfs.heartbeat(slot, System.nanoTime());
@@ -381,7 +407,7 @@ public final class NfRuntime implements Runnable {
             }
             // Held packets wait for the NF's output; give them (and what is behind them in the ring) the same bound.
             long heldEnd = System.nanoTime() + HAND_OVER_TIMEOUT_NANOS;
-            while ((held > 0 || rx.size() > 0) && System.nanoTime() < heldEnd) {
+            while ((held > 0 || rx.size() > 0 || carriedCount > 0) && System.nanoTime() < heldEnd) {
                 nfs.loopCount(slot, ++loops);
                 nfs.heartbeat(slot, System.nanoTime());
                 poll();
@@ -403,6 +429,11 @@ public final class NfRuntime implements Runnable {
                 Thread.yield();
             }
         } finally {
+            if (carriedCount > 0) {
+                router.drop(carried, 0, carriedCount, DropReason.NF_DEAD); // the bounded drain ran out: counted
+                carriedCount = 0;
+            }
+            endFlow();
             nf.stop(context);
             context.closeOutputs();
             router.flushCounters(0);
@@ -445,6 +476,14 @@ public final class NfRuntime implements Runnable {
             n = held;
             held = 0;
             nf.process(burst.size(n), context);
+        } else if (carriedCount > 0) { // a later flow's packets, dequeued behind the previous flow's last
+            n = carriedCount;
+            System.arraycopy(carried, 0, indices, 0, n);
+            carriedCount = 0;
+            n = admitFlow(n);
+            if (n == 0 || !handle(n)) {
+                return 0;
+            }
         } else {
             n = rx.dequeueBurst(indices, 0, indices.length);
             if (n == 0) {
@@ -455,12 +494,11 @@ public final class NfRuntime implements Runnable {
             if (capture != null) {
                 capture.write(indices, 0, n);
             }
-            if (cost.sampleNext()) {
-                long began = costClock();
-                nf.process(burst.size(n), context);
-                nfs.costPicos(slot, cost.record(costClock() - began, n));
-            } else {
-                nf.process(burst.size(n), context);
+            if (perFlow && (n = admitFlow(n)) == 0) {
+                return 0;
+            }
+            if (!handle(n)) {
+                return 0;
             }
         }
         if (burst.heldCount() > 0) {
@@ -480,6 +518,112 @@ public final class NfRuntime implements Runnable {
             router.flushCounters(done);
         }
         return n;
+    }
+
+    // Runs the handler on the first n packets (one burst in 64 timed); false if a per-flow handler threw, its flow
+    // failed and the packets are dropped.
+    private boolean handle(int n) {
+        if (!perFlow) {
+            process(n);
+            return true;
+        }
+        try {
+            process(n);
+            return true;
+        } catch (RuntimeException e) {
+            flowFailed = true;
+            Counters.add(segment, base + NfSlotDescriptor.FLOWS_FAILED, 1);
+            router.drop(indices, 0, n, DropReason.FLOW_FAILED);
+            router.flushCounters(0);
+            burst.size(0);
+            if (Counters.get(segment, base + NfSlotDescriptor.FLOWS_FAILED) <= 3) { // a few, not one per flow
+                LOG.warn("NF in slot {} threw on its flow ({}); the flow fails, the instance goes on to its next flow"
+                        + " (the first 3 are logged)", slot, FlowLease.describe(context.flowLease()), e);
+            }
+            return false;
+        }
+    }
+
+    private void process(int n) {
+        if (cost.sampleNext()) {
+            long began = costClock();
+            nf.process(burst.size(n), context);
+            nfs.costPicos(slot, cost.record(costClock() - began, n));
+        } else {
+            nf.process(burst.size(n), context);
+        }
+    }
+
+    // Per-flow: keeps the packets of the flow being served (starting the next flow if the first packet is of a later
+    // one), drops those of ended or failed flows, and carries the packets from the first one of a later flow on to
+    // the next round. Returns the packets kept, at indices[0 ..].
+    private int admitFlow(int n) {
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            int index = indices[i];
+            int generation = FlowLease.generation(flowMeta.wrap(index).flowLease());
+            if (flowGeneration >= 0 && generation == flowGeneration) {
+                if (flowFailed) {
+                    router.drop(indices, i, 1, DropReason.FLOW_FAILED);
+                } else {
+                    indices[kept++] = index;
+                }
+            } else if (later(generation)) {
+                if (kept > 0) { // the current flow's packets go first, as a burst of their own
+                    carriedCount = n - i;
+                    System.arraycopy(indices, i, carried, 0, carriedCount);
+                    break;
+                }
+                endFlow();
+                startFlow(generation);
+                indices[kept++] = index;
+            } else {
+                router.drop(indices, i, 1, DropReason.FLOW_ENDED);
+            }
+        }
+        if (kept < n) {
+            router.flushCounters(0);
+        }
+        return kept;
+    }
+
+    private boolean later(int generation) {
+        int reference = flowGeneration >= 0 ? flowGeneration : lastGeneration;
+        return reference < 0 || FlowLease.compare(generation, reference) > 0;
+    }
+
+    private void startFlow(int generation) {
+        flowGeneration = generation;
+        flowFailed = false;
+        context.flowLease(FlowLease.of(slot, generation));
+        Counters.add(segment, base + NfSlotDescriptor.FLOWS_STARTED, 1);
+        try {
+            nf.onFlowStart(context);
+        } catch (RuntimeException e) {
+            flowFailed = true;
+            Counters.add(segment, base + NfSlotDescriptor.FLOWS_FAILED, 1);
+            LOG.warn("NF in slot {} threw in onFlowStart; its flow fails", slot, e);
+        }
+    }
+
+    // Ends the flow being served, if any: its packets are all handled.
+    private void endFlow() {
+        if (flowGeneration < 0) {
+            return;
+        }
+        lastGeneration = flowGeneration;
+        flowGeneration = -1;
+        try {
+            nf.onFlowEnd(context);
+        } catch (RuntimeException e) {
+            LOG.warn("NF in slot {} threw in onFlowEnd; its next flow starts as usual", slot, e);
+        }
+        context.flowLease(FlowLease.NONE);
+    }
+
+    // Whether the manager has ended (or replaced) the lease of the flow being served, in this NF's slot.
+    private boolean leaseEnded() {
+        return flowGeneration >= 0 && nfs.flowLease(slot) != FlowLease.of(slot, flowGeneration);
     }
 
     // Moves the burst's held packets to heldIndices (in order) and closes the gaps; returns the packets left to route.

@@ -1,0 +1,160 @@
+package org.jnetvm.manager.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jnetvm.core.flow.FlowLease;
+import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.stats.StatsSnapshot;
+import org.jnetvm.core.table.NfSlotDescriptor;
+import org.jnetvm.core.table.ServiceDescriptor;
+import org.jnetvm.core.table.ServiceTable;
+import org.jnetvm.manager.Manager;
+import org.jnetvm.nfs.FlowCounter;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Per-flow services (Flurries): each flow gets an instance of its own from the service's pool at entry, no instance
+ * serves two live flows, an instance's state is reset between its flows (flow_counter numbers each flow's packets
+ * from 1 and reports each flow's count when it ends), a full pool drops new flows as pool_full and recovers, and a
+ * handler that throws fails only its flow. The instances are virtual threads of an NF host (a real process) in small
+ * slots; a test NF in the manager checks the numbering after them.
+ */
+class PerFlowTest {
+
+    /** Flow records flow_counter sent the manager, by lease: packets counted. */
+    private final Map<Integer, Long> records = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void reset() {
+        LeaseChecker.reset();
+    }
+
+    private static String config(int instances, int flows, int rate, int count, int idleMs, String counterArgs) {
+        return """
+                region: {name: ${name}, directory: /dev/shm, buffers: 8192, ringCapacity: 1024, nfSlots: %d,
+                         smallSlots: %d, smallRingCapacity: 64, maxInstances: %d}
+                control: {socket: /tmp/${name}.sock}
+                ports:
+                  - {name: gen0, kind: generator, rate: %d, size: 64, flows: %d, count: %d}
+                services:
+                  - {name: acct, smallSlots: true, perFlow: {idleMs: %d}}
+                  - {name: check}
+                chains:
+                  default: [acct, check]
+                nfs:
+                  - {nf: flow_counter, service: acct, instances: %d, host: true, args: [%s]}
+                  - {nf: org.jnetvm.manager.e2e.LeaseChecker, service: check, inProcess: true}
+                """.formatted(instances + 16, instances, instances, rate, flows, count, idleMs, instances, counterArgs);
+    }
+
+    private void listen(Manager manager) {
+        manager.messages().listen(message -> {
+            if (message.type() == FlowCounter.RECORD_TYPE) {
+                byte[] payload = new byte[FlowCounter.RECORD_LENGTH];
+                message.copyPayload(payload, 0);
+                ByteBuffer record = ByteBuffer.wrap(payload);
+                int lease = record.getInt();
+                records.put(lease, record.getLong());
+            }
+        });
+    }
+
+    private static long pool(Manager manager, int offset) {
+        ServiceTable services = new ServiceTable(manager.region());
+        return services.poolCounter(services.find("acct"), offset);
+    }
+
+    @Test
+    void concurrentFlowsEachGetAnInstanceOfTheirOwn() throws Exception {
+        int flows = 300;
+        int count = 9000;
+        try (Manager manager = TestManagers.start("perflow", config(320, flows, 10_000, count, 500, ""))) {
+            listen(manager);
+            TestManagers.awaitDrained(manager, count, Duration.ofSeconds(60));
+            TestManagers.await("every flow ended and reported", Duration.ofSeconds(30),
+                    () -> pool(manager, ServiceDescriptor.ENDED_OFFSET) == flows && records.size() == flows);
+            StatsSnapshot s = manager.stats();
+            assertThat(s.totalDrops()).as("drops %s", s.drops()).isZero();
+            assertThat(s.ports().getFirst().txPackets()).isEqualTo(count);
+            assertThat(LeaseChecker.PROBLEMS).isEmpty();
+            Map<Integer, Integer> hashes = LeaseChecker.HASH_BY_LEASE;
+            assertThat(hashes).as("one lease per flow").hasSize(flows);
+            assertThat(new HashSet<>(hashes.values())).as("every flow").hasSize(flows);
+            Set<Integer> slots = new HashSet<>();
+            hashes.keySet().forEach(lease -> slots.add(FlowLease.slot(lease)));
+            assertThat(slots).as("all live at once, each on an instance of its own").hasSize(flows);
+            assertThat(LeaseChecker.PACKETS_BY_LEASE.values()).allSatisfy(n -> assertThat(n).isEqualTo(count / flows));
+            assertThat(records).as("each flow's own count, from its instance's record")
+                    .containsExactlyInAnyOrderEntriesOf(toLong(LeaseChecker.PACKETS_BY_LEASE));
+            assertThat(pool(manager, ServiceDescriptor.ACTIVATIONS_OFFSET)).isEqualTo(flows);
+            ServiceTable services = new ServiceTable(manager.region());
+            int acct = services.find("acct");
+            TestManagers.await("the pool whole again", Duration.ofSeconds(10),
+                    () -> services.poolLive(acct) == 0 && services.poolIdle(acct) == 320);
+        }
+    }
+
+    @Test
+    void instancesAreRecycledAndAFullPoolDropsNewFlowsUntilOneEnds() throws Exception {
+        int instances = 16;
+        int count = 4000;
+        try (Manager manager = TestManagers.start("perflowfull", config(instances, 64, 4000, count, 5, ""))) {
+            listen(manager);
+            TestManagers.awaitDrained(manager, count, Duration.ofSeconds(60));
+            ServiceTable services = new ServiceTable(manager.region());
+            int acct = services.find("acct");
+            TestManagers.await("every flow ended", Duration.ofSeconds(30), () -> services.poolLive(acct) == 0
+                    && pool(manager, ServiceDescriptor.ENDED_OFFSET) == pool(manager, ServiceDescriptor.ACTIVATIONS_OFFSET)
+                    && records.size() == pool(manager, ServiceDescriptor.ACTIVATIONS_OFFSET));
+            StatsSnapshot s = manager.stats();
+            long full = s.drops().get(DropReason.POOL_FULL);
+            System.out.printf("per-flow pool of %d: %d activations, %d pool_full, drops %s%n", instances,
+                    pool(manager, ServiceDescriptor.ACTIVATIONS_OFFSET), full, s.drops());
+            assertThat(s.ports().getFirst().txPackets() + full).as("out or pool_full, nothing else")
+                    .isEqualTo(count);
+            assertThat(full).as("more flows at once than instances").isPositive();
+            assertThat(pool(manager, ServiceDescriptor.POOL_FULL_OFFSET)).isEqualTo(full);
+            assertThat(pool(manager, ServiceDescriptor.ACTIVATIONS_OFFSET)).as("instances recycled")
+                    .isGreaterThan(4L * instances);
+            assertThat(LeaseChecker.PROBLEMS).as("every flow counted from 1 on a recycled instance").isEmpty();
+            assertThat(records).containsExactlyInAnyOrderEntriesOf(toLong(LeaseChecker.PACKETS_BY_LEASE));
+            assertThat(services.poolIdle(acct)).isEqualTo(instances);
+            assertThat(s.pool().free() + s.pool().cached()).isEqualTo(s.pool().total());
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsFailsOnlyItsFlow() throws Exception {
+        int flows = 20;
+        int count = 2000;
+        // generator flow f has source port 1024 + f: flow 6 is the one that fails
+        try (Manager manager = TestManagers.start("perflowfail",
+                config(32, flows, 10_000, count, 300, "\"--fail-on-port\", \"1030\""))) {
+            listen(manager);
+            TestManagers.awaitDrained(manager, count, Duration.ofSeconds(60));
+            StatsSnapshot s = manager.stats();
+            assertThat(s.drops()).containsEntry(DropReason.FLOW_FAILED, (long) count / flows);
+            assertThat(s.totalDrops()).as("drops %s", s.drops()).isEqualTo(count / flows);
+            assertThat(s.ports().getFirst().txPackets()).isEqualTo(count - count / flows);
+            long failed = s.nfs().stream().filter(nf -> nf.serviceName().equals("acct"))
+                    .mapToLong(nf -> new org.jnetvm.core.table.NfTable(manager.region())
+                            .counter(nf.slot(), NfSlotDescriptor.FLOWS_FAILED)).sum();
+            assertThat(failed).isEqualTo(1);
+            assertThat(LeaseChecker.HASH_BY_LEASE).as("the other flows").hasSize(flows - 1);
+            assertThat(LeaseChecker.PROBLEMS).isEmpty();
+        }
+    }
+
+    private static Map<Integer, Long> toLong(Map<Integer, Integer> counts) {
+        Map<Integer, Long> out = new java.util.HashMap<>();
+        counts.forEach((k, v) -> out.put(k, (long) v));
+        return out;
+    }
+}
