@@ -116,6 +116,16 @@ try {
   }
   check(await page.isVisible('#hops rect[data-node="out"]'), 'the NF only TONF reaches (out) has its box');
 
+  // The per-flow pool: the two flows a rule sends to the per-flow chain each have an instance of their own, shown
+  // as one row for the service, not as its four NFs.
+  const poolRow = 'tr[data-service="acct"]';
+  const activations = await until('the per-flow pool to count its flows',
+    async () => { const v = await cell('#flow-pools ' + poolRow, 'activations'); return v >= 2 ? v : 0; });
+  const restPool = (await rest('/api/v1/stats')).flow_pools.find(p => p.service === 'acct');
+  check(restPool.instances === 4 && activations <= restPool.activations && restPool.live >= 1,
+    `per-flow pool acct on the page: ${activations} flows; REST: ${restPool.instances} instances, ${restPool.live} live`);
+  check(!(await rest('/api/v1/nfs')).some(nf => nf.service === 'acct'), 'per-flow NFs are listed as their pool only');
+
   // Drops and pool are there and agree with REST's names.
   const reasons = await page.$$eval('#drops tr[data-reason]', rs => rs.map(r => r.dataset.reason));
   check(JSON.stringify(reasons) === JSON.stringify(Object.keys((await rest('/api/v1/drops')).total)), 'every drop reason is listed');

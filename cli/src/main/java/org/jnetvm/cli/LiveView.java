@@ -7,8 +7,8 @@ import org.jnetvm.ops.view.StatsView;
 import org.jnetvm.ops.view.Views;
 
 /**
- * The terminal view of a running manager: per-NF and per-port packet rates and totals, queue occupancy, drops by
- * reason and the pool audit, redrawn in place on a terminal (plain successive blocks when the output is a pipe or
+ * The terminal view of a running manager: per-NF and per-port packet rates and totals, queue occupancy, a line per
+ * per-flow service's pool (its thousands of instances are not listed one by one), drops by reason and the pool audit, redrawn in place on a terminal (plain successive blocks when the output is a pipe or
  * file). The demo, {@code jnetvm manager --view} and {@code jnetvm stats} show it; the numbers and rates come from
  * {@link Views}, as on the dashboard and in the REST API.
  */
@@ -46,6 +46,11 @@ final class LiveView {
                     nf.nf(), nf.service(), nf.instance(), nf.pid(), nf.state(), rate(nf.rxPps()), rate(nf.txPps()),
                     nf.rxPackets(), nf.drops(), nf.rxQueue(), nf.txQueue(), nf.sleeps(), rate(nf.costNs()),
                     nf.cpuShare() == null ? "-" : nf.cpuShare().toString()));
+        }
+        for (StatsView.FlowPoolView p : v.flowPools()) {
+            b.append(String.format("per-flow %-14s %d instances: %d live, %d idle; %d flows (%s/s), %d ended, %d pool_full,"
+                            + " %d failed%n", p.service(), p.instances(), p.live(), p.idle(), p.activations(),
+                    rate(p.activationsPerS()), p.ended(), p.poolFull(), p.failed()));
         }
         b.append(String.format("%n%-5s %-16s %-10s %12s %12s %14s %14s%n", "port", "name", "kind", "rx pps", "tx pps",
                 "rx packets", "tx packets"));

@@ -13,6 +13,7 @@ import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
 import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfSlotDescriptor;
+import org.jnetvm.core.table.ServiceDescriptor;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.PortTable;
@@ -113,7 +114,28 @@ public final class StatsReader {
                     throttled ? chains.bottleneck(c) : -1, chains.backpressureDrops(c), chains.ecnMarked(c)));
         }
         return new StatsSnapshot(now, nfList, portList, drops, pool.audit(), ringCapacity, List.copyOf(chainList),
-                hops());
+                hops(), flowPools());
+    }
+
+    private List<StatsSnapshot.FlowPool> flowPools() {
+        List<StatsSnapshot.FlowPool> pools = new ArrayList<>();
+        for (int id = 1; id <= services.maxServiceId(); id++) {
+            if (!services.defined(id) || !services.perFlow(id)) {
+                continue;
+            }
+            long failed = 0;
+            for (int s = 0; s < nfs.slots(); s++) {
+                if (nfs.serviceId(s) == id) {
+                    failed += nfs.counter(s, NfSlotDescriptor.FLOWS_FAILED);
+                }
+            }
+            pools.add(new StatsSnapshot.FlowPool(id, services.name(id), services.instanceCount(id),
+                    services.poolLive(id), services.poolIdle(id),
+                    services.poolCounter(id, ServiceDescriptor.ACTIVATIONS_OFFSET),
+                    services.poolCounter(id, ServiceDescriptor.ENDED_OFFSET),
+                    services.poolCounter(id, ServiceDescriptor.POOL_FULL_OFFSET), failed));
+        }
+        return List.copyOf(pools);
     }
 
     private List<StatsSnapshot.Hop> hops() {

@@ -16,9 +16,30 @@ import org.jnetvm.core.pool.PoolAudit;
  * @param ringCapacity slots of each big NF slot's rx and tx ring (each NF's own is {@link Nf#ringCapacity})
  * @param chains   the chains in use, with their backpressure state
  * @param hops     every hop packets took, summed over the NFs and threads that counted it, in from, to order
+ * @param flowPools the per-flow services' pools (their NFs are in {@code nfs} too; surfaces show the pool instead)
  */
 public record StatsSnapshot(long nanos, List<Nf> nfs, List<Port> ports, Map<DropReason, Long> drops, PoolAudit pool,
-                            int ringCapacity, List<Chain> chains, List<Hop> hops) {
+                            int ringCapacity, List<Chain> chains, List<Hop> hops, List<FlowPool> flowPools) {
+
+    /**
+     * A per-flow service's pool of instances (Flurries): {@code instances} registered, {@code live} serving a flow
+     * now, {@code idle} waiting for one; flows given an instance ({@code activations}), ended and their instance
+     * recycled ({@code ended}), refused because no instance was idle ({@code poolFull}), and those whose handler
+     * threw ({@code failed}).
+     */
+    public record FlowPool(int serviceId, String service, int instances, int live, int idle, long activations,
+                           long ended, long poolFull, long failed) {
+    }
+
+    /** Whether {@code serviceId} is a per-flow service (its NFs are shown as a pool). */
+    public boolean perFlow(int serviceId) {
+        for (FlowPool p : flowPools) {
+            if (p.serviceId() == serviceId) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * Packets handed from {@code fromService} ({@link HopCounters#ENTRY}: from a port, by an RX thread) to

@@ -474,7 +474,7 @@ class ConfigLoaderTest {
             region:\\n  ringCapacity: 8                | region.ringCapacity   | 8        | 16..16777216  |
             region:\\n  nfSlots: 0                     | region.nfSlots        | 0        | 1..65536      |
             region:\\n  maxServices: 65536             | region.maxServices    | 65536    | 1..65535      |
-            region:\\n  maxInstances: 4097             | region.maxInstances   | 4097     | 1..4096       |
+            region:\\n  maxInstances: 65537            | region.maxInstances   | 65537    | 1..65536      |
             region:\\n  maxChains: 0                   | region.maxChains      | 0        | 1..65535      |
             region:\\n  maxChainLength: 256            | region.maxChainLength | 256      | 1..255        |
             threads:\\n  tx: 65                        | threads.tx            | 65       | 1..64         |

@@ -38,7 +38,7 @@ class PerFlowTest {
 
     private static String config(int instances, int flows, int rate, int count, int idleMs, String counterArgs) {
         return """
-                region: {name: ${name}, directory: /dev/shm, buffers: 8192, ringCapacity: 1024, nfSlots: %d,
+                region: {name: ${name}, directory: /dev/shm, buffers: 16384, ringCapacity: 8192, nfSlots: %d,
                          smallSlots: %d, smallRingCapacity: 64, maxInstances: %d}
                 control: {socket: /tmp/${name}.sock}
                 ports:

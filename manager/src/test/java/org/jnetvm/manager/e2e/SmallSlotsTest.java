@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jnetvm.core.msg.MessageDescriptor;
 import org.jnetvm.core.msg.Messages;
 import org.jnetvm.core.region.RegionDescriptor;
 import org.jnetvm.core.stats.StatsSnapshot;
@@ -62,7 +63,7 @@ class SmallSlotsTest {
                         .isInstanceOfSatisfying(ControlRejectedException.class, e -> assertThat(e.error()).isEqualTo(ControlError.NO_SLOT))
                         .hasMessageContaining("all 8 small NF slots are in use")
                         .hasMessageContaining("raise region.smallSlots");
-                assertThat(messages.inbox(-1).capacity()).as("the manager's inbox").isEqualTo(64);
+                assertThat(messages.inbox(-1).capacity()).as("the manager's inbox").isEqualTo(MessageDescriptor.MANAGER_CAPACITY);
             } finally {
                 clients.forEach(ControlClient::close);
             }

@@ -49,7 +49,8 @@ public final class PrometheusText {
             }
         }
 
-        List<StatsSnapshot.Nf> nfs = s.nfs();
+        // The NFs of per-flow services are thousands of short-lived instances: their pool's series stand for them.
+        List<StatsSnapshot.Nf> nfs = s.nfs().stream().filter(nf -> !s.perFlow(nf.serviceId())).toList();
         nfCounter(out, nfs, "jnetvm_nf_rx_packets_total", "counter", "Packets an NF took from its rx ring.",
                 StatsSnapshot.Nf::rxPackets);
         nfCounter(out, nfs, "jnetvm_nf_tx_packets_total", "counter", "Packets an NF handed on (next NF, port or tx ring).",
@@ -111,6 +112,21 @@ public final class PrometheusText {
                     h.other() ? "other" : h.toPort() >= 0 ? "port" : "service");
         }
 
+        poolSeries(out, s.flowPools(), "jnetvm_flow_pool_instances", "gauge",
+                "Instances of a per-flow service, by what they do now.", null);
+        for (StatsSnapshot.FlowPool p : s.flowPools()) {
+            sample(out, "jnetvm_flow_pool_instances", p.live(), "service", p.service(), "state", "live");
+            sample(out, "jnetvm_flow_pool_instances", p.idle(), "service", p.service(), "state", "idle");
+        }
+        poolSeries(out, s.flowPools(), "jnetvm_flow_pool_activations_total", "counter",
+                "Flows of a per-flow service given an instance of their own.", StatsSnapshot.FlowPool::activations);
+        poolSeries(out, s.flowPools(), "jnetvm_flow_pool_ended_total", "counter",
+                "Flows of a per-flow service that ended, their instance recycled.", StatsSnapshot.FlowPool::ended);
+        poolSeries(out, s.flowPools(), "jnetvm_flow_pool_full_total", "counter",
+                "New flows of a per-flow service refused: no idle instance.", StatsSnapshot.FlowPool::poolFull);
+        poolSeries(out, s.flowPools(), "jnetvm_flow_pool_failed_total", "counter",
+                "Flows of a per-flow service whose handler threw.", StatsSnapshot.FlowPool::failed);
+
         family(out, "jnetvm_drops_total", "counter", "Packets dropped anywhere (NFs, manager threads, ports), by reason.");
         for (Map.Entry<DropReason, Long> e : s.drops().entrySet()) {
             sample(out, "jnetvm_drops_total", e.getValue(), "reason", e.getKey().label);
@@ -147,6 +163,18 @@ public final class PrometheusText {
         family(out, name, type, help);
         for (StatsSnapshot.Chain c : chains) {
             sample(out, name, value.applyAsLong(c), "chain", c.name());
+        }
+    }
+
+    // A family of one series per pool; with a null value, only the family's header (the caller writes the samples).
+    private static void poolSeries(StringBuilder out, List<StatsSnapshot.FlowPool> pools, String name, String type,
+                                   String help, ToLongFunction<StatsSnapshot.FlowPool> value) {
+        if (pools.isEmpty()) {
+            return;
+        }
+        family(out, name, type, help);
+        for (StatsSnapshot.FlowPool p : value == null ? List.<StatsSnapshot.FlowPool>of() : pools) {
+            sample(out, name, value.applyAsLong(p), "service", p.service());
         }
     }
 

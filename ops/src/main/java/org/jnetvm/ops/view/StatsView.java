@@ -10,17 +10,29 @@ import java.util.Map;
  * @param timeMs        wall-clock time of the snapshot, ms since the epoch
  * @param intervalS     seconds since the earlier snapshot the rates come from; null without one
  * @param ports         open ports
- * @param nfs           NF slots in use, and freed ones that counted something
+ * @param nfs           NF slots in use, and freed ones that counted something, but those of per-flow services
+ *                      (thousands of them: their pool stands for them in {@code flowPools})
  * @param drops         drops per reason, over NFs, manager threads and ports
  * @param dropRates     drops per second per reason; null without an earlier snapshot
  * @param pool          where the pool's buffers are
  * @param ringCapacity  slots of each NF ring
  * @param chains        each chain's backpressure: throttled now, and its packets dropped or ECN-marked at entry
  * @param hops          every hop packets took (port to service, service to service, service to port), with rates
+ * @param flowPools     each per-flow service's pool of instances
  */
 public record StatsView(long timeMs, Double intervalS, List<PortView> ports, List<NfView> nfs, Map<String, Long> drops,
                         Map<String, Double> dropRates, PoolView pool, int ringCapacity, List<ChainStatsView> chains,
-                        List<HopView> hops) {
+                        List<HopView> hops, List<FlowPoolView> flowPools) {
+
+    /**
+     * A per-flow service's pool (Flurries): its instances, those serving a flow now ({@code live}) and those waiting
+     * for one ({@code idle}); flows given an instance, ended (instance recycled), refused for want of an idle instance
+     * ({@code poolFull}, also in the pool_full drops), and failed (the handler threw); new flows per second with an
+     * earlier snapshot.
+     */
+    public record FlowPoolView(int serviceId, String service, int instances, int live, int idle, long activations,
+                               long ended, long poolFull, long failed, Double activationsPerS) {
+    }
 
     /**
      * Packets handed from service {@code from} (id {@code fromService}; 0 and "ports in": they entered from a port)

@@ -61,6 +61,9 @@ public final class Views {
         }
         List<NfView> nfs = new ArrayList<>();
         for (StatsSnapshot.Nf nf : now.nfs()) {
+            if (now.perFlow(nf.serviceId())) {
+                continue; // shown as its pool
+            }
             StatsSnapshot.Nf old = nfsBefore.get(nf.slot());
             nfs.add(new NfView(nf.slot(), nf.name(), nf.serviceId(), nf.serviceName(), nf.instanceId(), nf.pid(),
                     nf.state(), nf.rxPackets(), nf.txPackets(), nf.drops(), labels(nf.dropsByReason()), nf.rxQueue(),
@@ -97,11 +100,22 @@ public final class Views {
                     h.other() || h.toPort() >= 0 ? null : h.toService(), h.toPort() >= 0 ? h.toPort() : null, h.packets(),
                     Rates.perSecond(before == null ? null : hopsBefore.getOrDefault(hopKey(h), 0L), h.packets(), seconds)));
         }
+        Map<Integer, Long> activationsBefore = new HashMap<>();
+        if (before != null) {
+            before.flowPools().forEach(p -> activationsBefore.put(p.serviceId(), p.activations()));
+        }
+        List<StatsView.FlowPoolView> flowPools = new ArrayList<>();
+        for (StatsSnapshot.FlowPool p : now.flowPools()) {
+            flowPools.add(new StatsView.FlowPoolView(p.serviceId(), p.service(), p.instances(), p.live(), p.idle(),
+                    p.activations(), p.ended(), p.poolFull(), p.failed(),
+                    Rates.perSecond(before == null ? null : activationsBefore.getOrDefault(p.serviceId(), 0L),
+                            p.activations(), seconds)));
+        }
         var pool = now.pool();
         return new StatsView(System.currentTimeMillis() - (System.nanoTime() - now.nanos()) / 1_000_000,
                 before == null ? null : seconds, ports, nfs, allReasons(now.drops()), dropRates,
                 new PoolView(pool.total(), pool.free(), pool.cached(), pool.inFlight()), now.ringCapacity(), chainStats,
-                hops);
+                hops, flowPools);
     }
 
     private static List<Integer> hopKey(StatsSnapshot.Hop h) {

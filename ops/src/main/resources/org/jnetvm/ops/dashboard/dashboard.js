@@ -84,6 +84,7 @@ function render(e) {
   renderHops(s.hops, e.chains);
   renderChains(e.chains, s);
   renderNfs(s.nfs);
+  renderFlowPools(s.flow_pools);
   renderDrops(s.drops, s.drop_rates);
   renderBackpressure(s.chains);
   renderPool(s.pool);
@@ -267,6 +268,19 @@ function renderNfs(nfs) {
       el('td', {}, chart([{name: 'rx', values: rx, key}], 160, 22)),
       actions);
   }));
+}
+
+function renderFlowPools(pools) {
+  $('#flow-pools tbody').replaceChildren(...(pools ?? []).map(p => el('tr', {'data-service': p.service},
+    el('td', {class: 'text'}, p.service),
+    el('td', {}, fmt(p.instances)),
+    el('td', {class: 'live'}, fmt(p.live)),
+    el('td', {class: 'idle'}, fmt(p.idle)),
+    el('td', {class: 'activations', 'data-value': p.activations}, fmt(p.activations)),
+    el('td', {}, fmt(p.activations_per_s)),
+    el('td', {class: 'ended', 'data-value': p.ended}, fmt(p.ended)),
+    el('td', {class: 'full', 'data-value': p.pool_full}, fmt(p.pool_full)),
+    el('td', {class: 'failed', 'data-value': p.failed}, fmt(p.failed)))));
 }
 
 function renderBackpressure(chains) {

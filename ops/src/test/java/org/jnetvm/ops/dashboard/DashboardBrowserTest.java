@@ -37,14 +37,20 @@ class DashboardBrowserTest {
                   - {id: 1, name: monitor}
                   - {id: 2, name: fwd}
                   - {id: 3, name: out}
+                  - {id: 4, name: acct, perFlow: {idleMs: 5000}}
                 chains:
                   default: [monitor, fwd]
                   named:
                     direct: [out]
+                    perflow: [acct, out]
                 nfs:
                   - {nf: basic_monitor, service: monitor, inProcess: true, args: [--interval, "0"]}
                   - {nf: simple_forward, service: fwd, inProcess: true, args: [--dest, out]}
                   - {nf: bridge, service: out, inProcess: true}
+                  - {nf: flow_counter, service: acct, inProcess: true, instances: 4}
+                flows:
+                  rules:
+                    - {protocol: udp, srcPort: 1030-1031, chain: perflow}
                 """.formatted(RATE);
         Path screenshot = Path.of(System.getProperty("basedir", "."), "target", "dashboard.png");
         Files.createDirectories(screenshot.getParent());
@@ -63,7 +69,8 @@ class DashboardBrowserTest {
                 assertThat(ended).as("the node script ends by itself").isTrue();
                 assertThat(node.exitValue()).as("node said:%n%s", output).isZero();
                 assertThat(output).contains("dashboard test: ok", "lie between two REST reads", "chart grew",
-                        "pause from the page", "the TONF hop fwd->out", "a flow rule's hop ports in->out");
+                        "pause from the page", "the TONF hop fwd->out", "a flow rule's hop ports in->out",
+                        "per-flow pool acct");
             } finally {
                 node.descendants().forEach(ProcessHandle::destroyForcibly);
                 node.destroyForcibly();

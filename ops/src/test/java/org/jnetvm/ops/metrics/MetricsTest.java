@@ -76,9 +76,34 @@ class MetricsTest {
                 0, 0, 0, 0, 0, 0, 0, java.util.Map.of(), 16);
         var snapshot = new org.jnetvm.core.stats.StatsSnapshot(0, java.util.List.of(nf), java.util.List.of(),
                 java.util.Map.of(DropReason.NF_DROP, 0L), new org.jnetvm.core.pool.PoolAudit(1, 1, 0, 0), 16, java.util.List.of(),
-                java.util.List.of());
+                java.util.List.of(), java.util.List.of());
         String text = PrometheusText.write(snapshot);
         assertThat(text).contains("nf=\"we\\\"ird\\\\nf\\n\"");
+        assertPromtoolAccepts(text);
+    }
+
+    @Test
+    void aPerFlowServiceIsExportedAsItsPoolNotItsNfs() throws IOException, InterruptedException {
+        var shared = new org.jnetvm.core.stats.StatsSnapshot.Nf(0, "bridge", 1, "out", 0, 1, "running", 7, 7, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, java.util.Map.of(), 16);
+        var perFlow = new org.jnetvm.core.stats.StatsSnapshot.Nf(1, "flow_counter", 2, "acct", 0, 1, "running", 3, 3, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, java.util.Map.of(), 16);
+        var pool = new org.jnetvm.core.stats.StatsSnapshot.FlowPool(2, "acct", 10, 3, 7, 41, 38, 2, 1);
+        var snapshot = new org.jnetvm.core.stats.StatsSnapshot(0, java.util.List.of(shared, perFlow), java.util.List.of(),
+                java.util.Map.of(DropReason.POOL_FULL, 2L), new org.jnetvm.core.pool.PoolAudit(1, 1, 0, 0), 16,
+                java.util.List.of(), java.util.List.of(), java.util.List.of(pool));
+        String text = PrometheusText.write(snapshot);
+        assertThat(text).contains("jnetvm_nf_rx_packets_total{service=\"out\"").doesNotContain("service=\"acct\",instance");
+        assertThat(sample(text, "jnetvm_flow_pool_activations_total{service=\"acct\"}")).isEqualTo(41);
+        assertThat(sample(text, "jnetvm_flow_pool_ended_total{service=\"acct\"}")).isEqualTo(38);
+        assertThat(sample(text, "jnetvm_flow_pool_full_total{service=\"acct\"}")).isEqualTo(2);
+        assertThat(sample(text, "jnetvm_flow_pool_failed_total{service=\"acct\"}")).isEqualTo(1);
+        assertThat(sample(text, "jnetvm_flow_pool_instances{service=\"acct\",state=\"live\"}")).isEqualTo(3);
+        assertThat(sample(text, "jnetvm_flow_pool_instances{service=\"acct\",state=\"idle\"}")).isEqualTo(7);
+        assertPromtoolAccepts(text);
+    }
+
+    private static void assertPromtoolAccepts(String text) throws IOException, InterruptedException {
         Path file = Files.createTempFile("jnetvm-metrics", ".txt");
         try {
             Files.writeString(file, text);
