@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         description = "Run a benchmark and compare it with a baseline measured in the same run.",
         subcommands = {RingBenchCommand.class, ChainBenchCommand.class, NfStartBenchCommand.class, ThreadsBenchCommand.class,
                 ForwardBenchCommand.class, NfsBenchCommand.class, NfvniceBenchCommand.class, SoakBenchCommand.class,
-                WakeupBenchCommand.class})
+                WakeupBenchCommand.class, FlurriesBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -15,7 +15,7 @@ import org.jnetvm.nf.PacketBurst;
  */
 public final class LatencyProbe implements NetworkFunction {
     /** The probe the manager made last (the bench runs one at a time). */
-    static final AtomicReference<LatencyProbe> LAST = new AtomicReference<>();
+    public static final AtomicReference<LatencyProbe> LAST = new AtomicReference<>();
 
     private final Recorder recorder = new Recorder(10_000_000_000L, 3);
 
@@ -35,7 +35,7 @@ public final class LatencyProbe implements NetworkFunction {
     }
 
     /** What was recorded since the last call (the first call: since the start). */
-    Histogram interval() {
+    public Histogram interval() {
         return recorder.getIntervalHistogram();
     }
 }

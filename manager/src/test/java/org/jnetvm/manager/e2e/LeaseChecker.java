@@ -13,7 +13,7 @@ import org.jnetvm.nfs.FlowCounter;
 /**
  * Test NF, run in-process after a per-flow flow_counter: for each flow lease it saw, the flow hash of its packets and
  * how many there were; and every packet whose number (flow_counter's, in the user area) is not the next of its lease
- * (a flow's count not starting at 1 means an instance's state was not reset). Sends every packet out of port 0.
+ * (a flow's count not starting at 1 means an instance's state was not reset). Sends every packet out of the last port.
  */
 public final class LeaseChecker implements NetworkFunction {
     static final Map<Integer, Integer> HASH_BY_LEASE = new ConcurrentHashMap<>();
@@ -41,7 +41,7 @@ public final class LeaseChecker implements NetworkFunction {
             if (number != seen) {
                 PROBLEMS.add("lease " + lease + ": packet numbered " + number + " was its flow's packet " + seen);
             }
-            burst.out(i, 0);
+            burst.out(i, context.portCount() - 1);
         }
     }
 }

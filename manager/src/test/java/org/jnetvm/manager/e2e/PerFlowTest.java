@@ -3,12 +3,21 @@ package org.jnetvm.manager.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jnetvm.core.flow.FlowLease;
+import org.jnetvm.core.packet.FrameBuilder;
+import org.jnetvm.core.packet.PacketParser;
+import org.jnetvm.core.packet.TcpView;
 import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.core.stats.StatsSnapshot;
 import org.jnetvm.core.table.NfSlotDescriptor;
@@ -148,6 +157,133 @@ class PerFlowTest {
                             .counter(nf.slot(), NfSlotDescriptor.FLOWS_FAILED)).sum();
             assertThat(failed).isEqualTo(1);
             assertThat(LeaseChecker.HASH_BY_LEASE).as("the other flows").hasSize(flows - 1);
+            assertThat(LeaseChecker.PROBLEMS).isEmpty();
+        }
+    }
+
+    /**
+     * TCP, both directions of a connection on one instance: FIN both ways (and a late ACK within the linger) ends
+     * the flow, so the same 5-tuple's next connection is a new flow on a new lease; an RST ends that one; a second
+     * connection, never closed, ends by the idle timeout. Frames from a capture file, paced by its timestamps.
+     */
+    @Test
+    void tcpConnectionsEndOnFinBothWaysOrRstAndTheNextOneIsANewFlow() throws Exception {
+        Path capture = Files.createTempFile("jnetvm-perflow-tcp", ".pcap");
+        int client = 0x0A000001;
+        int server = 0x0A000002;
+        int other = 0x0A000003;
+        List<long[]> script = List.of( // time ms, source, destination, source port, destination port, flags
+                new long[] {0, client, server, 40000, 80, TcpView.SYN},
+                new long[] {1, server, client, 80, 40000, TcpView.SYN | TcpView.ACK},
+                new long[] {2, client, server, 40000, 80, TcpView.ACK},
+                new long[] {3, other, server, 40001, 80, TcpView.SYN},
+                new long[] {4, client, server, 40000, 80, TcpView.PSH | TcpView.ACK},
+                new long[] {5, server, client, 80, 40000, TcpView.PSH | TcpView.ACK},
+                new long[] {6, client, server, 40000, 80, TcpView.FIN | TcpView.ACK},
+                new long[] {7, server, client, 80, 40000, TcpView.FIN | TcpView.ACK},
+                new long[] {8, client, server, 40000, 80, TcpView.ACK}, // the late ACK: still the first connection
+                new long[] {400, client, server, 40000, 80, TcpView.SYN}, // after the linger: a new flow
+                new long[] {401, server, client, 80, 40000, TcpView.SYN | TcpView.ACK},
+                new long[] {402, server, client, 80, 40000, TcpView.RST},
+                new long[] {403, other, server, 40001, 80, TcpView.ACK});
+        List<byte[]> frames = new ArrayList<>();
+        ByteBuffer file = ByteBuffer.allocate(24 + script.size() * (16 + 64)).order(ByteOrder.LITTLE_ENDIAN);
+        file.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+        for (long[] p : script) {
+            FrameBuilder b = new FrameBuilder();
+            b.protocol = PacketParser.PROTO_TCP;
+            b.src4 = (int) p[1];
+            b.dst4 = (int) p[2];
+            b.srcPort = (int) p[3];
+            b.dstPort = (int) p[4];
+            b.tcpFlags = (int) p[5];
+            byte[] frame = b.build();
+            frames.add(frame);
+            file.putInt(1_700_000_000 + (int) (p[0] / 1000)).putInt((int) (p[0] % 1000) * 1000).putInt(frame.length)
+                    .putInt(frame.length).put(frame);
+        }
+        Files.write(capture, Arrays.copyOf(file.array(), file.position()));
+        try (Manager manager = TestManagers.start("perflowtcp", """
+                region: {name: ${name}, directory: /dev/shm, buffers: 1024, ringCapacity: 256}
+                control: {socket: /tmp/${name}.sock}
+                ports:
+                  - {name: cap0, kind: pcap_in, file: %s}
+                  - {name: sink0, kind: sink}
+                services:
+                  - {name: acct, perFlow: {idleMs: 1000, lingerMs: 100}}
+                  - {name: check}
+                chains:
+                  default: [acct, check]
+                nfs:
+                  - {nf: flow_counter, service: acct, instances: 4, inProcess: true}
+                  - {nf: org.jnetvm.manager.e2e.LeaseChecker, service: check, inProcess: true}
+                """.formatted(capture))) {
+            listen(manager);
+            TestManagers.awaitDrained(manager, script.size(), Duration.ofSeconds(30));
+            TestManagers.await("the three flows ended and reported", Duration.ofSeconds(30),
+                    () -> pool(manager, ServiceDescriptor.ENDED_OFFSET) == 3 && records.size() == 3);
+            StatsSnapshot s = manager.stats();
+            assertThat(s.totalDrops()).as("drops %s", s.drops()).isZero();
+            assertThat(LeaseChecker.PROBLEMS).isEmpty();
+            assertThat(pool(manager, ServiceDescriptor.ACTIVATIONS_OFFSET)).as("two connections of one 5-tuple, and another")
+                    .isEqualTo(3);
+            assertThat(records.values()).as("packets per flow, both directions").containsExactlyInAnyOrder(8L, 3L, 2L);
+            assertThat(records).containsExactlyInAnyOrderEntriesOf(toLong(LeaseChecker.PACKETS_BY_LEASE));
+        } finally {
+            Files.deleteIfExists(capture);
+        }
+    }
+
+    /**
+     * kill -9 of the NF host that serves most flows, under traffic: its instances leave the pool, every buffer they
+     * held is reclaimed (nf_dead), and each of their flows gets an instance of the other host on its next packet.
+     */
+    @Test
+    void theFlowsOfAKilledHostMoveToInstancesOfAnother() throws Exception {
+        int flows = 8;
+        int count = 16_000;
+        try (Manager manager = TestManagers.start("perflowkill", """
+                region: {name: ${name}, directory: /dev/shm, buffers: 16384, ringCapacity: 8192, nfSlots: 32,
+                         smallSlots: 16, smallRingCapacity: 64, maxInstances: 16}
+                control: {socket: /tmp/${name}.sock}
+                ports:
+                  - {name: gen0, kind: generator, rate: 4000, size: 64, flows: %d, count: %d}
+                services:
+                  - {name: acct, smallSlots: true, perFlow: {idleMs: 300}}
+                  - {name: check}
+                chains:
+                  default: [acct, check]
+                nfs:
+                  - {nf: flow_counter, service: acct, instances: 8, host: true}
+                  - {nf: flow_counter, service: acct, instances: 8, host: true}
+                  - {nf: org.jnetvm.manager.e2e.LeaseChecker, service: check, inProcess: true}
+                """.formatted(flows, count))) {
+            TestManagers.await("every flow bound", Duration.ofSeconds(30),
+                    () -> pool(manager, ServiceDescriptor.ACTIVATIONS_OFFSET) == flows && LeaseChecker.HASH_BY_LEASE.size() == flows);
+            Map<Integer, Long> pidBySlot = new java.util.HashMap<>();
+            manager.registry().nfs().forEach(nf -> pidBySlot.put(nf.slot(), nf.pid()));
+            Map<Long, Long> flowsByHost = new java.util.HashMap<>();
+            LeaseChecker.HASH_BY_LEASE.keySet().forEach(lease ->
+                    flowsByHost.merge(pidBySlot.get(FlowLease.slot(lease)), 1L, Long::sum));
+            long busiest = flowsByHost.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            long moved = flowsByHost.get(busiest);
+            assertThat(moved).as("the busier host serves half the flows or more").isGreaterThanOrEqualTo(flows / 2);
+            ProcessHandle.of(busiest).orElseThrow().destroyForcibly();
+            TestManagers.awaitDrained(manager, count, Duration.ofSeconds(60));
+            StatsSnapshot s = manager.stats();
+            System.out.printf("per-flow, host %d killed with %d flows: drops %s%n", busiest, moved, s.drops());
+            assertThat(pool(manager, ServiceDescriptor.ACTIVATIONS_OFFSET)).as("each moved flow bound once more")
+                    .isEqualTo(flows + moved);
+            assertThat(s.drops().get(DropReason.POOL_FULL)).isZero();
+            assertThat(s.ports().getFirst().txPackets() + s.totalDrops()).isEqualTo(count);
+            assertThat(s.totalDrops()).as("only what the dead host held or was handed: %s", s.drops())
+                    .isEqualTo(s.drops().get(DropReason.NF_DEAD));
+            assertThat(s.pool().free() + s.pool().cached()).as("every buffer back").isEqualTo(s.pool().total());
+            ServiceTable services = new ServiceTable(manager.region());
+            int acct = services.find("acct");
+            TestManagers.await("the flows end on the host left", Duration.ofSeconds(10),
+                    () -> services.poolLive(acct) == 0 && services.poolIdle(acct) == 8);
+            assertThat(services.instanceCount(acct)).isEqualTo(8);
             assertThat(LeaseChecker.PROBLEMS).isEmpty();
         }
     }
