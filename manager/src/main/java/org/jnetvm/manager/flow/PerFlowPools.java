@@ -68,7 +68,9 @@ public final class PerFlowPools implements AutoCloseable {
     private static final int FIN_LOW = 1;
     private static final int FIN_HIGH = 2;
     private static final int RESET = 4;
-    private static final long MIN_PERIOD_NANOS = 2_000_000L;
+    private static final long MIN_PERIOD_NANOS = 1_000_000L;
+    private static final int GRACE_POLLS = 20;
+    private static final long GRACE_POLL_NANOS = 50_000L;
     private static final long MAX_PERIOD_NANOS = 100_000_000L;
 
     /** A per-flow service: its id and how long its flows keep their instance without a packet. */
@@ -426,6 +428,11 @@ public final class PerFlowPools implements AutoCloseable {
             waiting |= !pool.retiring.isEmpty();
         }
         if (waiting) {
+            // RX threads loop every few microseconds: the grace period is usually over within a park or two, and
+            // waiting for it here rather than for the next pass gives the instances back a period sooner.
+            for (int i = 0; i < GRACE_POLLS && !grace.passed(); i++) {
+                LockSupport.parkNanos(GRACE_POLL_NANOS);
+            }
             if (!grace.passed()) {
                 return;
             }
@@ -451,6 +458,7 @@ public final class PerFlowPools implements AutoCloseable {
         }
         if (unbound) {
             grace.beginRxThreads();
+            recycle();
         }
     }
 
