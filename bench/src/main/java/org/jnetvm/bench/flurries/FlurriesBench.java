@@ -29,23 +29,28 @@ import org.jnetvm.manager.Manager;
 public final class FlurriesBench {
     static final int PER_FLOW = 1;
     static final int PROBE = 2;
+    static final int BATCH_THRESHOLD = 32;
 
-    /** What to run: instances in the pool, the generator's rate (0: as fast as it goes), warm-up and measuring. */
-    public record Settings(int instances, long rate, long warmupMillis, long measureMillis) {
+    /**
+     * What to run: instances in the pool, the generator's rate (0: as fast as it goes), the hosted NFs' wake-up
+     * window (0: each is woken by its packet; else woken in its host's batches, at most this late, or at once when
+     * {@link #BATCH_THRESHOLD} packets wait), warm-up and measuring.
+     */
+    public record Settings(int instances, long rate, int wakeWindowUs, long warmupMillis, long measureMillis) {
         public Settings {
-            if (instances < 1 || rate < 0 || warmupMillis < 0 || measureMillis < 200) {
+            if (instances < 1 || rate < 0 || wakeWindowUs < 0 || warmupMillis < 0 || measureMillis < 200) {
                 throw new IllegalArgumentException("flurries settings: instances >= 1, rate >= 0, warm-up >= 0,"
                         + " measuring >= 200 ms");
             }
         }
 
         public static Settings defaults() {
-            return new Settings(2000, 0, 2000, 5000);
+            return new Settings(500, 150_000, 200, 2000, 5000);
         }
     }
 
     /** One run's figures. */
-    public record Result(int instances, long rate, double activationsPerS, double p50Us, double p99Us,
+    public record Result(int instances, long rate, int wakeWindowUs, double activationsPerS, double p50Us, double p99Us,
                          double poolFullPerS, long activations, long otherDrops) {
     }
 
@@ -65,10 +70,11 @@ public final class FlurriesBench {
                 chains:
                   default: [flow, probe]
                 nfs:
-                  - {nf: basic_monitor, service: flow, host: true, instances: %d, args: ["--interval", "0", "--max-flows", "4"]}
+                  - {nf: basic_monitor, service: flow, host: true, instances: %d, wakeThreshold: %d, wakeWindowUs: %d,
+                     args: ["--interval", "0", "--max-flows", "4"]}
                   - {nf: %s, service: probe, inProcess: true}
                 """.formatted(name, s.instances() + 8, s.instances(), s.instances(), s.rate(), PER_FLOW, PROBE,
-                s.instances(), LatencyProbe.class.getName());
+                s.instances(), s.wakeWindowUs() > 0 ? BATCH_THRESHOLD : 1, s.wakeWindowUs(), LatencyProbe.class.getName());
     }
 
     public static Result run(Settings s, PrintStream progress) {
@@ -90,11 +96,18 @@ public final class FlurriesBench {
             long activations = pool(after).activations() - pool(before).activations();
             long full = after.drops().get(DropReason.POOL_FULL) - before.drops().get(DropReason.POOL_FULL);
             long other = after.totalDrops() - before.totalDrops() - full;
-            Result r = new Result(s.instances(), s.rate(), activations / seconds, latency.getValueAtPercentile(50) / 1e3,
+            Result r = new Result(s.instances(), s.rate(), s.wakeWindowUs(), activations / seconds, latency.getValueAtPercentile(50) / 1e3,
                     latency.getValueAtPercentile(99) / 1e3, full / seconds, activations, other);
-            progress.printf(Locale.ROOT, "flurries: %d instances: %.0f activations/s, activation p50 %.0f us p99 %.0f us,"
-                    + " %.0f pool_full/s, %d other drops%n", s.instances(), r.activationsPerS(), r.p50Us(), r.p99Us(),
-                    r.poolFullPerS(), r.otherDrops());
+            StringBuilder others = new StringBuilder();
+            for (DropReason reason : DropReason.values()) {
+                long n = after.drops().get(reason) - before.drops().get(reason);
+                if (n > 0 && reason != DropReason.POOL_FULL) {
+                    others.append(' ').append(reason.label).append('=').append(n);
+                }
+            }
+            progress.printf(Locale.ROOT, "flurries: %d instances, window %d us: %.0f activations/s, activation p50 %.0f us"
+                    + " p99 %.0f us, %.0f pool_full/s, %d other drops%s%n", s.instances(), s.wakeWindowUs(),
+                    r.activationsPerS(), r.p50Us(), r.p99Us(), r.poolFullPerS(), r.otherDrops(), others);
             return r;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -122,6 +135,7 @@ public final class FlurriesBench {
         root.put("pool_full_per_s", Math.round(r.poolFullPerS()));
         root.put("instances", r.instances());
         root.put("rate_pps", r.rate());
+        root.put("wake_window_us", r.wakeWindowUs());
         root.put("other_drops", r.otherDrops());
         try {
             return new ObjectMapper().writeValueAsString(root);

@@ -14,7 +14,7 @@ class FlurriesBenchTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void everyPacketIsANewFlowOnItsOwnInstanceAndTheFiguresReachTheJson() throws Exception {
-        FlurriesBench.Result r = FlurriesBench.run(new FlurriesBench.Settings(64, 2_000, 500, 1000), System.out);
+        FlurriesBench.Result r = FlurriesBench.run(new FlurriesBench.Settings(64, 2_000, 200, 500, 1000), System.out);
         assertThat(r.activations()).as("flows activated while measuring").isPositive();
         assertThat(r.activationsPerS()).as("2,000 new flows/s offered, 64 instances recycled every few ms")
                 .isGreaterThan(500);

@@ -439,7 +439,8 @@ public final class PerFlowPools implements AutoCloseable {
             for (Pool pool : pools) {
                 for (int slot : pool.retiring) {
                     nfs.flowLease(slot, FlowLease.NONE);
-                    Doorbell.ring(segment, nfs.doorbellOffset(slot)); // a sleeping NF ends its flow now
+                    // A sleeping NF ends its flow when it wakes: now, or with its host's next batch of wake-ups.
+                    Doorbell.ring(segment, nfs.doorbellOffset(slot), nfs.rxRing(slot));
                     if ((int) INTS.getAcquire(member, slot) == pool.service.id()) {
                         pool.give(slot, agerScratch);
                     }
