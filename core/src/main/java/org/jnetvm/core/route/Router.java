@@ -54,6 +54,10 @@ import org.jnetvm.core.table.ThreadTable;
  * counted once, where it is completed: an NF's router counts the NFs it hands to and, with
  * direct output (an inline NF), the ports; a TX thread counts what leaves an NF's tx ring.
  *
+ * <h2>Per-flow services</h2>
+ * A packet bound for a per-flow service goes to the instance its flow lease names ({@link FlowLease}, stamped at
+ * entry by the manager's RX thread), not to one its flow hash picks: each flow has an instance of its own.
+ *
  * <h2>Drops</h2>
  * Every packet that does not go on is freed and counted under its {@link DropReason} in the
  * writer's own counter block, so each packet ends delivered or counted exactly once.
@@ -115,7 +119,7 @@ public final class Router {
     private final HandOff handOff;
 
     /**
-     * @param dropCountersAddress address of this writer's 16 drop counters (an NF slot's or a
+     * @param dropCountersAddress address of this writer's 24 drop counters (an NF slot's or a
      *                            manager thread's block)
      * @param txCounterAddress    address of a counter of packets handed on, or -1 for none
      * @param maxBurst            the largest burst {@link #route} will be given

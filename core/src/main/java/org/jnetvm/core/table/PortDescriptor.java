@@ -11,8 +11,8 @@ import org.jnetvm.core.stats.DropReason;
  * <pre>
  *   0    in use int   +4 kind code int   +8 name 32 B (ASCII, NUL padded)   +40 kind 24 B
  *   128  rx packets long   +8 rx bytes long
- *   256  rx drops[16] long, by {@link DropReason#code} (pool empty, malformed)
- *   384  end
+ *   256  rx drops[24] long, by {@link DropReason#code} (pool empty, malformed)
+ *   448  end
  * </pre>
  */
 public final class PortDescriptor {

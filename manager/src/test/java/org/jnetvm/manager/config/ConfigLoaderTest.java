@@ -217,6 +217,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void perFlowServicesTakeTheirDefaultsAndAChainHoldsAtMostOne() {
+        ManagerConfig ok = ConfigLoader.parse("""
+                services: [{name: acct, perFlow: {idleMs: 500}}, {name: ids, perFlow: {}}, {name: shared}]
+                chains: {default: [acct, shared], named: {other: [ids]}}
+                """, FILE);
+        assertThat(ok.service("acct").perFlow()).isEqualTo(new PerFlowConfig(500, 100));
+        assertThat(ok.service("ids").perFlow()).isEqualTo(new PerFlowConfig(2_000, 100));
+        assertThat(ok.service("shared").perFlow()).isNull();
+        ConfigException idle = refused("services: [{name: acct, perFlow: {idleMs: 0}}]");
+        assertThat(idle.field()).isEqualTo("services[0].perFlow.idleMs");
+        assertThat(idle.getMessage()).contains("0 is out of range 1..86400000");
+        ConfigException two = refused("""
+                services: [{name: acct, perFlow: {}}, {name: ids, perFlow: {}}]
+                chains: {default: [acct, ids]}
+                """);
+        assertThat(two.field()).isEqualTo("chains.default[1]");
+        assertThat(two.getMessage()).contains("already has per-flow service 'acct'", "one per-flow service");
+        ConfigException unknown = refused("services: [{name: acct, perFlow: {idle: 5}}]");
+        assertThat(unknown.getMessage()).contains("idle");
+    }
+
+    @Test
     void anUnknownFieldListsTheFieldsItsSectionKnows() {
         ConfigException e = refused("""
                 region:
