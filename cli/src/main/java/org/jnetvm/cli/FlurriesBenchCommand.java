@@ -3,6 +3,7 @@ package org.jnetvm.cli;
 import java.util.concurrent.Callable;
 import org.jnetvm.bench.flurries.FlurriesBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code jnetvm bench flurries}: per-flow NF activations per second, end to end. */
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
                         + " instance (pool_full). Not measured yet: throughput at 10..50,000 NFs against polling and"
                         + " platform threads, and the web-traffic case (docs/status.md)."},
         footer = {"", "Example: bin/jnetvm bench flurries --json",
-                "         bin/jnetvm bench flurries --instances 4000 --rate 300000 --seconds 10"})
+                "         bin/jnetvm bench flurries --instances 800 --rate 200000 --seconds 10",
+                "         bin/jnetvm bench flurries --wake-window-us 0   # woken one by one"})
 final class FlurriesBenchCommand implements Callable<Integer> {
 
     @Option(names = "--instances", defaultValue = "500", paramLabel = "N",
@@ -32,27 +34,24 @@ final class FlurriesBenchCommand implements Callable<Integer> {
                     + " 32 packets wait); 0 wakes each by its packet (default ${DEFAULT-VALUE}).")
     int wakeWindowUs;
 
-    @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
-            description = "Seconds measured, after 2 s of warm-up, 0.2..600 (default ${DEFAULT-VALUE}).")
-    double seconds;
-
-    @Option(names = "--json", description = "Print the result as one JSON object on the last line of output.")
-    boolean json;
+    @Mixin
+    TimedRunOptions run = new TimedRunOptions();
 
     @Override
     public Integer call() {
         BenchSupport.quiet();
-        if (seconds < 0.2 || seconds > 600 || instances < 1 || instances > 60_000 || rate < 0
-                || wakeWindowUs < 0 || wakeWindowUs > 100_000) {
-            System.err.println("bench flurries: --instances 1..60000, --rate 0 or more, --wake-window-us 0..100000,"
-                    + " --seconds 0.2..600");
+        if (!run.check("flurries")) {
+            return 2;
+        }
+        if (instances < 1 || instances > 60_000 || rate < 0 || wakeWindowUs < 0 || wakeWindowUs > 100_000) {
+            System.err.println("bench flurries: --instances 1..60000, --rate 0 or more, --wake-window-us 0..100000");
             return 2;
         }
         FlurriesBench.Settings d = FlurriesBench.Settings.defaults();
         FlurriesBench.Result r = FlurriesBench.run(
-                new FlurriesBench.Settings(instances, rate, wakeWindowUs, d.warmupMillis(), Math.round(seconds * 1000)), System.err);
+                new FlurriesBench.Settings(instances, rate, wakeWindowUs, d.warmupMillis(), run.millis()), System.err);
         System.out.print(FlurriesBench.table(r));
-        if (json) {
+        if (run.json) {
             System.out.println(FlurriesBench.json(r));
         }
         System.out.flush();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jnetvm.bench.wakeup.WakeupBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code jnetvm bench wakeup}: batched wake-up of hosted NFs against waking them on every packet. */
@@ -23,18 +24,13 @@ final class WakeupBenchCommand implements Callable<Integer> {
                     + " 1000:50000).")
     List<String> cases = new ArrayList<>();
 
-    @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
-            description = "Seconds each run measures, after 2 s of warm-up, 0.2..600 (default ${DEFAULT-VALUE}).")
-    double seconds;
-
-    @Option(names = "--json", description = "Print the result as one JSON object on the last line of output.")
-    boolean json;
+    @Mixin
+    TimedRunOptions run = new TimedRunOptions();
 
     @Override
     public Integer call() {
         BenchSupport.quiet();
-        if (seconds < 0.2 || seconds > 600) {
-            System.err.println("bench wakeup: --seconds " + seconds + " is out of range 0.2..600");
+        if (!run.check("wakeup")) {
             return 2;
         }
         List<WakeupBench.Case> parsed = new ArrayList<>();
@@ -55,10 +51,10 @@ final class WakeupBenchCommand implements Callable<Integer> {
         }
         WakeupBench.Settings defaults = WakeupBench.Settings.defaults();
         WakeupBench.Settings s = new WakeupBench.Settings(parsed.isEmpty() ? defaults.cases() : parsed,
-                defaults.warmupMillis(), Math.round(seconds * 1000));
+                defaults.warmupMillis(), run.millis());
         List<WakeupBench.Run> runs = WakeupBench.run(s, System.err);
         System.out.print(WakeupBench.table(runs));
-        if (json) {
+        if (run.json) {
             System.out.println(WakeupBench.json(runs));
         }
         System.out.flush();
