@@ -50,6 +50,8 @@ public final class Region implements AutoCloseable {
 
     private final Path path;
     private final Arena arena;
+    private final java.util.concurrent.ConcurrentHashMap<Class<?>, Object> views =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final MemorySegment segment;
     private final RegionLayout layout;
     private final String name;
@@ -449,6 +451,16 @@ public final class Region implements AutoCloseable {
 
     public MemorySegment segment() {
         return segment;
+    }
+
+    /**
+     * The one instance of a view of this region that every thread of the process may share, made by {@code make}
+     * on first use: for views with no state of their own but caches of immutable flyweights (the NF table, the
+     * messages), which an NF host of 10,000 NFs would otherwise hold 10,000 times (each caches one ring or inbox
+     * per NF slot).
+     */
+    public <T> T shared(Class<T> type, java.util.function.Function<Region, T> make) {
+        return type.cast(views.computeIfAbsent(type, k -> make.apply(this)));
     }
 
     public RegionLayout layout() {

@@ -54,7 +54,7 @@ public record RegionSpec(String name, Path directory, int bufferCount, int headr
                 "a power of two up to 2^24");
         check(nfSlots >= 1 && nfSlots <= 1 << 16, "nfSlots", nfSlots, "1..65536");
         check(serviceCount >= 1 && serviceCount <= 65535, "serviceCount", serviceCount, "1..65535");
-        check(maxInstances >= 1 && maxInstances <= 4096, "maxInstances", maxInstances, "1..4096");
+        check(maxInstances >= 1 && maxInstances <= 65_536, "maxInstances", maxInstances, "1..65536");
         check(chainCount >= 1 && chainCount <= 65535, "chainCount", chainCount, "1..65535");
         check(maxChainLength >= 1 && maxChainLength <= 255, "maxChainLength", maxChainLength, "1..255");
         check(portCount >= 1 && portCount <= 1024, "portCount", portCount, "1..1024");

@@ -49,6 +49,22 @@ class RegionTest {
     }
 
     @Test
+    void aSharedViewIsMadeOncePerRegionAndMappingAndItsSlotsRingIsFreshAfterAReattach() throws Exception {
+        RegionSpec spec = TestRegions.small("sharedview").build();
+        try (Region created = Region.create(spec); Region mapped = Region.map(created.path())) {
+            var first = created.shared(org.jnetvm.core.table.NfTable.class, org.jnetvm.core.table.NfTable::new);
+            assertThat(created.shared(org.jnetvm.core.table.NfTable.class, r -> {
+                throw new AssertionError("made twice");
+            })).isSameAs(first);
+            assertThat(mapped.shared(org.jnetvm.core.table.NfTable.class, org.jnetvm.core.table.NfTable::new))
+                    .as("another mapping, another view").isNotSameAs(first);
+            var ring = first.txRing(0);
+            first.reattachTxRing(0);
+            assertThat(first.txRing(0)).as("a new tx ring object after a reattach").isNotSameAs(ring);
+        }
+    }
+
+    @Test
     void smallSlotsHaveSmallRingsAndInboxesThatDoNotOverlapAndAMapperAgrees() {
         RegionSpec spec = TestRegions.small("smallslots").nfSlots(10).smallSlots(6).ringCapacity(256)
                 .smallRingCapacity(16).build();

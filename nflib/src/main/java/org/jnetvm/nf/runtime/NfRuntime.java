@@ -162,7 +162,7 @@ public final class NfRuntime implements Runnable {
     private final Inbox inbox;
     private final Message message = new Message();
     private final CostSampler cost = new CostSampler();
-    private final Quiescence grace;
+    private final Region region;
     // The thread's CPU time, not the wall clock: a burst preempted half-way must not look twice as expensive (on a
     // loaded machine that made a 6 us NF read 27 us). A system call, once per 64 bursts.
     private final java.lang.management.ThreadMXBean cpuClock = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -171,7 +171,7 @@ public final class NfRuntime implements Runnable {
         this.nf = nf;
         this.slot = slot;
         this.options = options;
-        this.nfs = new NfTable(region);
+        this.nfs = region.shared(NfTable.class, NfTable::new); // one per process: see Region.shared
         this.segment = region.segment();
         PacketPool pool = new PacketPool(region);
         ServiceTable services = new ServiceTable(region);
@@ -179,7 +179,8 @@ public final class NfRuntime implements Runnable {
         this.serviceId = serviceId;
         PortTable ports = new PortTable(region);
         this.rx = nfs.rxRing(slot);
-        this.grace = new Quiescence(region);
+        this.region = region;
+        nfs.reattachTxRing(slot); // the shared table may hold the ring of this slot's previous NF in this process
         this.tx = nfs.txRing(slot);
         // An NF in a small slot (one of thousands of per-flow NFs) keeps no pool cache: see PacketPool.uncached.
         this.cache = region.layout().small(slot) ? pool.uncached() : pool.newCache();
@@ -190,7 +191,7 @@ public final class NfRuntime implements Runnable {
         int[] txThreads = new ThreadTable(region).txThreads();
         this.txDoorbell = txThreads.length == 0 ? -1
                 : new ThreadTable(region).doorbellOffset(txThreads[slot % txThreads.length]);
-        this.messages = new Messages(region);
+        this.messages = region.shared(Messages.class, Messages::new);
         this.inbox = messages.inbox(slot);
         DirectOutput direct = options.direct();
         this.router = new Router(nfs, services, new ChainTable(region), pool.newMeta(), cache,
@@ -392,7 +393,9 @@ public final class NfRuntime implements Runnable {
             // be enqueueing here. Keep handling packets until every producer has started a new loop since (the
             // reclaimer's grace period, seen from this side), then drain what is left.
             if (!listed()) {
-                grace.begin(slot, -1);
+                // Made here, not with the NF: it keeps arrays the size of the NF table, and an NF host of
+                // 10,000 per-flow NFs in a region of 10,000 slots would hold 10,000 of them (900 MB).
+                Quiescence grace = new Quiescence(region).begin(slot, -1);
                 long graceEnd = System.nanoTime() + HAND_OVER_TIMEOUT_NANOS;
                 while (!grace.passed() && System.nanoTime() < graceEnd) {
                     nfs.loopCount(slot, ++loops);
