@@ -48,8 +48,6 @@ public final class FlowCounter implements NetworkFunction {
     private long bytes;
     private long first;
     private long last;
-    private long records;
-    private long recordsRefused;
 
     @Override
     public void onFlowStart(NfContext context) {
@@ -86,19 +84,7 @@ public final class FlowCounter implements NetworkFunction {
                 .putShort((short) tuple.srcPort()).putShort((short) tuple.dstPort())
                 .putInt(tuple.family() == FiveTuple.FAMILY_IPV4 ? tuple.srcIpv4() : (int) tuple.srcLo())
                 .putInt(tuple.family() == FiveTuple.FAMILY_IPV4 ? tuple.dstIpv4() : (int) tuple.dstLo());
-        if (context.sendToManager(RECORD_TYPE, record, 0, RECORD_LENGTH)) {
-            records++;
-        } else {
-            recordsRefused++; // the manager's inbox was full: counted in the NF's messages refused too
-        }
-    }
-
-    /** Flow records sent, and refused by a full inbox. */
-    long records() {
-        return records;
-    }
-
-    long recordsRefused() {
-        return recordsRefused;
+        // false if the manager's inbox was full: counted in the NF's messages refused (stats, REST)
+        context.sendToManager(RECORD_TYPE, record, 0, RECORD_LENGTH);
     }
 }

@@ -226,11 +226,6 @@ public final class PerFlowPools implements AutoCloseable {
         return new Binder();
     }
 
-    /** Flows bound in all (the table's live entries). */
-    public long boundFlows() {
-        return bindings.live();
-    }
-
     /**
      * One RX thread's side: which per-flow service a packet meets, and its flow's lease on an instance of it. Not
      * thread-safe: one per RX thread.

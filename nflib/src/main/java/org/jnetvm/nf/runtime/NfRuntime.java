@@ -479,23 +479,21 @@ public final class NfRuntime implements Runnable {
             n = held;
             held = 0;
             nf.process(burst.size(n), context);
-        } else if (carriedCount > 0) { // a later flow's packets, dequeued behind the previous flow's last
-            n = carriedCount;
-            System.arraycopy(carried, 0, indices, 0, n);
-            carriedCount = 0;
-            n = admitFlow(n);
-            if (n == 0 || !handle(n)) {
-                return 0;
-            }
         } else {
-            n = rx.dequeueBurst(indices, 0, indices.length);
-            if (n == 0) {
-                return 0;
-            }
-            Counters.add(segment, base + NfSlotDescriptor.RX_PACKETS, n);
-            Counters.add(segment, base + NfSlotDescriptor.RX_BURSTS, 1);
-            if (capture != null) {
-                capture.write(indices, 0, n);
+            if (carriedCount > 0) { // a later flow's packets, dequeued behind the previous flow's last
+                n = carriedCount;
+                System.arraycopy(carried, 0, indices, 0, n);
+                carriedCount = 0;
+            } else {
+                n = rx.dequeueBurst(indices, 0, indices.length);
+                if (n == 0) {
+                    return 0;
+                }
+                Counters.add(segment, base + NfSlotDescriptor.RX_PACKETS, n);
+                Counters.add(segment, base + NfSlotDescriptor.RX_BURSTS, 1);
+                if (capture != null) {
+                    capture.write(indices, 0, n);
+                }
             }
             if (perFlow && (n = admitFlow(n)) == 0) {
                 return 0;
