@@ -400,7 +400,10 @@ public final class PerFlowPools implements AutoCloseable {
                 live++;
             }
         }
-        services.poolGauges(pool.service.id(), live + pool.unbound.size() + pool.retiring.size(), pool.idle.size());
+        // Idle: the members not serving a flow. Not the ring's size: it may still hold slots of NFs that are gone
+        // (a ring cannot drop an entry from its middle; take() skips them when it meets them).
+        int serving = live + pool.unbound.size() + pool.retiring.size();
+        services.poolGauges(pool.service.id(), serving, Math.max(0, pool.slotCount - serving));
     }
 
     // Frees the slot's binding (its flow's next packet is a new flow); a dead instance's flow is counted ended here.
