@@ -182,6 +182,11 @@ public final class FlowTable {
 
     // ---------------------------------------------------------------- entries
 
+    /** {@code ms} milliseconds in ticks, at least one: idle timeouts against {@link #lastSeen}. */
+    public static long ticks(long ms) {
+        return Math.max(1, (ms * 1_000_000L) >> TICK_SHIFT);
+    }
+
     /** The current tick for {@link #lookup} and friends (about 1 ms; vDSO clock, no system call). */
     public static long tick() {
         return System.nanoTime() >> TICK_SHIFT;
@@ -193,20 +198,21 @@ public final class FlowTable {
      * seen at {@code tick}. Any thread, any process; no allocation, no wait.
      */
     public int lookup(FiveTuple t, int hash, int rulesVersion, long tick) {
-        long found = find(t, hash, tick);
-        if (found < 0) {
-            return MISS;
-        }
-        int origin = segment.get(JAVA_INT, entries + (found >>> 32) * ENTRY_STRIDE + ENTRY_ORIGIN);
-        return origin == ORIGIN_STEERED || origin == rulesVersion ? (int) found : MISS;
+        long found = probe(t, hash, tick, rulesVersion, false);
+        return found < 0 ? MISS : (int) found;
     }
 
     /**
      * {@code t}'s live entry as {@code index << 32 | target}, whatever its origin, or -1 if it has none or one being
-     * rewritten right now (an entry's origin only changes with its target, so the caller may read it after). Marks
-     * the entry seen at {@code tick}. Any thread, any process; no allocation, no wait.
+     * rewritten right now. Marks the entry seen at {@code tick}. Any thread, any process; no allocation, no wait.
      */
     public long find(FiveTuple t, int hash, long tick) {
+        return probe(t, hash, tick, 0, true);
+    }
+
+    // The flow's entry as index << 32 | target, its target and origin read under the entry's seqlock; -1 if none, if
+    // being rewritten, or (unless anyOrigin) derived from other rules than rulesVersion.
+    private long probe(FiveTuple t, int hash, long tick, int rulesVersion, boolean anyOrigin) {
         long key = keyWord(t);
         int i = hash & mask;
         for (int probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & mask) {
@@ -221,6 +227,7 @@ public final class FlowTable {
             }
             boolean same = sameKey(e, key, t);
             int target = segment.get(JAVA_INT, e + ENTRY_TARGET);
+            int origin = segment.get(JAVA_INT, e + ENTRY_ORIGIN);
             VarHandle.loadLoadFence();
             if ((int) INT.getVolatile(segment, e + ENTRY_STATE) != state) {
                 return -1; // rewritten under us
@@ -230,6 +237,9 @@ public final class FlowTable {
             }
             if (segment.get(JAVA_LONG, e + ENTRY_LAST_SEEN) != tick) {
                 LONG.setOpaque(segment, e + ENTRY_LAST_SEEN, tick); // at most once per tick per flow
+            }
+            if (!anyOrigin && origin != ORIGIN_STEERED && origin != rulesVersion) {
+                return -1;
             }
             return (long) i << 32 | (target & 0xFFFF_FFFFL);
         }

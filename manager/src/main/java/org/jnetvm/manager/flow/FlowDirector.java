@@ -41,7 +41,7 @@ public final class FlowDirector implements AutoCloseable {
     public FlowDirector(Region region, List<String> chainNames, Map<String, Integer> services, long idleTimeoutMs) {
         this.table = new FlowTable(region);
         this.names = new FlowRuleResolver(chainNames, services);
-        this.idleTicks = Math.max(1, (idleTimeoutMs * 1_000_000L) >> org.jnetvm.core.flow.FlowTableDescriptor.TICK_SHIFT);
+        this.idleTicks = FlowTable.ticks(idleTimeoutMs);
         long periodNanos = Math.clamp(idleTimeoutMs * 1_000_000L / 4, 10_000_000L, 1_000_000_000L);
         this.ager = Thread.ofPlatform().daemon().name("flow-ager").unstarted(() -> {
             while (!closed) {

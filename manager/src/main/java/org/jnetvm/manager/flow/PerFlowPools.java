@@ -12,7 +12,6 @@ import org.jnetvm.core.buffer.Action;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.flow.FlowLease;
 import org.jnetvm.core.flow.FlowTable;
-import org.jnetvm.core.flow.FlowTableDescriptor;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.packet.FiveTuple;
 import org.jnetvm.core.packet.FlowHash;
@@ -116,8 +115,8 @@ public final class PerFlowPools implements AutoCloseable {
             this.service = service;
             MemorySegment ring = arena.allocate(RingDescriptor.byteSize(RingDescriptor.KIND_MPMC, capacity), Align.CACHE_LINE);
             this.idle = MpmcRing.format(ring, 0, capacity);
-            this.idleTicks = ticks(service.idleMs());
-            this.lingerTicks = ticks(service.lingerMs());
+            this.idleTicks = FlowTable.ticks(service.idleMs());
+            this.lingerTicks = FlowTable.ticks(service.lingerMs());
         }
 
         // An RX thread: an idle, live instance, or -1.
@@ -161,11 +160,11 @@ public final class PerFlowPools implements AutoCloseable {
         this.generation = new int[slots];
         this.inPool = new int[slots];
         this.member = new int[slots];
-        int entries = Math.max(1024, Integer.highestOneBit(Math.max(1, instances) * 4 - 1) << 1);
+        int entries = Math.max(1024, Align.nextPowerOfTwo(Math.max(1, instances) * 4));
         this.bindings = FlowTable.allocate(arena, entries);
         this.closing = new long[entries];
         this.byService = new Pool[services.maxServiceId() + 1];
-        int ringCapacity = Math.max(2, Integer.highestOneBit(Math.max(1, slots) - 1) << 1);
+        int ringCapacity = Math.max(2, Align.nextPowerOfTwo(slots));
         long shortest = MAX_PERIOD_NANOS;
         for (Service s : perFlow) {
             Pool pool = new Pool(s, ringCapacity);
@@ -178,10 +177,6 @@ public final class PerFlowPools implements AutoCloseable {
         this.grace = new Quiescence(region);
         this.ager = Thread.ofPlatform().daemon().name("per-flow-ager").unstarted(this::age);
         ager.start();
-    }
-
-    private static long ticks(long ms) {
-        return Math.max(1, (ms * 1_000_000L) >> FlowTableDescriptor.TICK_SHIFT);
     }
 
     /** Whether {@code serviceId} is one of these per-flow services. */
