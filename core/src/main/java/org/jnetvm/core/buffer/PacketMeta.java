@@ -45,6 +45,8 @@ public final class PacketMeta {
     public static final int CHAIN_ID_OFFSET = 20;
     public static final int TIMESTAMP_OFFSET = 24;
     public static final int OWNER_OFFSET = 32;
+    /** The owner id of a buffer in the pool (the free ring, or a cache on its way there); see {@code route.Owner}. */
+    public static final int OWNER_POOL = 0;
     public static final int FLOW_LEASE_OFFSET = 36;
     public static final int USER_OFFSET = 40;
     public static final int USER_LENGTH = PacketBufferDescriptor.META_LENGTH - USER_OFFSET;

@@ -125,11 +125,20 @@ public final class PacketPool {
      * fewer than all the buffers, and reported as a double free only when it would hold more.
      */
     public void free(int[] src, int offset, int count) {
-        if (freeRing.enqueueBulk(src, offset, count) == count) {
+        free(src, offset, count, -1, 0);
+    }
+
+    /**
+     * {@link #free(int[], int, int)} that keeps a producer journal at {@code journalAddress}
+     * ({@link MpmcRing#enqueueBulkJournaled}), or none when it is negative: what a pool cache's
+     * spill uses, so that a kill in the middle leaves the manager able to tell which buffers got home.
+     */
+    void free(int[] src, int offset, int count, long journalAddress, int tag) {
+        if (enqueue(src, offset, count, journalAddress, tag) == count) {
             return;
         }
         long deadline = System.nanoTime() + 1_000_000_000L;
-        while (freeRing.enqueueBulk(src, offset, count) != count) {
+        while (enqueue(src, offset, count, journalAddress, tag) != count) {
             if (freeRing.size() + count > layout.bufferCount()) {
                 throw new IllegalStateException("free ring of region " + region.name()
                         + " is full: a buffer was freed twice");
@@ -140,6 +149,11 @@ public final class PacketPool {
             }
             Thread.onSpinWait();
         }
+    }
+
+    private int enqueue(int[] src, int offset, int count, long journalAddress, int tag) {
+        return journalAddress < 0 ? freeRing.enqueueBulk(src, offset, count)
+                : freeRing.enqueueBulkJournaled(src, offset, count, journalAddress, tag);
     }
 
     /** Counts free, cached and in-flight buffers now. */
@@ -158,25 +172,62 @@ public final class PacketPool {
 
     /**
      * Returns to the free ring the contents of every cache whose owner process is dead, and
-     * frees those slots. The manager calls this after it detects a dead NF.
+     * frees those slots. The manager calls this after it detects a dead NF, before it scans for
+     * buffers stamped with the dead NF's id: every buffer a cache counts is stamped with the pool's
+     * id here first, so that none is returned twice (a cache may hold buffers still stamped with
+     * its owner, see {@link PoolCache}). A spill the owner died in is settled from its journal, and
+     * free-ring slots a dead owner took buffers from without releasing them are freed
+     * ({@link MpmcRing#releaseAbandoned}: else the ring could never hold all its buffers again).
      *
      * @return buffers returned
      */
     public int reclaimCaches(LongPredicate ownerDead) {
+        freeRing.releaseAbandoned();
         int returned = 0;
-        int[] scratch = new int[PoolCacheDescriptor.entrySlots(layout.cacheCapacity())];
+        int slots = PoolCacheDescriptor.entrySlots(layout.cacheCapacity());
+        int[] scratch = new int[slots];
+        PacketMeta meta = newMeta();
         for (int i = 0; i < layout.cacheCount(); i++) {
             long slot = layout.cacheOffset(i);
             long owner = (long) LONG.getAcquire(segment, slot + PoolCacheDescriptor.OWNER_PID_OFFSET);
-            if (owner != 0 && ownerDead.test(owner)) {
-                int count = Math.clamp((int) INT.getAcquire(segment, slot + PoolCacheDescriptor.COUNT_OFFSET),
-                        0, scratch.length);
-                MemorySegment.copy(segment, JAVA_INT, slot + PoolCacheDescriptor.ENTRIES_OFFSET, scratch, 0, count);
-                free(scratch, 0, count);
-                returned += count;
-                PoolCacheDescriptor.format(segment, slot);
+            if (owner == 0 || !ownerDead.test(owner)) {
+                continue;
             }
+            long entries = slot + PoolCacheDescriptor.ENTRIES_OFFSET;
+            int count = Math.clamp((int) INT.getAcquire(segment, slot + PoolCacheDescriptor.COUNT_OFFSET), 0, slots);
+            returned += returnEntries(entries, 0, count, scratch, meta);
+            long journal = (long) LONG.getAcquire(segment, slot + PoolCacheDescriptor.SPILL_JOURNAL_OFFSET);
+            if (MpmcRing.journalState(journal) != MpmcRing.JOURNAL_IDLE) {
+                int spilled = PoolCacheDescriptor.spillCount(journal);
+                int base = PoolCacheDescriptor.spillBase(journal);
+                // A count above the spill's base: it died before giving the entries up, so they were
+                // returned above. Otherwise the ring tells which of them it got.
+                if (count == base && base + spilled <= slots) {
+                    MemorySegment.copy(segment, JAVA_INT, entries + (long) base * Integer.BYTES, scratch, 0, spilled);
+                    if (!freeRing.settleDeadProducer(journal, scratch, spilled, SETTLE_WAIT_NANOS)) {
+                        returned += returnEntries(entries, base, spilled, scratch, meta);
+                    }
+                }
+            }
+            PoolCacheDescriptor.format(segment, slot);
         }
         return returned;
+    }
+
+    // How long an unpublished slot named by a dead spiller's intent must stay so to count as its claim.
+    private static final long SETTLE_WAIT_NANOS = 100_000_000L;
+
+    // Frees entries [from, from + n) of a dead cache, stamped as the pool's.
+    private int returnEntries(long entries, int from, int n, int[] scratch, PacketMeta meta) {
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            int index = segment.get(JAVA_INT, entries + (long) (from + i) * Integer.BYTES);
+            if (index >= 0 && index < layout.bufferCount()) {
+                meta.wrap(index).owner(PacketMeta.OWNER_POOL);
+                scratch[k++] = index;
+            }
+        }
+        free(scratch, 0, k);
+        return k;
     }
 }

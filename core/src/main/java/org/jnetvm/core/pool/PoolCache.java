@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.function.IntConsumer;
+import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.ring.MpmcRing;
 
 /**
@@ -14,10 +16,32 @@ import org.jnetvm.core.ring.MpmcRing;
  * back to the ring in one burst past 1.5 × capacity (DPDK's mempool cache policy). Freshly
  * freed buffers are reused first, while they are still in the CPU cache.
  *
+ * <h2>Killed at any instruction, losing no buffer</h2>
+ * The owner's process can be killed by SIGKILL anywhere in here, and the manager must then find
+ * every buffer it held exactly once: those stamped with the owner's id (its hands, its rings),
+ * those the cache's shared count covers, and those of a spill under way. So every move keeps a
+ * buffer covered by one of them until the next one covers it, and the manager returns the counted
+ * ones first, restamping them as the pool's ({@link PacketPool#reclaimCaches}), so a buffer both
+ * counted and still stamped is not returned twice:
+ * <ul>
+ * <li>alloc stamps the new owner on the buffers while the count still covers them, then lowers it;</li>
+ * <li>free copies the buffers in, raises the count, then stamps the pool's id on them (so a live
+ *     owner's cache holds only buffers stamped as the pool's, which no scan by id touches);</li>
+ * <li>a refill dequeues straight into the shared entries, and the ring stores the new count the
+ *     instant after its claim ({@link MpmcRing#dequeueBurstInto});</li>
+ * <li>a spill arms the spill journal, lowers the count and enqueues with the ring keeping the journal
+ *     ({@link MpmcRing#enqueueBulkJournaled}): the manager settles with the ring which of them
+ *     got there.</li>
+ * </ul>
+ * What is left is one store after a claiming CAS on the free ring (a refill's count): a kill there
+ * leaks the buffers of that refill. Dequeues are not journaled to close it because a consumer that
+ * lost its CAS holds the same values as the one that won.
+ *
  * <p>An uncached one ({@link PacketPool#uncached()}) has no slot and keeps nothing: every alloc and
  * free goes to the free ring in one bulk operation. What the thousands of NFs in small NF slots use,
  * which would otherwise each hold a slot of the bounded POOL_CACHES area and up to 1.5 x capacity
- * buffers apiece.
+ * buffers apiece. It has nowhere to keep a journal: a kill between its ring operation and its
+ * stamps loses that burst.
  *
  * <p>Not thread-safe: exactly one thread uses a cache. Close it to return its buffers.
  */
@@ -28,9 +52,11 @@ public final class PoolCache implements AutoCloseable {
     private final PacketPool pool;
     private final MpmcRing freeRing;
     private final MemorySegment segment;
+    private final PacketMeta meta;
     private final long slot;
     private final long entries;
     private final long countAddress;
+    private final long journalAddress;
     private final int capacity;
     private final int flushThreshold;
     private final int[] scratch;
@@ -41,14 +67,17 @@ public final class PoolCache implements AutoCloseable {
         this.pool = pool;
         this.freeRing = pool.freeRing();
         this.segment = pool.segment();
+        this.meta = pool.newMeta();
         this.slot = slot;
         this.entries = slot + PoolCacheDescriptor.ENTRIES_OFFSET;
         this.countAddress = slot + PoolCacheDescriptor.COUNT_OFFSET;
+        this.journalAddress = slot + PoolCacheDescriptor.SPILL_JOURNAL_OFFSET;
         this.capacity = capacity;
         this.flushThreshold = capacity + capacity / 2;
-        this.scratch = new int[PoolCacheDescriptor.entrySlots(capacity)];
+        this.scratch = new int[Math.max(1, PoolCacheDescriptor.entrySlots(capacity))];
         this.length = 0;
         if (slot >= 0) {
+            LONG.setRelease(segment, journalAddress, MpmcRing.JOURNAL_IDLE);
             INT.setRelease(segment, countAddress, 0);
         }
     }
@@ -62,37 +91,59 @@ public final class PoolCache implements AutoCloseable {
         return length;
     }
 
+    /** {@link #alloc(int[], int, int, IntConsumer)} that stamps nothing. */
+    public int alloc(int[] dst, int offset, int count) {
+        return alloc(dst, offset, count, null);
+    }
+
     /**
      * Allocates exactly {@code count} buffers into {@code dst[offset ..]}, or none when the
-     * pool cannot supply that many; returns count or 0.
+     * pool cannot supply that many; returns count or 0. {@code stamp} (if not null) is called for
+     * each buffer before the cache lets go of it: where the new owner writes its id.
      */
-    public int alloc(int[] dst, int offset, int count) {
+    public int alloc(int[] dst, int offset, int count, IntConsumer stamp) {
         if (count <= 0) {
             return 0;
         }
-        if (count > capacity) {
-            // Too big for the cache: straight from the ring, with this cache's buffers
-            // returned first when the ring alone is short.
+        if (slot < 0) {
             int got = freeRing.dequeueBulk(dst, offset, count);
-            if (got == 0 && length > 0) {
-                flush();
-                got = freeRing.dequeueBulk(dst, offset, count);
+            for (int i = 0; stamp != null && i < got; i++) {
+                stamp.accept(dst[offset + i]);
             }
             return got;
         }
+        if (count > capacity) {
+            return allocInChunks(dst, offset, count, stamp);
+        }
         if (length < count) {
             int want = capacity + count - length;
-            int got = freeRing.dequeueBurst(scratch, 0, want);
-            MemorySegment.copy(scratch, 0, segment, JAVA_INT, entries + (long) length * Integer.BYTES, got);
-            length += got;
+            length += freeRing.dequeueBurstInto(entries + (long) length * Integer.BYTES, want, countAddress, length);
             if (length < count) {
-                INT.setRelease(segment, countAddress, length);
                 return 0;
             }
         }
-        length -= count;
-        MemorySegment.copy(segment, JAVA_INT, entries + (long) length * Integer.BYTES, dst, offset, count);
+        int from = length - count;
+        for (int i = 0; i < count; i++) {
+            int index = segment.get(JAVA_INT, entries + (long) (from + i) * Integer.BYTES);
+            if (stamp != null) {
+                stamp.accept(index);
+            }
+            dst[offset + i] = index;
+        }
+        length = from;
         INT.setRelease(segment, countAddress, length);
+        return count;
+    }
+
+    private int allocInChunks(int[] dst, int offset, int count, IntConsumer stamp) {
+        for (int done = 0; done < count; ) {
+            int n = Math.min(capacity, count - done);
+            if (alloc(dst, offset + done, n, stamp) != n) {
+                free(dst, offset, done);
+                return 0;
+            }
+            done += n;
+        }
         return count;
     }
 
@@ -101,29 +152,42 @@ public final class PoolCache implements AutoCloseable {
         if (count <= 0) {
             return;
         }
-        if (count > capacity) {
+        if (slot < 0) {
+            for (int i = 0; i < count; i++) {
+                meta.wrap(src[offset + i]).owner(PacketMeta.OWNER_POOL);
+            }
             pool.free(src, offset, count);
             return;
         }
-        if (length + count > flushThreshold) {
-            int keep = capacity - count;
-            spill(length - keep);
+        for (int done = 0; done < count; ) {
+            int n = Math.min(capacity, count - done);
+            if (length + n > flushThreshold) {
+                spill(length - (capacity - n));
+            }
+            MemorySegment.copy(src, offset + done, segment, JAVA_INT, entries + (long) length * Integer.BYTES, n);
+            length += n;
+            INT.setRelease(segment, countAddress, length);
+            for (int i = 0; i < n; i++) {
+                meta.wrap(src[offset + done + i]).owner(PacketMeta.OWNER_POOL);
+            }
+            done += n;
         }
-        MemorySegment.copy(src, offset, segment, JAVA_INT, entries + (long) length * Integer.BYTES, count);
-        length += count;
-        INT.setRelease(segment, countAddress, length);
     }
 
-
-    // Moves the top n entries to the free ring.
+    // Moves the top n entries to the free ring (the order of the steps: class comment).
     private void spill(int n) {
         if (n <= 0) {
             return;
         }
-        length -= n;
-        MemorySegment.copy(segment, JAVA_INT, entries + (long) length * Integer.BYTES, scratch, 0, n);
-        INT.setRelease(segment, countAddress, length);
-        pool.free(scratch, 0, n);
+        int base = length - n;
+        MemorySegment.copy(segment, JAVA_INT, entries + (long) base * Integer.BYTES, scratch, 0, n);
+        int tag = PoolCacheDescriptor.spillTag(n, base);
+        LONG.setRelease(segment, journalAddress,
+                MpmcRing.journal(MpmcRing.JOURNAL_INTENT, tag, freeRing.producerPosition()));
+        length = base;
+        INT.setRelease(segment, countAddress, base);
+        pool.free(scratch, 0, n, journalAddress, tag);
+        LONG.setRelease(segment, journalAddress, MpmcRing.JOURNAL_IDLE);
     }
 
     /** Returns every cached buffer to the free ring. */

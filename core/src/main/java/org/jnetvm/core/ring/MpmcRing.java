@@ -39,6 +39,23 @@ import java.lang.invoke.VarHandle;
  * state lives in the slot: a dead producer leaves only its own claimed slots unpublished,
  * and {@link #unblock} can mark exactly those as skipped once the owner is known dead.
  *
+ * <h2>Producer journal: surviving a producer killed mid-enqueue</h2>
+ * A pool cache that spills buffers into the free ring must leave, if its process is killed at any
+ * instruction, enough for the manager to tell which buffers reached the ring. So
+ * {@link #enqueueBulkJournaled} writes a 64-bit journal word in the same memory: {@code INTENT}
+ * with the position just before each claiming CAS, {@code CLAIMED} with it just after a CAS that
+ * won. {@link #settleDeadProducer} reads it back: nothing claimed (the caller still holds the
+ * entries), or claimed slots, of which it publishes those the producer did not. Between "claimed" and "published" is exactly the
+ * state Vyukov's slots cannot show (a claimed slot still says "free for this position"); the
+ * journal is what shows it.
+ * <pre>
+ *   63 62 61                        32 31                            0
+ *   +-----+----------------------------+-------------------------------+
+ *   |state| caller's tag (30 bits)     | position of the claim         |
+ *   +-----+----------------------------+-------------------------------+
+ *   state: 0 idle, 1 intent (about to CAS at position), 2 claimed (won at position)
+ * </pre>
+ *
  * <h2>Memory ordering</h2>
  * Slot words are read with acquire and written with release, so a consumer that sees
  * {@code seq == p + 1} also sees the value, and a producer that sees {@code seq == p} sees
@@ -62,6 +79,16 @@ public final class MpmcRing implements IndexRing {
      * yet published; values (buffer indices) must stay below it.
      */
     public static final int WRITTEN = 1 << 30;
+
+    /** Journal state: nothing in flight. */
+    public static final long JOURNAL_IDLE = 0L;
+    /** Journal state: about to claim at the word's position (or has, and died before saying so). */
+    public static final long JOURNAL_INTENT = 1L << 62;
+    /** Journal state: claimed slots from the word's position on, publishing them. */
+    public static final long JOURNAL_CLAIMED = 2L << 62;
+    private static final long JOURNAL_STATE_MASK = 3L << 62;
+    /** Largest tag a journal word carries. */
+    public static final int JOURNAL_TAG_MAX = (1 << 30) - 1;
 
     private final MemorySegment segment;
     private final long producerPositionAddress;
@@ -141,12 +168,40 @@ public final class MpmcRing implements IndexRing {
 
     @Override
     public int enqueueBulk(int[] src, int offset, int count) {
-        return enqueue(src, offset, count, true, null);
+        return enqueue(src, offset, count, true, null, -1, 0);
     }
 
     @Override
     public int enqueueBurst(int[] src, int offset, int count) {
-        return enqueue(src, offset, count, false, null);
+        return enqueue(src, offset, count, false, null, -1, 0);
+    }
+
+    /**
+     * {@link #enqueueBulk} that keeps the producer journal at {@code journalAddress} (in this
+     * ring's memory) with {@code tag}: the word says intent before each claim and claimed after
+     * the one that wins. The caller sets the word back to {@link #JOURNAL_IDLE} when it no longer
+     * needs it; {@link #settleDeadProducer} reads it when the producer died.
+     */
+    public int enqueueBulkJournaled(int[] src, int offset, int count, long journalAddress, int tag) {
+        if (tag < 0 || tag > JOURNAL_TAG_MAX) {
+            throw new IllegalArgumentException("journal tag " + tag + " outside 0.." + JOURNAL_TAG_MAX);
+        }
+        return enqueue(src, offset, count, true, null, journalAddress, (long) tag << 32);
+    }
+
+    /** The journal word for {@code state}, {@code tag} and {@code position}. */
+    public static long journal(long state, int tag, int position) {
+        return state | (long) tag << 32 | (position & 0xFFFF_FFFFL);
+    }
+
+    /** The state bits of a journal word. */
+    public static long journalState(long word) {
+        return word & JOURNAL_STATE_MASK;
+    }
+
+    /** The caller's tag in a journal word. */
+    public static int journalTag(long word) {
+        return (int) (word >>> 32) & JOURNAL_TAG_MAX;
     }
 
     /**
@@ -156,20 +211,31 @@ public final class MpmcRing implements IndexRing {
      * consumer frees slots in position order.
      */
     public int enqueueBurst(int[] src, int offset, int count, HandOff handOff) {
-        return enqueue(src, offset, count, false, handOff);
+        return enqueue(src, offset, count, false, handOff, -1, 0);
     }
 
     @Override
     public int dequeueBulk(int[] dst, int offset, int count) {
-        return dequeue(dst, offset, count, true);
+        return dequeue(dst, offset, 0, count, true, -1, 0);
     }
 
     @Override
     public int dequeueBurst(int[] dst, int offset, int count) {
-        return dequeue(dst, offset, count, false);
+        return dequeue(dst, offset, 0, count, false, -1, 0);
     }
 
-    private int enqueue(int[] src, int offset, int count, boolean bulk, HandOff handOff) {
+    /**
+     * {@link #dequeueBurst} into this ring's own memory: the values go to the ints at
+     * {@code dstAddress} before the claim, and right after the claiming CAS the int at
+     * {@code countAddress} is set to {@code countBase} + the number taken, before anything else.
+     * A pool cache refills itself this way, so that its shared count covers the buffers the
+     * instant they leave the ring (a process killed in between loses nothing but that one store).
+     */
+    public int dequeueBurstInto(long dstAddress, int count, long countAddress, int countBase) {
+        return dequeue(null, 0, dstAddress, count, false, countAddress, countBase);
+    }
+
+    private int enqueue(int[] src, int offset, int count, boolean bulk, HandOff handOff, long journal, long tagBits) {
         if (count <= 0) {
             return 0;
         }
@@ -197,7 +263,13 @@ public final class MpmcRing implements IndexRing {
                 }
                 return 0; // the slot still holds last lap's entry: full
             }
+            if (journal >= 0) {
+                LONG.setRelease(segment, journal, JOURNAL_INTENT | tagBits | (position & 0xFFFF_FFFFL)); // before the CAS
+            }
             if (INT.compareAndSet(segment, producerPositionAddress, position, position + free)) {
+                if (journal >= 0) {
+                    LONG.setRelease(segment, journal, JOURNAL_CLAIMED | tagBits | (position & 0xFFFF_FFFFL));
+                }
                 if (handOff != null) {
                     publishHandingOff(src, offset, position, free, handOff);
                     return free;
@@ -224,7 +296,8 @@ public final class MpmcRing implements IndexRing {
         }
     }
 
-    private int dequeue(int[] dst, int offset, int count, boolean bulk) {
+    private int dequeue(int[] dst, int offset, long dstAddress, int count, boolean bulk, long countAddress,
+                        int countBase) {
         if (count <= 0) {
             return 0;
         }
@@ -243,8 +316,10 @@ public final class MpmcRing implements IndexRing {
                 int value = (int) word;
                 if (value == SKIPPED) {
                     skipped++;
-                } else {
+                } else if (dst != null) {
                     dst[offset + taken++] = value;
+                } else {
+                    segment.set(JAVA_INT, dstAddress + (long) taken++ * Integer.BYTES, value);
                 }
             }
             int claimed = taken + skipped;
@@ -255,6 +330,9 @@ public final class MpmcRing implements IndexRing {
                 return 0; // empty, or fewer than a bulk's worth published
             }
             if (INT.compareAndSet(segment, consumerPositionAddress, position, position + claimed)) {
+                if (countAddress >= 0) {
+                    INT.setRelease(segment, countAddress, countBase + taken);
+                }
                 release(position, claimed);
                 return taken;
             }
@@ -318,6 +396,69 @@ public final class MpmcRing implements IndexRing {
             }
         }
         return unblocked;
+    }
+
+    /**
+     * Settles the enqueue of {@code count} entries ({@code values[0 ..]}) that a producer, now dead,
+     * left in its journal word, and says whether they are in the ring: the slots it claimed and did
+     * not publish get its values published now (it had claimed exactly one slot per value, in order),
+     * so either all of them are in the ring or none is (then the caller still holds them).
+     *
+     * <p>With an intent word the claim may or may not have happened: if the ring's producer
+     * position has not passed the position, it did not; if the slot got published, another
+     * producer won it (this one publishes only after writing claimed). If it stays claimed and
+     * unpublished for {@code waitNanos}, a dead producer holds it, taken to be this one.
+     *
+     * @return true when the entries are in the ring, false when none is
+     */
+    public boolean settleDeadProducer(long journalWord, int[] values, int count, long waitNanos) {
+        long state = journalState(journalWord);
+        int position = (int) journalWord;
+        if (state == JOURNAL_IDLE || state == JOURNAL_INTENT
+                && (producerPosition() - position <= 0 || !staysUnpublished(position, waitNanos))) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            long address = slotAddress(position + i);
+            long word = (long) LONG.getAcquire(segment, address);
+            if (sequence(word) == position + i) {
+                LONG.compareAndSet(segment, address, word, full(position + i, values[i]));
+            }
+        }
+        return true;
+    }
+
+    private boolean staysUnpublished(int position, long waitNanos) {
+        long deadline = System.nanoTime() + waitNanos;
+        while (sequence((long) LONG.getAcquire(segment, slotAddress(position))) == position) {
+            if (System.nanoTime() - deadline > 0) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    /**
+     * Frees the slots that a consumer claimed and never released: one killed between its claiming
+     * CAS and its release stores leaves slots that say "full, for last lap", which the producer of
+     * the next lap would take for a full ring, forever. Safe at any time, with live consumers too:
+     * a slot below the consumer position that is still full for its own position was claimed, and
+     * its claimant, if alive, would write exactly the same "free for next lap" word.
+     *
+     * @return how many slots were freed
+     */
+    public int releaseAbandoned() {
+        int consumer = (int) INT.getAcquire(segment, consumerPositionAddress);
+        int released = 0;
+        for (int position = consumer - capacity; position - consumer < 0; position++) {
+            long address = slotAddress(position);
+            long word = (long) LONG.getAcquire(segment, address);
+            if (sequence(word) == position + 1 && LONG.compareAndSet(segment, address, word, free(position + capacity))) {
+                released++;
+            }
+        }
+        return released;
     }
 
     /** The producer position now (for {@link #unblockBelow}). */

@@ -1,6 +1,7 @@
 package org.jnetvm.core.route;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntConsumer;
 import org.jnetvm.core.buffer.Action;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.flow.FlowLease;
@@ -117,6 +118,7 @@ public final class Router {
     private final PacketMeta stampOwner;
     // Stamps the next holder once its ring slot is claimed, before it is published: see Owner.
     private final HandOff handOff;
+    private final IntConsumer allocStamp;
 
     /**
      * @param dropCountersAddress address of this writer's 24 drop counters (an NF slot's or a
@@ -141,6 +143,7 @@ public final class Router {
         this.keys = new int[maxBurst];
         this.stampOwner = meta.duplicate();
         this.handOff = index -> stampOwner.wrap(index).owner(handOffOwner);
+        this.allocStamp = index -> stampOwner.wrap(index).reset().owner(ownerId);
     }
 
     /**
@@ -231,11 +234,7 @@ public final class Router {
      * that make packets.
      */
     public int alloc(int[] dst, int offset, int count) {
-        int got = cache.alloc(dst, offset, count);
-        for (int i = 0; i < got; i++) {
-            meta.wrap(dst[offset + i]).reset().owner(ownerId);
-        }
-        return got;
+        return cache.alloc(dst, offset, count, allocStamp);
     }
 
     /**
@@ -485,10 +484,8 @@ public final class Router {
         return done;
     }
 
+    // The cache stamps them as the pool's once it counts them (a kill in between loses none).
     private void free(int[] indices, int offset, int count) {
-        for (int i = 0; i < count; i++) {
-            meta.wrap(indices[offset + i]).owner(Owner.POOL);
-        }
         cache.free(indices, offset, count);
     }
 }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * id; an empty one is skipped, and its buffer still carries the dead NF's id. (4) Then it
  * scans the pool's metadata for buffers stamped with the dead NF's {@link Owner} id: by the
  * ownership rule those are exactly the ones in its rx ring, its tx ring and its hands, and
- * the ones it never got to publish.
+ * the ones it never got to publish. Its pool caches are returned before that scan
+ * ({@link PacketPool#reclaimCaches}: counted buffers, and a spill settled from its journal).
  *
  * <p>One reclaim at a time (synchronized); called from the registry's threads, never from the
  * data plane. A scan of 16 Ki buffers takes well under a millisecond.
@@ -90,8 +91,10 @@ public final class Reclaimer {
                 unblocked += ring.unblockBelow(positions[s], index -> meta.wrap(index).owner(consumerOwner));
             }
         }
-        int buffers = scan(Owner.ofSlot(slot));
+        // Caches first: they may count buffers still stamped with the dead NF's id (it was killed
+        // mid-alloc or mid-free), which reclaimCaches restamps as the pool's before the scan.
         int cached = deadPid > 0 ? pool.reclaimCaches(pid -> pid == deadPid) : 0;
+        int buffers = scan(Owner.ofSlot(slot));
         router.flushCounters(0);
         cache.flush();
         nfs.state(slot, NfState.FREE);
