@@ -156,6 +156,23 @@ public final class PacketPool {
                 : freeRing.enqueueBulkJournaled(src, offset, count, journalAddress, tag);
     }
 
+    /** The free ring's consumer position now: read it before a grace period, for {@link #releaseAbandoned}. */
+    public int freeRingConsumerPosition() {
+        return freeRing.consumerPosition();
+    }
+
+    /**
+     * Frees the free-ring slots below {@code consumerPosition} that a dead process took buffers from
+     * and never released ({@link MpmcRing#releaseAbandonedBelow}): else the ring could never hold
+     * all its buffers again. Call after every live consumer has finished the dequeue it was in when
+     * the position was read (the reclaimer's grace period).
+     *
+     * @return slots freed
+     */
+    public int releaseAbandoned(int consumerPosition) {
+        return freeRing.releaseAbandonedBelow(consumerPosition);
+    }
+
     /** Counts free, cached and in-flight buffers now. */
     public PoolAudit audit() {
         int cached = 0;
@@ -175,14 +192,11 @@ public final class PacketPool {
      * frees those slots. The manager calls this after it detects a dead NF, before it scans for
      * buffers stamped with the dead NF's id: every buffer a cache counts is stamped with the pool's
      * id here first, so that none is returned twice (a cache may hold buffers still stamped with
-     * its owner, see {@link PoolCache}). A spill the owner died in is settled from its journal, and
-     * free-ring slots a dead owner took buffers from without releasing them are freed
-     * ({@link MpmcRing#releaseAbandoned}: else the ring could never hold all its buffers again).
+     * its owner, see {@link PoolCache}). A spill the owner died in is settled from its journal.
      *
      * @return buffers returned
      */
     public int reclaimCaches(LongPredicate ownerDead) {
-        freeRing.releaseAbandoned();
         int returned = 0;
         int slots = PoolCacheDescriptor.entrySlots(layout.cacheCapacity());
         int[] scratch = new int[slots];

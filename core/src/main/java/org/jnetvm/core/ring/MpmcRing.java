@@ -440,18 +440,18 @@ public final class MpmcRing implements IndexRing {
     }
 
     /**
-     * Frees the slots that a consumer claimed and never released: one killed between its claiming
-     * CAS and its release stores leaves slots that say "full, for last lap", which the producer of
-     * the next lap would take for a full ring, forever. Safe at any time, with live consumers too:
-     * a slot below the consumer position that is still full for its own position was claimed, and
-     * its claimant, if alive, would write exactly the same "free for next lap" word.
+     * Frees the slots below {@code limit} that a consumer claimed and never released: one killed
+     * between its claiming CAS and its release stores leaves slots that say "full, for last lap",
+     * which the producer of the next lap would take for a full ring, for ever. {@code limit} is the
+     * consumer position the caller read ({@link #consumerPosition}) before waiting until every live
+     * consumer had finished the dequeue it was in: a live one must not be raced, as its late release
+     * store would overwrite what a producer of the next lap published after this one's.
      *
      * @return how many slots were freed
      */
-    public int releaseAbandoned() {
-        int consumer = (int) INT.getAcquire(segment, consumerPositionAddress);
+    public int releaseAbandonedBelow(int limit) {
         int released = 0;
-        for (int position = consumer - capacity; position - consumer < 0; position++) {
+        for (int position = limit - capacity; position - limit < 0; position++) {
             long address = slotAddress(position);
             long word = (long) LONG.getAcquire(segment, address);
             if (sequence(word) == position + 1 && LONG.compareAndSet(segment, address, word, free(position + capacity))) {
@@ -459,6 +459,11 @@ public final class MpmcRing implements IndexRing {
             }
         }
         return released;
+    }
+
+    /** The consumer position now (for {@link #releaseAbandonedBelow}). */
+    public int consumerPosition() {
+        return (int) INT.getAcquire(segment, consumerPositionAddress);
     }
 
     /** The producer position now (for {@link #unblockBelow}). */

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * scans the pool's metadata for buffers stamped with the dead NF's {@link Owner} id: by the
  * ownership rule those are exactly the ones in its rx ring, its tx ring and its hands, and
  * the ones it never got to publish. Its pool caches are returned before that scan
- * ({@link PacketPool#reclaimCaches}: counted buffers, and a spill settled from its journal).
+ * ({@link PacketPool#reclaimCaches}: counted buffers, and a spill settled from its journal), and
+ * free-ring slots it claimed and never released are freed ({@link PacketPool#releaseAbandoned},
+ * after the same grace period: a live consumer's late release must not be raced).
  *
  * <p>One reclaim at a time (synchronized); called from the registry's threads, never from the
  * data plane. A scan of 16 Ki buffers takes well under a millisecond.
@@ -75,6 +77,7 @@ public final class Reclaimer {
         long start = System.nanoTime();
         int slots = nfs.slots();
         int[] positions = new int[slots];
+        int freeRingConsumer = pool.freeRingConsumerPosition();
         grace.begin(slot, ownThread);
         for (int s = 0; s < slots; s++) {
             if (grace.watched(s)) {
@@ -93,7 +96,13 @@ public final class Reclaimer {
         }
         // Caches first: they may count buffers still stamped with the dead NF's id (it was killed
         // mid-alloc or mid-free), which reclaimCaches restamps as the pool's before the scan.
-        int cached = deadPid > 0 ? pool.reclaimCaches(pid -> pid == deadPid) : 0;
+        int cached = 0;
+        if (deadPid > 0) {
+            // A process killed between claiming free-ring slots and releasing them (a refill):
+            // after the grace period no live consumer is still releasing below the noted position.
+            pool.releaseAbandoned(freeRingConsumer);
+            cached = pool.reclaimCaches(pid -> pid == deadPid);
+        }
         int buffers = scan(Owner.ofSlot(slot));
         router.flushCounters(0);
         cache.flush();
