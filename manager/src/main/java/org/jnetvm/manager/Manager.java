@@ -433,7 +433,7 @@ public final class Manager implements AutoCloseable {
         for (int i = 0; i < tx; i++) {
             int thread = rx + i;
             threads.open(thread, ThreadDescriptor.KIND_TX, "tx" + i);
-            txRunners.add(new AgentRunner(new TxAgent("tx" + i, region, i, tx, thread, ports, registry::activeSlots, BURST),
+            txRunners.add(new AgentRunner(new TxAgent("tx" + i, region, i, tx, thread, ports, BURST),
                     threads, thread, cpuFor(thread)).start());
         }
         // What RX threads read: each port, or each queue of a port with several, dealt round-robin.

@@ -2,6 +2,7 @@ package org.jnetvm.core.host;
 
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.util.Align;
+import org.jnetvm.core.util.SlotBitmap;
 
 /**
  * Layout of one NF host's block in the region's HOSTS area. An NF host is one process that runs many NFs, each a
@@ -47,7 +48,7 @@ public final class HostDescriptor {
 
     /** Longs in the pending bitmap of a region with {@code nfSlots} slots. */
     public static int pendingWords(int nfSlots) {
-        return (nfSlots + 63) >>> 6;
+        return SlotBitmap.words(nfSlots);
     }
 
     /** Offset in a host block of the deferred bitmap of a region with {@code nfSlots} slots. */

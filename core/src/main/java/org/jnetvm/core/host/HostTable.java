@@ -10,6 +10,7 @@ import java.util.function.IntConsumer;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
+import org.jnetvm.core.util.SlotBitmap;
 
 /**
  * The HOSTS area ({@link HostDescriptor}): claiming a host block, and the pending bitmap its waker drains. A host
@@ -49,10 +50,8 @@ public final class HostTable {
             if (free && LONG.compareAndSet(segment, base + HostDescriptor.OWNER_PID_OFFSET, owner, pid)) {
                 LONG.setRelease(segment, base + HostDescriptor.OWNER_START_OFFSET, startMillis);
                 Doorbell.format(segment, base + HostDescriptor.DOORBELL_OFFSET);
-                for (int w = 0; w < words; w++) {
-                    LONG.setVolatile(segment, pendingWord(base, w), 0L);
-                    LONG.setVolatile(segment, deferredWord(base, w), 0L);
-                }
+                SlotBitmap.clear(segment, base + HostDescriptor.PENDING_OFFSET, words);
+                SlotBitmap.clear(segment, base + HostDescriptor.deferredOffset(layout.nfSlots()), words);
                 INT.setVolatile(segment, base + HostDescriptor.TIMER_OFFSET, 0);
                 return h;
             }
@@ -83,13 +82,7 @@ public final class HostTable {
 
     /** Whether any NF of host {@code host} was woken and not yet handed to {@link #drain}. */
     public boolean pending(int host) {
-        long base = layout.hostOffset(host);
-        for (int w = 0; w < words; w++) {
-            if ((long) LONG.getAcquire(segment, pendingWord(base, w)) != 0) {
-                return true;
-            }
-        }
-        return false;
+        return SlotBitmap.any(segment, layout.hostOffset(host) + HostDescriptor.PENDING_OFFSET, words);
     }
 
     /**
@@ -122,28 +115,7 @@ public final class HostTable {
     }
 
     private int drain(long base, boolean deferredBits, IntConsumer woken) {
-        int n = 0;
-        for (int w = 0; w < words; w++) {
-            long offset = deferredBits ? deferredWord(base, w) : pendingWord(base, w);
-            if ((long) LONG.getAcquire(segment, offset) == 0) {
-                continue;
-            }
-            long bits = (long) LONG.getAndSet(segment, offset, 0L);
-            while (bits != 0) {
-                int bit = Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                woken.accept((w << 6) + bit);
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static long pendingWord(long base, int w) {
-        return base + HostDescriptor.PENDING_OFFSET + (long) w * Long.BYTES;
-    }
-
-    private long deferredWord(long base, int w) {
-        return base + HostDescriptor.deferredOffset(layout.nfSlots()) + (long) w * Long.BYTES;
+        long bitmap = base + (deferredBits ? HostDescriptor.deferredOffset(layout.nfSlots()) : HostDescriptor.PENDING_OFFSET);
+        return SlotBitmap.drain(segment, bitmap, words, woken);
     }
 }

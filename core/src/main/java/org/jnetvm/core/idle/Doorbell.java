@@ -13,6 +13,7 @@ import org.jnetvm.core.region.RegionDescriptor;
 import org.jnetvm.core.ring.MpmcRing;
 import org.jnetvm.core.sys.Futex;
 import org.jnetvm.core.util.Align;
+import org.jnetvm.core.util.SlotBitmap;
 
 /**
  * A consumer's sleep word in shared memory, and the protocol that lets it sleep when its
@@ -65,7 +66,6 @@ public final class Doorbell {
     public static final int SLEEPING = 1;
 
     private static final VarHandle STATE = JAVA_INT.varHandle();
-    private static final VarHandle PENDING = JAVA_LONG.varHandle();
 
     private final MemorySegment word;
     private final MemorySegment timespec;
@@ -203,8 +203,7 @@ public final class Doorbell {
             return false;
         }
         int slots = segment.get(JAVA_INT, RegionDescriptor.NF_SLOTS_OFFSET);
-        PENDING.getAndBitwiseOr(segment, block + HostDescriptor.deferredOffset(slots) + (long) (slot >>> 6) * Long.BYTES,
-                1L << (slot & 63));
+        SlotBitmap.set(segment, block + HostDescriptor.deferredOffset(slots), slot);
         long timer = block + HostDescriptor.TIMER_OFFSET;
         if ((int) STATE.getVolatile(segment, timer) == 0 && STATE.compareAndSet(segment, timer, 0, 1)) {
             ring(segment, block + HostDescriptor.DOORBELL_OFFSET);
@@ -218,8 +217,7 @@ public final class Doorbell {
         if (block < 0) {
             return; // not a host of this region: the consumer wakes on its timeout
         }
-        PENDING.getAndBitwiseOr(segment, block + HostDescriptor.PENDING_OFFSET + (long) (slot >>> 6) * Long.BYTES,
-                1L << (slot & 63));
+        SlotBitmap.set(segment, block + HostDescriptor.PENDING_OFFSET, slot);
         ring(segment, block + HostDescriptor.DOORBELL_OFFSET);
     }
 

@@ -53,7 +53,7 @@ public final class RegionDescriptor {
     /** "JNETVMRG" in ASCII, big-endian. */
     public static final long MAGIC = 0x4A4E4554564D5247L;
     /** Bump whenever any shared layout (header, ring, pool, buffer, metadata) changes. */
-    public static final int LAYOUT_VERSION = 9;
+    public static final int LAYOUT_VERSION = 10;
     public static final int HEADER_LENGTH = 4096;
     public static final int AREA_ALIGNMENT = 4096;
 

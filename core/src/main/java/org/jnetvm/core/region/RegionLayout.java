@@ -100,7 +100,7 @@ public record RegionLayout(RegionSpec spec, int bufferStride, int freeRingCapaci
         int bigSlots = spec.nfSlots() - spec.smallSlots();
         long serviceStride = ServiceDescriptor.stride(spec.maxInstances());
         long chainStride = ChainDescriptor.stride(spec.maxChainLength());
-        long threadStride = ThreadDescriptor.stride(spec.portCount());
+        long threadStride = ThreadDescriptor.stride(spec.portCount(), spec.nfSlots());
         long hostStride = HostDescriptor.stride(spec.nfSlots());
 
         Map<AreaKind, Area> areas = new EnumMap<>(AreaKind.class);

@@ -3,6 +3,7 @@ package org.jnetvm.core.table;
 import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.core.stats.HopCounters;
 import org.jnetvm.core.util.Align;
+import org.jnetvm.core.util.SlotBitmap;
 
 /**
  * Layout of one manager data-plane thread's block in the region's THREADS area. Only that
@@ -17,6 +18,10 @@ import org.jnetvm.core.util.Align;
  *   576  per port p: +16p tx packets long, +16p+8 tx bytes long
  *   576 + 16 ports: hops (256 B): where this thread's router sent packets, by service or port
  *        ({@link org.jnetvm.core.stats.HopCounters}); an RX thread's come from {@code ENTRY}
+ *   then, 64-aligned: tx pending ({@link org.jnetvm.core.util.SlotBitmap}, a bit per NF slot): an NF
+ *        sets its bit after putting packets into its tx ring, before ringing the doorbell; the TX
+ *        thread drains the rings whose bits it takes, not every NF's (10,000 idle NFs cost it
+ *        160 words to look at, not 10,000 rings)
  * </pre>
  */
 public final class ThreadDescriptor {
@@ -37,7 +42,12 @@ public final class ThreadDescriptor {
     private ThreadDescriptor() {
     }
 
-    public static long stride(int portCount) {
+    public static long stride(int portCount, int nfSlots) {
+        return Align.up(txPending(portCount) + SlotBitmap.length(nfSlots), Align.FALSE_SHARING_PAD);
+    }
+
+    /** Offset of the tx pending bitmap within a block of a region with {@code portCount} ports. */
+    public static long txPending(int portCount) {
         return Align.up(hops(portCount) + HopCounters.LENGTH, Align.FALSE_SHARING_PAD);
     }
 

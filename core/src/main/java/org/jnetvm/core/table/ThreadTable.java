@@ -10,6 +10,7 @@ import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
 import org.jnetvm.core.stats.Counters;
 import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.util.SlotBitmap;
 
 /** Manager threads' blocks ({@link ThreadDescriptor}): liveness, drops and per-port tx counters. */
 public final class ThreadTable {
@@ -50,7 +51,18 @@ public final class ThreadTable {
         segment.set(JAVA_INT, base + ThreadDescriptor.KIND_OFFSET, kind);
         Ascii.write(segment, base + ThreadDescriptor.NAME_OFFSET, ThreadDescriptor.NAME_LENGTH, name);
         Doorbell.format(segment, base + ThreadDescriptor.DOORBELL_OFFSET);
+        SlotBitmap.clear(segment, txPendingOffset(thread), txPendingWords());
         INT.setRelease(segment, base + ThreadDescriptor.IN_USE_OFFSET, 1);
+    }
+
+    /** Offset of thread {@code thread}'s tx pending bitmap (see {@link ThreadDescriptor}). */
+    public long txPendingOffset(int thread) {
+        return offset(thread) + ThreadDescriptor.txPending(layout.portCount());
+    }
+
+    /** Words of a tx pending bitmap. */
+    public int txPendingWords() {
+        return SlotBitmap.words(layout.nfSlots());
     }
 
     /** Offset of thread {@code thread}'s doorbell (see {@link ThreadDescriptor}). */

@@ -1,6 +1,7 @@
 package org.jnetvm.manager.tx;
 
-import java.util.function.Supplier;
+import java.lang.foreign.MemorySegment;
+import java.util.function.IntConsumer;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.idle.HybridIdle;
 import org.jnetvm.core.idle.IdleStrategy;
@@ -13,6 +14,7 @@ import org.jnetvm.core.stats.HopCounters;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.table.ThreadTable;
+import org.jnetvm.core.util.SlotBitmap;
 import org.jnetvm.manager.Agent;
 import org.jnetvm.manager.port.Port;
 
@@ -22,9 +24,12 @@ import org.jnetvm.manager.port.Port;
  * through a port, NEXT/TONF to the next NF (in manager-hop mode, or for packets an NF sent
  * that way), DROP back to the pool.
  *
- * <p>When its rings stay empty it sleeps on the doorbell in its thread block (hybrid polling, as
- * NFs do); an NF rings it after each burst it puts into a tx ring this thread drains, so a
- * packet on its way out waits for a futex wake-up at worst, not for a park to run out.
+ * <p>It drains only the tx rings whose bits it takes from the tx pending bitmap in its thread
+ * block ({@link SlotBitmap}): an NF sets its bit after each burst it puts into its tx ring, so
+ * thousands of idle NFs cost this thread nothing per loop. A ring it leaves a full burst in
+ * gets its bit back for the next loop. When no bit is set it sleeps on the doorbell in its
+ * thread block (hybrid polling, as NFs do); the NF rings it after setting its bit, so a packet
+ * on its way out waits for a futex wake-up at worst, not for a park to run out.
  *
  * <p>Its tx-ring objects are its own (an SPSC consumer caches the producer's position), and
  * are re-attached when a slot is reused by a new NF (its generation changes).
@@ -33,7 +38,11 @@ public final class TxAgent implements Agent {
     private final String name;
     private final int index;
     private final int txThreads;
-    private final Supplier<int[]> activeSlots;
+    private final MemorySegment segment;
+    private final long pending;
+    private final int pendingWords;
+    private final IntConsumer drainSlot = this::drainSlot;
+    private int work;
     private final NfTable nfs;
     private final PoolCache cache;
     private final Router router;
@@ -47,20 +56,20 @@ public final class TxAgent implements Agent {
     /**
      * @param index       this agent's number among the TX threads (0-based)
      * @param threadIndex this thread's block in the THREADS area
-     * @param activeSlots the NF slots in use now (a snapshot array the registry replaces)
      */
-    public TxAgent(String name, Region region, int index, int txThreads, int threadIndex, Port[] ports,
-                   Supplier<int[]> activeSlots, int burstSize) {
+    public TxAgent(String name, Region region, int index, int txThreads, int threadIndex, Port[] ports, int burstSize) {
         this.name = name;
         this.index = index;
         this.txThreads = txThreads;
-        this.activeSlots = activeSlots;
+        this.segment = region.segment();
         this.nfs = new NfTable(region);
         PacketPool pool = new PacketPool(region);
         this.cache = pool.newCache();
         ThreadTable threads = new ThreadTable(region);
         this.transmitter = new PortTransmitter(ports, region.segment(), threads, threadIndex, pool.newMeta());
         this.doorbell = new Doorbell(region.segment(), threads.doorbellOffset(threadIndex));
+        this.pending = threads.txPendingOffset(threadIndex);
+        this.pendingWords = threads.txPendingWords();
         this.router = Router.ofManagerThread(region, nfs, cache, this::transmit, threadIndex, ports.length, burstSize);
         router.countHops(HopCounters.ENTRY, true); // the source is set per tx ring
         this.generations = new int[nfs.slots()];
@@ -82,14 +91,9 @@ public final class TxAgent implements Agent {
         };
     }
 
-    // Whether a tx ring this thread drains holds packets (checked after the doorbell is armed).
+    // Whether an NF put packets into a tx ring this thread drains (checked after the doorbell is armed).
     private boolean hasWork() {
-        for (int slot : activeSlots.get()) {
-            if (slot % txThreads == index && NfState.accepts(nfs.state(slot)) && nfs.txRing(slot).size() > 0) {
-                return true;
-            }
-        }
-        return false;
+        return SlotBitmap.any(segment, pending, pendingWords);
     }
 
     @Override
@@ -99,29 +103,31 @@ public final class TxAgent implements Agent {
 
     @Override
     public int doWork() {
-        int work = 0;
-        for (int slot : activeSlots.get()) {
-            if (slot % txThreads != index) {
-                continue;
-            }
-            int state = nfs.state(slot);
-            if (!NfState.accepts(state)) {
-                continue; // a dead NF's tx ring belongs to the reclaimer
-            }
-            int generation = nfs.generation(slot);
-            if (generations[slot] != generation) {
-                nfs.reattachTxRing(slot);
-                generations[slot] = generation;
-            }
-            SpscRing tx = nfs.txRing(slot);
-            int n = tx.dequeueBurst(burst, 0, burst.length);
-            if (n > 0) {
-                router.hopSource(nfs.serviceId(slot));
-                router.route(burst, n);
-                work += n;
-            }
-        }
+        work = 0;
+        SlotBitmap.drain(segment, pending, pendingWords, drainSlot);
         return work;
+    }
+
+    // One burst from the tx ring of a slot whose bit this thread took.
+    private void drainSlot(int slot) {
+        if (slot % txThreads != index || !NfState.accepts(nfs.state(slot))) {
+            return; // not this thread's; or a dead NF's tx ring, which belongs to the reclaimer
+        }
+        int generation = nfs.generation(slot);
+        if (generations[slot] != generation) {
+            nfs.reattachTxRing(slot);
+            generations[slot] = generation;
+        }
+        SpscRing tx = nfs.txRing(slot);
+        int n = tx.dequeueBurst(burst, 0, burst.length);
+        if (n > 0) {
+            router.hopSource(nfs.serviceId(slot));
+            router.route(burst, n);
+            work += n;
+        }
+        if (n == burst.length) {
+            SlotBitmap.set(segment, pending, slot); // maybe more: again next loop
+        }
     }
 
     // Router callback for OUT packets: counts them in this thread's block, per port.

@@ -28,6 +28,7 @@ import org.jnetvm.core.table.PortTable;
 import org.jnetvm.core.table.Quiescence;
 import org.jnetvm.core.table.ServiceTable;
 import org.jnetvm.core.table.ThreadTable;
+import org.jnetvm.core.util.SlotBitmap;
 import org.jnetvm.nf.NetworkFunction;
 import org.jnetvm.nf.NfContext;
 import org.jnetvm.nf.PacketBurst;
@@ -126,6 +127,7 @@ public final class NfRuntime implements Runnable {
     private volatile Runnable onRunning = () -> { };
     private final Options options;
     private final long txDoorbell; // offset of the doorbell of the TX thread draining this NF, or -1
+    private final long txPending; // offset of that thread's tx pending bitmap, or -1
     // the loop's own state: the thread that runs it only
     private long loops;
     private long started;
@@ -188,9 +190,11 @@ public final class NfRuntime implements Runnable {
         PacketMeta meta = pool.newMeta();
         // The TX thread that drains this NF's tx ring sleeps on a doorbell when idle: ring it after
         // each burst put there (a fence and a load while it is awake, a futex wake when it sleeps).
-        int[] txThreads = new ThreadTable(region).txThreads();
-        this.txDoorbell = txThreads.length == 0 ? -1
-                : new ThreadTable(region).doorbellOffset(txThreads[slot % txThreads.length]);
+        // Its bit in that thread's tx pending bitmap first, so that the thread drains only the rings that got packets.
+        ThreadTable threads = new ThreadTable(region);
+        int[] txThreads = threads.txThreads();
+        this.txDoorbell = txThreads.length == 0 ? -1 : threads.doorbellOffset(txThreads[slot % txThreads.length]);
+        this.txPending = txThreads.length == 0 ? -1 : threads.txPendingOffset(txThreads[slot % txThreads.length]);
         this.messages = region.shared(Messages.class, Messages::new);
         this.inbox = messages.inbox(slot);
         DirectOutput direct = options.direct();
@@ -465,6 +469,7 @@ public final class NfRuntime implements Runnable {
     private int toTx(int[] idx, int off, int n) {
         int done = tx.enqueueBurst(idx, off, n);
         if (done > 0 && txDoorbell >= 0) {
+            SlotBitmap.set(segment, txPending, slot);
             Doorbell.ring(segment, txDoorbell);
         }
         return done;
