@@ -144,8 +144,8 @@ public final class HostWaker implements AutoCloseable {
     private void unpark(int slot) {
         Thread consumer = consumers.get(slot);
         if (consumer != null) {
+            unparks.incrementAndGet(); // before: an NF seen awake has been counted
             LockSupport.unpark(consumer);
-            unparks.incrementAndGet();
         }
     }
 
