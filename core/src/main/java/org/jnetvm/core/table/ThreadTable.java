@@ -65,6 +65,11 @@ public final class ThreadTable {
         return SlotBitmap.words(layout.nfSlots());
     }
 
+    /** Whether thread {@code thread} sleeps on its doorbell now (between loops: not in the middle of an enqueue). */
+    public boolean sleeping(int thread) {
+        return (int) INT.getAcquire(segment, doorbellOffset(thread) + Doorbell.STATE_OFFSET) == Doorbell.SLEEPING;
+    }
+
     /** Offset of thread {@code thread}'s doorbell (see {@link ThreadDescriptor}). */
     public long doorbellOffset(int thread) {
         return offset(thread) + ThreadDescriptor.DOORBELL_OFFSET;
