@@ -38,4 +38,24 @@ class QuiescenceTest {
             assertThat(grace.begin(-1, -1).passed()).as("awake again, same loop count").isFalse();
         }
     }
+
+    @Test
+    void theNfsOfADeadProcessAreNotWaitedFor() {
+        try (Region region = Region.create(TestRegions.small("gracepid").nfSlots(3).threadCount(1).build())) {
+            NfTable nfs = new NfTable(region);
+            nfs.claim(0, 1, 0, 4242, "hosted-a");
+            nfs.claim(1, 1, 1, 4242, "hosted-b");
+            nfs.claim(2, 1, 2, 777, "other");
+            for (int s = 0; s < 3; s++) {
+                nfs.state(s, NfState.RUNNING);
+            }
+            Quiescence grace = new Quiescence(region).begin(0, -1, 4242);
+            assertThat(grace.watched(1)).as("same dead process").isFalse();
+            assertThat(grace.watched(2)).isTrue();
+            assertThat(grace.passed()).as("the live NF has not looped").isFalse();
+            nfs.loopCount(2, nfs.loopCount(2) + 1);
+            assertThat(grace.passed()).isTrue();
+            assertThat(new Quiescence(region).begin(0, -1).watched(1)).as("without a dead pid").isTrue();
+        }
+    }
 }

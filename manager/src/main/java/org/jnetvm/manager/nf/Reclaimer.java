@@ -78,7 +78,7 @@ public final class Reclaimer {
         int slots = nfs.slots();
         int[] positions = new int[slots];
         int freeRingConsumer = pool.freeRingConsumerPosition();
-        grace.begin(slot, ownThread);
+        grace.begin(slot, ownThread, deadPid);
         for (int s = 0; s < slots; s++) {
             if (grace.watched(s)) {
                 positions[s] = nfs.rxRing(s).producerPosition();
