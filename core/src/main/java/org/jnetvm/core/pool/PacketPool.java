@@ -23,6 +23,8 @@ import org.jnetvm.core.ring.MpmcRing;
 public final class PacketPool {
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    // How long an unpublished slot named by a dead spiller's intent must stay so to count as its claim.
+    private static final long SETTLE_WAIT_NANOS = 100_000_000L;
 
     private final Region region;
     private final MemorySegment segment;
@@ -227,9 +229,6 @@ public final class PacketPool {
         }
         return returned;
     }
-
-    // How long an unpublished slot named by a dead spiller's intent must stay so to count as its claim.
-    private static final long SETTLE_WAIT_NANOS = 100_000_000L;
 
     // Frees entries [from, from + n) of a dead cache, stamped as the pool's.
     private int returnEntries(long entries, int from, int n, int[] scratch, PacketMeta meta) {

@@ -186,7 +186,7 @@ public final class MpmcRing implements IndexRing {
         if (tag < 0 || tag > JOURNAL_TAG_MAX) {
             throw new IllegalArgumentException("journal tag " + tag + " outside 0.." + JOURNAL_TAG_MAX);
         }
-        return enqueue(src, offset, count, true, null, journalAddress, (long) tag << 32);
+        return enqueue(src, offset, count, true, null, journalAddress, tag);
     }
 
     /** The journal word for {@code state}, {@code tag} and {@code position}. */
@@ -235,7 +235,7 @@ public final class MpmcRing implements IndexRing {
         return dequeue(null, 0, dstAddress, count, false, countAddress, countBase);
     }
 
-    private int enqueue(int[] src, int offset, int count, boolean bulk, HandOff handOff, long journal, long tagBits) {
+    private int enqueue(int[] src, int offset, int count, boolean bulk, HandOff handOff, long journal, int tag) {
         if (count <= 0) {
             return 0;
         }
@@ -264,11 +264,11 @@ public final class MpmcRing implements IndexRing {
                 return 0; // the slot still holds last lap's entry: full
             }
             if (journal >= 0) {
-                LONG.setRelease(segment, journal, JOURNAL_INTENT | tagBits | (position & 0xFFFF_FFFFL)); // before the CAS
+                LONG.setRelease(segment, journal, journal(JOURNAL_INTENT, tag, position)); // before the CAS
             }
             if (INT.compareAndSet(segment, producerPositionAddress, position, position + free)) {
                 if (journal >= 0) {
-                    LONG.setRelease(segment, journal, JOURNAL_CLAIMED | tagBits | (position & 0xFFFF_FFFFL));
+                    LONG.setRelease(segment, journal, journal(JOURNAL_CLAIMED, tag, position));
                 }
                 if (handOff != null) {
                     publishHandingOff(src, offset, position, free, handOff);
