@@ -158,21 +158,9 @@ public final class PacketPool {
                 : freeRing.enqueueBulkJournaled(src, offset, count, journalAddress, tag);
     }
 
-    /** The free ring's consumer position now: read it before a grace period, for {@link #releaseAbandoned}. */
+    /** The free ring's consumer position now: read it before a grace period, for {@link #reclaimCaches(LongPredicate, int)}. */
     public int freeRingConsumerPosition() {
         return freeRing.consumerPosition();
-    }
-
-    /**
-     * Frees the free-ring slots below {@code consumerPosition} that a dead process took buffers from
-     * and never released ({@link MpmcRing#releaseAbandonedBelow}): else the ring could never hold
-     * all its buffers again. Call after every live consumer has finished the dequeue it was in when
-     * the position was read (the reclaimer's grace period).
-     *
-     * @return slots freed
-     */
-    public int releaseAbandoned(int consumerPosition) {
-        return freeRing.releaseAbandonedBelow(consumerPosition);
     }
 
     /** Counts free, cached and in-flight buffers now. */
@@ -199,6 +187,30 @@ public final class PacketPool {
      * @return buffers returned
      */
     public int reclaimCaches(LongPredicate ownerDead) {
+        return reclaimCaches(ownerDead, freeRing.consumerPosition());
+    }
+
+    /**
+     * {@link #reclaimCaches(LongPredicate)} for a region with live consumers: {@code consumerPosition} is the free
+     * ring's consumer position read before a grace period that every live consumer has passed since
+     * ({@link #freeRingConsumerPosition}). Below it, slots a dead process claimed and never released are freed
+     * ({@link MpmcRing#releaseAbandonedBelow}: else the ring could never hold all its buffers again), after the
+     * refills they belong to have been settled ({@link MpmcRing#settleDeadConsumer} reads them unreleased).
+     *
+     * @return buffers returned
+     */
+    public int reclaimCaches(LongPredicate ownerDead, int consumerPosition) {
+        // Which dead refills' claims happened, read while their slots are still unreleased.
+        java.util.Map<Long, Boolean> refills = new java.util.HashMap<>();
+        for (int i = 0; i < layout.cacheCount(); i++) {
+            long slot = layout.cacheOffset(i);
+            long owner = (long) LONG.getAcquire(segment, slot + PoolCacheDescriptor.OWNER_PID_OFFSET);
+            long journal = (long) LONG.getAcquire(segment, slot + PoolCacheDescriptor.SPILL_JOURNAL_OFFSET);
+            if (owner != 0 && ownerDead.test(owner) && MpmcRing.journalState(journal) == MpmcRing.JOURNAL_TAKING) {
+                refills.put(slot, freeRing.settleDeadConsumer(journal));
+            }
+        }
+        freeRing.releaseAbandonedBelow(consumerPosition);
         int returned = 0;
         int slots = PoolCacheDescriptor.entrySlots(layout.cacheCapacity());
         int[] scratch = new int[slots];
@@ -213,7 +225,14 @@ public final class PacketPool {
             int count = Math.clamp((int) INT.getAcquire(segment, slot + PoolCacheDescriptor.COUNT_OFFSET), 0, slots);
             returned += returnEntries(entries, 0, count, scratch, meta);
             long journal = (long) LONG.getAcquire(segment, slot + PoolCacheDescriptor.SPILL_JOURNAL_OFFSET);
-            if (MpmcRing.journalState(journal) != MpmcRing.JOURNAL_IDLE) {
+            if (MpmcRing.journalState(journal) == MpmcRing.JOURNAL_TAKING) {
+                // Killed in a refill between its claim and its count: the claimed buffers are in its entries.
+                int taken = PoolCacheDescriptor.spillCount(journal);
+                int base = PoolCacheDescriptor.spillBase(journal);
+                if (count == base && base + taken <= slots && refills.getOrDefault(slot, false)) {
+                    returned += returnEntries(entries, base, taken, scratch, meta);
+                }
+            } else if (MpmcRing.journalState(journal) != MpmcRing.JOURNAL_IDLE) {
                 int spilled = PoolCacheDescriptor.spillCount(journal);
                 int base = PoolCacheDescriptor.spillBase(journal);
                 // A count above the spill's base: it died before giving the entries up, so they were

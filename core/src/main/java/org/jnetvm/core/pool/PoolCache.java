@@ -27,15 +27,16 @@ import org.jnetvm.core.ring.MpmcRing;
  * <li>alloc stamps the new owner on the buffers while the count still covers them, then lowers it;</li>
  * <li>free copies the buffers in, raises the count, then stamps the pool's id on them (so a live
  *     owner's cache holds only buffers stamped as the pool's, which no scan by id touches);</li>
- * <li>a refill dequeues straight into the shared entries, and the ring stores the new count the
- *     instant after its claim ({@link MpmcRing#dequeueBurstInto});</li>
+ * <li>a refill dequeues straight into the shared entries, the ring keeping the journal (taking, from
+ *     its position) and storing the new count the instant after its claim
+ *     ({@link MpmcRing#dequeueBurstInto(long, int, long, int, long)}): the manager tells from the
+ *     ring whether a claim the count does not cover yet happened;</li>
  * <li>a spill arms the spill journal, lowers the count and enqueues with the ring keeping the journal
  *     ({@link MpmcRing#enqueueBulkJournaled}): the manager settles with the ring which of them
  *     got there.</li>
  * </ul>
- * What is left is one store after a claiming CAS on the free ring (a refill's count): a kill there
- * leaks the buffers of that refill. Dequeues are not journaled to close it because a consumer that
- * lost its CAS holds the same values as the one that won.
+ * Left: two consumers killed at the same instant racing for the same free-ring position (both
+ * journals name it; one claim is returned twice).
  *
  * <p>An uncached one ({@link PacketPool#uncached()}) has no slot and keeps nothing: every alloc and
  * free goes to the free ring in one bulk operation. What the thousands of NFs in small NF slots use,
@@ -117,7 +118,8 @@ public final class PoolCache implements AutoCloseable {
         }
         if (length < count) {
             int want = capacity + count - length;
-            length += freeRing.dequeueBurstInto(entries + (long) length * Integer.BYTES, want, countAddress, length);
+            length += freeRing.dequeueBurstInto(entries + (long) length * Integer.BYTES, want, countAddress, length,
+                    journalAddress);
             if (length < count) {
                 return 0;
             }

@@ -21,9 +21,10 @@ import org.jnetvm.core.util.Align;
  *   +------------+---------------+----------+-----------+------------------+-------------+----------------------------+
  * </pre>
  *
- * <p>The spill journal is the free ring's producer journal ({@link MpmcRing#enqueueBulkJournaled})
- * for the spill in progress, its tag the spill's size and its first entry ({@code base}, the count
- * once the spill has given them up). Idle (0) between spills.
+ * <p>The journal is the free ring's producer journal ({@link MpmcRing#enqueueBulkJournaled}) for a
+ * spill in progress, its tag the spill's size and its first entry ({@code base}, the count once the
+ * spill has given them up), or its consumer journal for a refill in progress (taking: the number
+ * claimed and the count before). Idle (0) between them.
  */
 public final class PoolCacheDescriptor {
     public static final int OWNER_PID_OFFSET = 0;

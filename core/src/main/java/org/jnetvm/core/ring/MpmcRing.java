@@ -86,6 +86,8 @@ public final class MpmcRing implements IndexRing {
     public static final long JOURNAL_INTENT = 1L << 62;
     /** Journal state: claimed slots from the word's position on, publishing them. */
     public static final long JOURNAL_CLAIMED = 2L << 62;
+    /** Journal state of a consumer ({@link #dequeueBurstInto}): about to claim at the word's position, or claimed. */
+    public static final long JOURNAL_TAKING = 3L << 62;
     private static final long JOURNAL_STATE_MASK = 3L << 62;
     /** Largest tag a journal word carries. */
     public static final int JOURNAL_TAG_MAX = (1 << 30) - 1;
@@ -216,12 +218,12 @@ public final class MpmcRing implements IndexRing {
 
     @Override
     public int dequeueBulk(int[] dst, int offset, int count) {
-        return dequeue(dst, offset, 0, count, true, -1, 0);
+        return dequeue(dst, offset, 0, count, true, -1, 0, -1);
     }
 
     @Override
     public int dequeueBurst(int[] dst, int offset, int count) {
-        return dequeue(dst, offset, 0, count, false, -1, 0);
+        return dequeue(dst, offset, 0, count, false, -1, 0, -1);
     }
 
     /**
@@ -232,7 +234,28 @@ public final class MpmcRing implements IndexRing {
      * instant they leave the ring (a process killed in between loses nothing but that one store).
      */
     public int dequeueBurstInto(long dstAddress, int count, long countAddress, int countBase) {
-        return dequeue(null, 0, dstAddress, count, false, countAddress, countBase);
+        return dequeue(null, 0, dstAddress, count, false, countAddress, countBase, -1);
+    }
+
+    /**
+     * {@link #dequeueBurstInto(long, int, long, int)} that keeps a consumer journal at {@code journalAddress}: before
+     * its claiming CAS, {@link #JOURNAL_TAKING} with the position and the tag {@code countBase | taken << 15}
+     * ({@code countBase} below 2^15), back to idle once the count is stored. A consumer killed between its CAS and
+     * that store leaves the journal and its claimed slots unreleased, which {@link #settleDeadConsumer} recognises.
+     */
+    public int dequeueBurstInto(long dstAddress, int count, long countAddress, int countBase, long journalAddress) {
+        return dequeue(null, 0, dstAddress, count, false, countAddress, countBase, journalAddress);
+    }
+
+    /**
+     * Whether the claim a dead consumer's taking journal names happened: the consumer position has passed its
+     * position and the slot there is still full and unreleased (a claimant releases only after storing its count,
+     * so a released one was another consumer's). Call after the grace period, before {@link #releaseAbandonedBelow}.
+     */
+    public boolean settleDeadConsumer(long journalWord) {
+        int position = (int) journalWord;
+        return journalState(journalWord) == JOURNAL_TAKING && consumerPosition() - position > 0
+                && sequence((long) LONG.getAcquire(segment, slotAddress(position))) == position + 1;
     }
 
     private int enqueue(int[] src, int offset, int count, boolean bulk, HandOff handOff, long journal, int tag) {
@@ -297,7 +320,7 @@ public final class MpmcRing implements IndexRing {
     }
 
     private int dequeue(int[] dst, int offset, long dstAddress, int count, boolean bulk, long countAddress,
-                        int countBase) {
+                        int countBase, long journal) {
         if (count <= 0) {
             return 0;
         }
@@ -329,9 +352,15 @@ public final class MpmcRing implements IndexRing {
                 }
                 return 0; // empty, or fewer than a bulk's worth published
             }
+            if (journal >= 0) {
+                LONG.setRelease(segment, journal, journal(JOURNAL_TAKING, countBase | taken << 15, position));
+            }
             if (INT.compareAndSet(segment, consumerPositionAddress, position, position + claimed)) {
                 if (countAddress >= 0) {
                     INT.setRelease(segment, countAddress, countBase + taken);
+                }
+                if (journal >= 0) {
+                    LONG.setRelease(segment, journal, JOURNAL_IDLE);
                 }
                 release(position, claimed);
                 return taken;

@@ -47,6 +47,23 @@ class MpmcRingRecoveryTest {
     }
 
     @Test
+    void aDeadConsumersClaimThatItsCountDoesNotCoverIsRecognisedWhileItsSlotsAreUnreleased() {
+        assertThat(ring.enqueueBulk(new int[] {1, 2, 3, 4}, 0, 4)).isEqualTo(4);
+        memory.set(JAVA_INT, COUNT, 5);
+        assertThat(ring.dequeueBurstInto(INTO, 2, COUNT, 5, JOURNAL)).isEqualTo(2);
+        assertThat(memory.get(JAVA_LONG, JOURNAL)).as("idle once the count is stored").isZero();
+        // It claims 3 and 4 (the CAS) and dies before storing its count and releasing them: its journal says taking.
+        long journal = MpmcRing.journal(MpmcRing.JOURNAL_TAKING, 7 | 2 << 15, 2);
+        memory.set(JAVA_INT, RING + RingDescriptor.CONSUMER_POSITION_OFFSET, 4);
+        assertThat(ring.settleDeadConsumer(journal)).as("claimed, unreleased").isTrue();
+        assertThat(ring.settleDeadConsumer(MpmcRing.journal(MpmcRing.JOURNAL_TAKING, 7, 4)))
+                .as("a position the consumer position has not passed").isFalse();
+        int limit = ring.consumerPosition();
+        assertThat(ring.releaseAbandonedBelow(limit)).isEqualTo(2);
+        assertThat(ring.settleDeadConsumer(journal)).as("released: another consumer's claim").isFalse();
+    }
+
+    @Test
     void aJournaledEnqueueSaysClaimedWithItsTagAndPosition() {
         assertThat(ring.enqueueBulk(new int[] {1, 2}, 0, 2)).isEqualTo(2);
         assertThat(ring.enqueueBulkJournaled(new int[] {3, 4, 5}, 0, 3, JOURNAL, 12345)).isEqualTo(3);

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * ownership rule those are exactly the ones in its rx ring, its tx ring and its hands, and
  * the ones it never got to publish. Its pool caches are returned before that scan
  * ({@link PacketPool#reclaimCaches}: counted buffers, and a spill settled from its journal), and
- * free-ring slots it claimed and never released are freed ({@link PacketPool#releaseAbandoned},
+ * free-ring slots it claimed and never released are freed ({@link PacketPool#reclaimCaches(java.util.function.LongPredicate, int)},
  * after the same grace period: a live consumer's late release must not be raced).
  *
  * <p>One reclaim at a time (synchronized); called from the registry's threads, never from the
@@ -100,8 +100,7 @@ public final class Reclaimer {
         if (deadPid > 0) {
             // A process killed between claiming free-ring slots and releasing them (a refill):
             // after the grace period no live consumer is still releasing below the noted position.
-            pool.releaseAbandoned(freeRingConsumer);
-            cached = pool.reclaimCaches(pid -> pid == deadPid);
+            cached = pool.reclaimCaches(pid -> pid == deadPid, freeRingConsumer);
         }
         int buffers = scan(Owner.ofSlot(slot));
         router.flushCounters(0);

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolAudit;
+import org.jnetvm.core.pool.PoolCacheDescriptor;
+import org.jnetvm.core.ring.MpmcRing;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.route.Owner;
 import org.jnetvm.core.table.NfState;
@@ -58,15 +60,50 @@ class ReclaimerKillTest {
                     assertThat(churner.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 }
                 nfs.state(SLOT, NfState.DEAD);
+                String before = deadCache(region, churner.pid());
                 Reclaimer.Result result = reclaimer.reclaim(SLOT, churner.pid());
                 fromHands += result.buffers();
                 fromCaches += result.cached();
-                assertThat(pool.audit()).as("after kill %d (%s)", kill, result).isEqualTo(new PoolAudit(4096, 4096, 0, 0));
+                assertThat(pool.audit()).as("after kill %d (%s; the dead cache before: %s; %s)", kill, result, before,
+                        leaked(pool)).isEqualTo(new PoolAudit(4096, 4096, 0, 0));
                 assertEachBufferFreeOnce(pool);
             }
             assertThat(fromHands).as("buffers found in the killed processes' hands").isPositive();
             assertThat(fromCaches).as("buffers found in their caches").isPositive();
         }
+    }
+
+    // What the dead process's cache slot held: count and spill journal (for a failure's message).
+    private static String deadCache(Region region, long pid) {
+        var segment = region.segment();
+        for (int i = 0; i < region.layout().cacheCount(); i++) {
+            long slot = region.layout().cacheOffset(i);
+            if (segment.get(java.lang.foreign.ValueLayout.JAVA_LONG, slot + PoolCacheDescriptor.OWNER_PID_OFFSET) == pid) {
+                long journal = segment.get(java.lang.foreign.ValueLayout.JAVA_LONG, slot + PoolCacheDescriptor.SPILL_JOURNAL_OFFSET);
+                return "count " + segment.get(java.lang.foreign.ValueLayout.JAVA_INT, slot + PoolCacheDescriptor.COUNT_OFFSET)
+                        + ", journal state " + (MpmcRing.journalState(journal) >>> 62) + " n " + PoolCacheDescriptor.spillCount(journal)
+                        + " base " + PoolCacheDescriptor.spillBase(journal) + " at " + (int) journal;
+            }
+        }
+        return "no cache";
+    }
+
+    // The buffers in no ring and no cache, with their owner stamps (for a failure's message).
+    private static String leaked(PacketPool pool) {
+        int free = pool.audit().free();
+        int[] all = new int[free];
+        int got = pool.allocBulk(all, 0, free);
+        BitSet home = new BitSet();
+        for (int i = 0; i < got; i++) {
+            home.set(all[i]);
+        }
+        pool.free(all, 0, got);
+        var meta = pool.newMeta();
+        StringBuilder b = new StringBuilder("leaked:");
+        for (int i = home.nextClearBit(0); i < pool.size(); i = home.nextClearBit(i + 1)) {
+            b.append(' ').append(i).append('/').append(meta.wrap(i).owner());
+        }
+        return b.toString();
     }
 
     private static void assertEachBufferFreeOnce(PacketPool pool) {
