@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongPredicate;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.region.AreaKind;
@@ -182,7 +184,8 @@ public final class PacketPool {
      * frees those slots. The manager calls this after it detects a dead NF, before it scans for
      * buffers stamped with the dead NF's id: every buffer a cache counts is stamped with the pool's
      * id here first, so that none is returned twice (a cache may hold buffers still stamped with
-     * its owner, see {@link PoolCache}). A spill the owner died in is settled from its journal.
+     * its owner, see {@link PoolCache}). A spill or a refill the owner died in is settled from its
+     * journal. For a region no live process consumes from (tests); the manager uses the overload.
      *
      * @return buffers returned
      */
@@ -201,7 +204,7 @@ public final class PacketPool {
      */
     public int reclaimCaches(LongPredicate ownerDead, int consumerPosition) {
         // Which dead refills' claims happened, read while their slots are still unreleased.
-        java.util.Map<Long, Boolean> refills = new java.util.HashMap<>();
+        Map<Long, Boolean> refills = new HashMap<>();
         for (int i = 0; i < layout.cacheCount(); i++) {
             long slot = layout.cacheOffset(i);
             long owner = (long) LONG.getAcquire(segment, slot + PoolCacheDescriptor.OWNER_PID_OFFSET);
@@ -225,22 +228,22 @@ public final class PacketPool {
             int count = Math.clamp((int) INT.getAcquire(segment, slot + PoolCacheDescriptor.COUNT_OFFSET), 0, slots);
             returned += returnEntries(entries, 0, count, scratch, meta);
             long journal = (long) LONG.getAcquire(segment, slot + PoolCacheDescriptor.SPILL_JOURNAL_OFFSET);
-            if (MpmcRing.journalState(journal) == MpmcRing.JOURNAL_TAKING) {
-                // Killed in a refill between its claim and its count: the claimed buffers are in its entries.
-                int taken = PoolCacheDescriptor.spillCount(journal);
-                int base = PoolCacheDescriptor.spillBase(journal);
-                if (count == base && base + taken <= slots && refills.getOrDefault(slot, false)) {
-                    returned += returnEntries(entries, base, taken, scratch, meta);
-                }
-            } else if (MpmcRing.journalState(journal) != MpmcRing.JOURNAL_IDLE) {
-                int spilled = PoolCacheDescriptor.spillCount(journal);
-                int base = PoolCacheDescriptor.spillBase(journal);
-                // A count above the spill's base: it died before giving the entries up, so they were
-                // returned above. Otherwise the ring tells which of them it got.
-                if (count == base && base + spilled <= slots) {
-                    MemorySegment.copy(segment, JAVA_INT, entries + (long) base * Integer.BYTES, scratch, 0, spilled);
-                    if (!freeRing.settleDeadProducer(journal, scratch, spilled, SETTLE_WAIT_NANOS)) {
-                        returned += returnEntries(entries, base, spilled, scratch, meta);
+            long state = MpmcRing.journalState(journal);
+            int n = PoolCacheDescriptor.spillCount(journal);
+            int base = PoolCacheDescriptor.spillBase(journal);
+            // A count other than the journal's base: the move it names is covered by the count (a spill that had
+            // not given its entries up yet, a refill that had stored its count), so they were returned above.
+            if (state != MpmcRing.JOURNAL_IDLE && count == base && base + n <= slots) {
+                if (state == MpmcRing.JOURNAL_TAKING) {
+                    // Killed in a refill between its claim and its count: the claimed buffers are in its entries.
+                    if (refills.getOrDefault(slot, false)) {
+                        returned += returnEntries(entries, base, n, scratch, meta);
+                    }
+                } else {
+                    // Killed in a spill: the ring tells whether its entries got there.
+                    MemorySegment.copy(segment, JAVA_INT, entries + (long) base * Integer.BYTES, scratch, 0, n);
+                    if (!freeRing.settleDeadProducer(journal, scratch, n, SETTLE_WAIT_NANOS)) {
+                        returned += returnEntries(entries, base, n, scratch, meta);
                     }
                 }
             }
