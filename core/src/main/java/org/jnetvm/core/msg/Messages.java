@@ -3,7 +3,7 @@ package org.jnetvm.core.msg;
 import java.lang.foreign.MemorySegment;
 import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
-import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.util.Counters;
 
 /**
  * The inboxes of a region ({@link MessageDescriptor}) and the send/refuse counters beside them.

@@ -13,6 +13,7 @@ import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
 import org.jnetvm.core.ring.MpmcRing;
+import org.jnetvm.core.util.Counters;
 
 /**
  * The packet buffer pool of a region: fixed-size buffers addressed by 32-bit index, a shared
@@ -225,8 +226,10 @@ public final class PacketPool {
                 continue;
             }
             long entries = slot + PoolCacheDescriptor.ENTRIES_OFFSET;
-            int count = Math.clamp((int) INT.getAcquire(segment, slot + PoolCacheDescriptor.COUNT_OFFSET), 0, slots);
+            long countWord = (long) LONG.getAcquire(segment, slot + PoolCacheDescriptor.COUNT_WORD_OFFSET);
+            int count = Math.clamp(PoolCacheDescriptor.count(countWord), 0, slots);
             returned += returnEntries(entries, 0, count, scratch, meta);
+            settleDrop(slot, PoolCacheDescriptor.dropPending(countWord));
             long journal = (long) LONG.getAcquire(segment, slot + PoolCacheDescriptor.SPILL_JOURNAL_OFFSET);
             long state = MpmcRing.journalState(journal);
             int n = PoolCacheDescriptor.spillCount(journal);
@@ -250,6 +253,22 @@ public final class PacketPool {
             PoolCacheDescriptor.format(segment, slot);
         }
         return returned;
+    }
+
+    // A dead owner's drop that the count already covers: added to its counter unless the counter shows it. The
+    // counters' address comes from the dead process's slot: used only if it is a long inside the region.
+    private void settleDrop(long slot, int pending) {
+        if (!PoolCacheDescriptor.dropArmed(pending)) {
+            return;
+        }
+        long counters = (long) LONG.getAcquire(segment, slot + PoolCacheDescriptor.DROP_COUNTERS_OFFSET);
+        long counter = counters + (long) PoolCacheDescriptor.dropReason(pending) * Long.BYTES;
+        if (counters < 0 || counter % Long.BYTES != 0 || counter > segment.byteSize() - Long.BYTES) {
+            return;
+        }
+        if (!PoolCacheDescriptor.dropCounted(pending, Counters.get(segment, counter))) {
+            Counters.add(segment, counter, PoolCacheDescriptor.dropCount(pending));
+        }
     }
 
     // Frees entries [from, from + n) of a dead cache, stamped as the pool's.

@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.util.function.IntConsumer;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.ring.MpmcRing;
+import org.jnetvm.core.util.Counters;
 
 /**
  * One thread's cache of free buffers, kept in a slot of shared memory
@@ -35,6 +36,8 @@ import org.jnetvm.core.ring.MpmcRing;
  *     ({@link MpmcRing#enqueueBulkJournaled}): the manager settles with the ring which of them
  *     got there.</li>
  * </ul>
+ * A free of dropped buffers names the drop in the same store that raises the count, so the drop's
+ * counter is settled too ({@link #freeDropped}).
  * Left: two consumers killed at the same instant racing for the same free-ring position (both
  * journals name it; one claim is returned twice).
  *
@@ -57,6 +60,8 @@ public final class PoolCache implements AutoCloseable {
     private final long slot;
     private final long entries;
     private final long countAddress;
+    private final long countWordAddress;
+    private long dropCounters = -1; // what the slot says the owner's drop counters are
     private final long journalAddress;
     private final int capacity;
     private final int flushThreshold;
@@ -72,6 +77,7 @@ public final class PoolCache implements AutoCloseable {
         this.slot = slot;
         this.entries = slot + PoolCacheDescriptor.ENTRIES_OFFSET;
         this.countAddress = slot + PoolCacheDescriptor.COUNT_OFFSET;
+        this.countWordAddress = slot + PoolCacheDescriptor.COUNT_WORD_OFFSET;
         this.journalAddress = slot + PoolCacheDescriptor.SPILL_JOURNAL_OFFSET;
         this.capacity = capacity;
         this.flushThreshold = capacity + capacity / 2;
@@ -79,7 +85,7 @@ public final class PoolCache implements AutoCloseable {
         this.length = 0;
         if (slot >= 0) {
             LONG.setRelease(segment, journalAddress, MpmcRing.JOURNAL_IDLE);
-            INT.setRelease(segment, countAddress, 0);
+            LONG.setRelease(segment, countWordAddress, 0L);
         }
     }
 
@@ -172,6 +178,47 @@ public final class PoolCache implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 meta.wrap(src[offset + done + i]).owner(PacketMeta.OWNER_POOL);
             }
+            done += n;
+        }
+    }
+
+    /**
+     * Frees {@code count} dropped buffers and adds them to the drop counter of {@code reason} in the block at
+     * {@code dropCounters} (the caller's own, single-writer counters): a kill anywhere in here leaves each buffer
+     * counted once, as this drop or (not yet freed, still stamped with its owner's id) as the reclaimer's
+     * {@code nf_dead}. The count and the drop it names are one store ({@link PoolCacheDescriptor}, drop pending), the
+     * counter is added right after it, and the manager adds a dead owner's pending drop its counter does not show.
+     * Uncached, the buffers go to the ring first and are counted after: a kill between the two loses the count.
+     */
+    public void freeDropped(int[] src, int offset, int count, int reason, long dropCounters) {
+        if (count <= 0) {
+            return;
+        }
+        long counter = dropCounters + (long) reason * Long.BYTES;
+        if (slot < 0) {
+            free(src, offset, count);
+            Counters.add(segment, counter, count);
+            return;
+        }
+        if (dropCounters != this.dropCounters) {
+            LONG.setRelease(segment, slot + PoolCacheDescriptor.DROP_COUNTERS_OFFSET, dropCounters);
+            this.dropCounters = dropCounters;
+        }
+        for (int done = 0; done < count; ) {
+            int n = Math.min(Math.min(capacity, PoolCacheDescriptor.DROP_MAX), count - done);
+            if (length + n > flushThreshold) {
+                spill(length - (capacity - n));
+            }
+            MemorySegment.copy(src, offset + done, segment, JAVA_INT, entries + (long) length * Integer.BYTES, n);
+            length += n;
+            long after = Counters.get(segment, counter) + n;
+            LONG.setRelease(segment, countWordAddress,
+                    PoolCacheDescriptor.countWord(length, PoolCacheDescriptor.dropPending(reason, n, after)));
+            Counters.add(segment, counter, n);
+            for (int i = 0; i < n; i++) {
+                meta.wrap(src[offset + done + i]).owner(PacketMeta.OWNER_POOL);
+            }
+            LONG.setRelease(segment, countWordAddress, PoolCacheDescriptor.countWord(length, 0));
             done += n;
         }
     }

@@ -11,7 +11,7 @@ import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.ring.HandOff;
 import org.jnetvm.core.ring.MpmcRing;
-import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.util.Counters;
 import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.core.stats.HopCounters;
 import org.jnetvm.core.table.ChainTable;
@@ -247,9 +247,9 @@ public final class Router {
 
     /** Frees {@code count} packets and counts them under {@code reason}. */
     public void drop(int[] indices, int offset, int count, DropReason reason) {
-        free(indices, offset, count);
-        drops[reason.code] += count;
-        dropped = true;
+        // Counted at once, with the free (not at the flush): an owner killed in between would leave them
+        // neither sent nor counted.
+        cache.freeDropped(indices, offset, count, reason.code, dropCountersAddress);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Map;
+import org.jnetvm.core.util.Counters;
 
 /**
  * Where a writer's packets went: a small table of hop counters in the writer's own block (an NF

@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
 import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
-import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.util.Counters;
 
 /**
  * Chain id → the services a packet visits ({@link ChainDescriptor}); chain 0 is the default

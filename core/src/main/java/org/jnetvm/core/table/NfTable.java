@@ -12,7 +12,7 @@ import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
 import org.jnetvm.core.ring.MpmcRing;
 import org.jnetvm.core.ring.SpscRing;
-import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.util.Counters;
 import org.jnetvm.core.stats.DropReason;
 
 /**

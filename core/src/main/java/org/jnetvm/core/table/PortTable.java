@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
-import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.util.Counters;
 import org.jnetvm.core.stats.DropReason;
 
 /** Port descriptions and rx counters ({@link PortDescriptor}); readable from any process. */

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
+import org.jnetvm.core.util.Counters;
 
 /**
  * Service id → live NF slots ({@link ServiceDescriptor}). Read by every producer on every
@@ -138,12 +139,12 @@ public final class ServiceTable {
 
     /** A per-flow service's pool counter at {@code offset} (ServiceDescriptor's ACTIVATIONS, ENDED, POOL_FULL). */
     public long poolCounter(int id, int offset) {
-        return org.jnetvm.core.stats.Counters.get(segment, entry(id) + offset);
+        return Counters.get(segment, entry(id) + offset);
     }
 
     /** Manager only: adds {@code delta} to a pool counter (atomic: RX threads and the pool's ager both count). */
     public void countPool(int id, int offset, long delta) {
-        org.jnetvm.core.stats.Counters.addShared(segment, entry(id) + offset, delta);
+        Counters.addShared(segment, entry(id) + offset, delta);
     }
 
     /** Flows a per-flow service's instances serve now, and instances idle in its pool. */

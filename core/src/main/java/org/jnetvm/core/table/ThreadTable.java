@@ -8,7 +8,7 @@ import java.lang.invoke.VarHandle;
 import org.jnetvm.core.idle.Doorbell;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.region.RegionLayout;
-import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.util.Counters;
 import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.core.util.SlotBitmap;
 

@@ -3,13 +3,18 @@ package org.jnetvm.core.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.jnetvm.core.buffer.PacketMeta;
+import org.jnetvm.core.region.AreaKind;
 import org.jnetvm.core.region.Region;
+import org.jnetvm.core.util.Counters;
 import org.jnetvm.core.testing.TestRegions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -160,6 +165,60 @@ class PacketPoolTest {
             assertThat(failures).isEmpty();
             assertThat(pool.audit()).isEqualTo(new PoolAudit(64, 64, 0, 0));
         }
+    }
+
+    /**
+     * The two states a kill can leave a free of dropped buffers in once their count is stored (PoolCache.freeDropped):
+     * the drop named in the count word and not yet added to the counter, which the reclaim adds; and added, not yet
+     * cleared, which it leaves alone.
+     */
+    @Test
+    void aDeadOwnersPendingDropIsCountedOnce() {
+        for (boolean counterAdded : new boolean[] {false, true}) {
+            try (Region region = Region.create(TestRegions.small("pending").bufferCount(512).cacheCount(1).build())) {
+                PacketPool pool = new PacketPool(region);
+                PoolCache cache = pool.newCache();
+                long counters = region.layout().area(AreaKind.NF_TABLE).offset(); // any long words of the region
+                int reason = 3;
+                long counter = counters + reason * Long.BYTES;
+                int[] burst = new int[16];
+                cache.alloc(burst, 0, 16);
+                cache.freeDropped(burst, 0, 10, reason, counters);
+                assertThat(Counters.get(region.segment(), counter)).isEqualTo(10);
+                long slot = region.layout().cacheOffset(0);
+                long word = region.segment().get(ValueLayout.JAVA_LONG, slot + PoolCacheDescriptor.COUNT_WORD_OFFSET);
+                assertThat(PoolCacheDescriptor.dropPending(word)).as("cleared once counted").isZero();
+                // The last 6 freed as a drop the count covers, killed before (or after) the counter was added.
+                long after = 16;
+                region.segment().set(ValueLayout.JAVA_LONG, slot + PoolCacheDescriptor.COUNT_WORD_OFFSET,
+                        PoolCacheDescriptor.countWord(PoolCacheDescriptor.count(word) + 6,
+                                PoolCacheDescriptor.dropPending(reason, 6, after)));
+                region.segment().asSlice(slot + PoolCacheDescriptor.ENTRIES_OFFSET + PoolCacheDescriptor.count(word) * 4L)
+                        .copyFrom(MemorySegment.ofArray(Arrays.copyOfRange(burst, 10, 16)));
+                if (counterAdded) {
+                    Counters.add(region.segment(), counter, 6);
+                }
+                long self = ProcessHandle.current().pid();
+                pool.reclaimCaches(pid -> pid == self);
+                assertThat(Counters.get(region.segment(), counter)).as("counter added before the kill: %s", counterAdded)
+                        .isEqualTo(16);
+                assertThat(pool.audit()).isEqualTo(new PoolAudit(512, 512, 0, 0));
+            }
+        }
+    }
+
+    @Test
+    void pendingDropsRoundTrip() {
+        int pending = PoolCacheDescriptor.dropPending(23, PoolCacheDescriptor.DROP_MAX, 0x1234_5678_9ABCL);
+        assertThat(PoolCacheDescriptor.dropArmed(pending)).isTrue();
+        assertThat(PoolCacheDescriptor.dropReason(pending)).isEqualTo(23);
+        assertThat(PoolCacheDescriptor.dropCount(pending)).isEqualTo(PoolCacheDescriptor.DROP_MAX);
+        assertThat(PoolCacheDescriptor.dropCounted(pending, 0x1234_5678_9ABCL)).isTrue();
+        assertThat(PoolCacheDescriptor.dropCounted(pending, 0x1234_5678_9ABCL - PoolCacheDescriptor.DROP_MAX)).isFalse();
+        long word = PoolCacheDescriptor.countWord(4095, pending);
+        assertThat(PoolCacheDescriptor.count(word)).isEqualTo(4095);
+        assertThat(PoolCacheDescriptor.dropPending(word)).isEqualTo(pending);
+        assertThat(PoolCacheDescriptor.dropArmed(PoolCacheDescriptor.dropPending(PoolCacheDescriptor.countWord(7, 0)))).isFalse();
     }
 
     @Test

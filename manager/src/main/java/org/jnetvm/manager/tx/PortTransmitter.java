@@ -3,7 +3,7 @@ package org.jnetvm.manager.tx;
 import java.lang.foreign.MemorySegment;
 import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.route.Router;
-import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.util.Counters;
 import org.jnetvm.core.table.ThreadDescriptor;
 import org.jnetvm.core.table.ThreadTable;
 import org.jnetvm.manager.port.Port;

@@ -6,14 +6,22 @@ import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolCache;
 import org.jnetvm.core.region.Region;
+import org.jnetvm.core.ring.MpmcRing;
+import org.jnetvm.core.stats.DropReason;
+import org.jnetvm.core.table.NfSlotDescriptor;
+import org.jnetvm.core.table.NfTable;
 
 /**
  * A process that does nothing but take buffers from the pool and give them back, as an NF does, in
  * bursts of every size (some larger than the cache), until it is killed: {@link ReclaimerKillTest}
  * kills it by SIGKILL at a random instant and checks that the reclaimer gets every buffer back once.
  *
- * <p>Arguments: region name, owner id to stamp, random seed. Prints "churning" once it has gone
- * round its loop; ends by itself after 60 s (bounded).
+ * <p>With "drop" as a fourth argument it is instead the NF of slot {@code owner}'s slot: it takes what
+ * arrives in that slot's rx ring and drops all of it, in pieces of every size, counting the drops in the
+ * slot's own drop counters (what {@code Router.drop} does), never allocating.
+ *
+ * <p>Arguments: region name, owner id to stamp, random seed [, drop slot]. Prints "churning" once it has
+ * gone round its loop; ends by itself after 60 s (bounded).
  */
 public final class PoolChurner {
     private PoolChurner() {
@@ -30,6 +38,10 @@ public final class PoolChurner {
         int[] held = new int[2048];
         int n = 0;
         long deadline = System.nanoTime() + 60_000_000_000L;
+        if (args.length > 4 && args[3].equals("drop")) {
+            drop(region, cache, Integer.parseInt(args[4]), random, held, deadline);
+            return;
+        }
         for (long round = 0; System.nanoTime() < deadline; round++) {
             int want = random.nextInt(16) == 0 ? 1 + random.nextInt(300) : 1 + random.nextInt(32);
             if (n + want <= held.length) {
@@ -38,6 +50,25 @@ public final class PoolChurner {
             int give = random.nextInt(n + 1);
             cache.free(held, n - give, give);
             n -= give;
+            if (round == 1000) {
+                System.out.println("churning");
+                System.out.flush();
+            }
+        }
+    }
+
+    private static void drop(Region region, PoolCache cache, int slot, SplittableRandom random, int[] held,
+                             long deadline) {
+        NfTable nfs = new NfTable(region);
+        MpmcRing rx = nfs.rxRing(slot);
+        long counters = nfs.offset(slot) + NfSlotDescriptor.DROPS_OFFSET;
+        for (long round = 0; System.nanoTime() < deadline; round++) {
+            int n = rx.dequeueBurst(held, 0, 1 + random.nextInt(held.length));
+            for (int done = 0; done < n; ) {
+                int piece = 1 + random.nextInt(Math.min(n - done, random.nextInt(8) == 0 ? 300 : 32));
+                cache.freeDropped(held, done, piece, DropReason.NF_DROP.code, counters);
+                done += piece;
+            }
             if (round == 1000) {
                 System.out.println("churning");
                 System.out.flush();

@@ -9,12 +9,16 @@ import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jnetvm.core.buffer.PacketMeta;
 import org.jnetvm.core.pool.PacketPool;
 import org.jnetvm.core.pool.PoolAudit;
 import org.jnetvm.core.pool.PoolCacheDescriptor;
 import org.jnetvm.core.ring.MpmcRing;
 import org.jnetvm.core.region.Region;
 import org.jnetvm.core.route.Owner;
+import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.core.testing.TestRegions;
@@ -73,6 +77,85 @@ class ReclaimerKillTest {
         }
     }
 
+    /**
+     * The drop books of an NF killed while dropping: a producer (this test) hands buffers to its rx ring as fast
+     * as it takes them and the NF (a {@link PoolChurner} in drop mode) drops them all. After each kill, what was
+     * handed to it equals its drop counter's growth plus what the reclaimer counted as nf_dead, exactly: a kill
+     * between freeing a dropped burst and counting it (the count lagged the free by a burst) would leave that
+     * burst neither.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void everyPacketOfAnNfKilledWhileDroppingIsCountedOnce() throws Exception {
+        try (Region region = Region.create(TestRegions.small("drops").bufferCount(4096).cacheCount(4)
+                .cacheCapacity(64).nfSlots(2).serviceCount(1).portCount(1).threadCount(1).build())) {
+            PacketPool pool = new PacketPool(region);
+            NfTable nfs = new NfTable(region);
+            Reclaimer reclaimer = new Reclaimer(region, 0);
+            SplittableRandom random = new SplittableRandom(29);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            int owner = Owner.ofSlot(SLOT);
+            long settledInCache = 0;
+            for (int kill = 0; kill < KILLS; kill++) {
+                nfs.claim(SLOT, 0, 0, 0, "dropper");
+                nfs.state(SLOT, NfState.RUNNING);
+                long dropsBefore = nfs.drops(SLOT, DropReason.NF_DROP);
+                Process dropper = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx64m",
+                        "-cp", System.getProperty("java.class.path"), PoolChurner.class.getName(),
+                        region.name(), Integer.toString(owner), Long.toString(random.nextLong()), "drop",
+                        Integer.toString(SLOT))
+                        .redirectErrorStream(true).start();
+                AtomicBoolean producing = new AtomicBoolean(true);
+                AtomicLong handed = new AtomicLong();
+                Thread producer = Thread.ofPlatform().start(() -> produce(pool, nfs.rxRing(SLOT), owner, producing, handed));
+                try {
+                    var out = new BufferedReader(new InputStreamReader(dropper.getInputStream(), StandardCharsets.UTF_8));
+                    assertThat(out.readLine()).as("the dropper's first line (kill %d)", kill).isEqualTo("churning");
+                    Thread.sleep(1 + random.nextInt(40)); // the instant of the kill is the variable, not a synchronisation
+                } finally {
+                    dropper.destroyForcibly();
+                    assertThat(dropper.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    producing.set(false);
+                    producer.join();
+                }
+                nfs.state(SLOT, NfState.DEAD);
+                String before = deadCache(region, dropper.pid());
+                if (before.contains("drop pending")) {
+                    settledInCache++;
+                }
+                Reclaimer.Result result = reclaimer.reclaim(SLOT, dropper.pid());
+                long dropped = nfs.drops(SLOT, DropReason.NF_DROP) - dropsBefore;
+                assertThat(dropped + result.buffers()).as("handed %d: dropped %d + nf_dead %d after kill %d (the dead cache "
+                        + "before: %s)", handed.get(), dropped, result.buffers(), kill, before).isEqualTo(handed.get());
+                assertThat(pool.audit()).as("after kill %d (%s)", kill, leaked(pool)).isEqualTo(new PoolAudit(4096, 4096, 0, 0));
+            }
+            System.out.printf("ReclaimerKillTest: %d of %d kills left a drop pending in the cache%n", settledInCache, KILLS);
+        }
+    }
+
+    // Hands the slot's rx ring buffers stamped with its owner id (as a producer's hand-off does) until told to stop.
+    private static void produce(PacketPool pool, MpmcRing rx, int owner, AtomicBoolean producing, AtomicLong handed) {
+        var meta = pool.newMeta();
+        int[] burst = new int[32];
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (producing.get() && System.nanoTime() < deadline) {
+            int n = pool.allocBulk(burst, 0, burst.length);
+            if (n == 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                meta.wrap(burst[i]).reset().owner(owner);
+            }
+            int sent = rx.enqueueBurst(burst, 0, n);
+            handed.addAndGet(sent);
+            for (int i = sent; i < n; i++) {
+                meta.wrap(burst[i]).owner(PacketMeta.OWNER_POOL);
+            }
+            pool.free(burst, sent, n - sent);
+        }
+    }
+
     // What the dead process's cache slot held: count and spill journal (for a failure's message).
     private static String deadCache(Region region, long pid) {
         var segment = region.segment();
@@ -80,7 +163,10 @@ class ReclaimerKillTest {
             long slot = region.layout().cacheOffset(i);
             if (segment.get(java.lang.foreign.ValueLayout.JAVA_LONG, slot + PoolCacheDescriptor.OWNER_PID_OFFSET) == pid) {
                 long journal = segment.get(java.lang.foreign.ValueLayout.JAVA_LONG, slot + PoolCacheDescriptor.SPILL_JOURNAL_OFFSET);
-                return "count " + segment.get(java.lang.foreign.ValueLayout.JAVA_INT, slot + PoolCacheDescriptor.COUNT_OFFSET)
+                long countWord = segment.get(java.lang.foreign.ValueLayout.JAVA_LONG, slot + PoolCacheDescriptor.COUNT_WORD_OFFSET);
+                int pending = PoolCacheDescriptor.dropPending(countWord);
+                return "count " + PoolCacheDescriptor.count(countWord)
+                        + (PoolCacheDescriptor.dropArmed(pending) ? ", drop pending of " + PoolCacheDescriptor.dropCount(pending) : "")
                         + ", journal state " + (MpmcRing.journalState(journal) >>> 62) + " n " + PoolCacheDescriptor.spillCount(journal)
                         + " base " + PoolCacheDescriptor.spillBase(journal) + " at " + (int) journal;
             }

@@ -19,7 +19,7 @@ import org.jnetvm.core.ring.MpmcRing;
 import org.jnetvm.core.ring.SpscRing;
 import org.jnetvm.core.route.Owner;
 import org.jnetvm.core.route.Router;
-import org.jnetvm.core.stats.Counters;
+import org.jnetvm.core.util.Counters;
 import org.jnetvm.core.stats.DropReason;
 import org.jnetvm.core.table.ChainTable;
 import org.jnetvm.core.table.NfSlotDescriptor;

@@ -1,4 +1,4 @@
-package org.jnetvm.core.stats;
+package org.jnetvm.core.util;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
