@@ -41,6 +41,7 @@ class HybridIdleTest {
             bell.parkInstead(); // as a hosted NF does: a park, not a futex-wait
             HybridIdle idle = HybridIdle.hosted(bell, () -> false, 200_000); // 0.2 ms: a "short" sleep
             for (int round = 0; round < 5; round++) {
+                idle.idle(1); // the packet it was woken for
                 int polls = 0;
                 while (!idle.idle(0)) {
                     polls++;
@@ -50,6 +51,9 @@ class HybridIdleTest {
             assertThat(idle.pollBudget()).as("short sleeps do not make a hosted NF poll longer")
                     .isEqualTo(HybridIdle.HOSTED_POLLS);
             assertThat(idle.sleeps()).isEqualTo(5);
+            // Each of those sleeps ran to its timeout: with nothing found since, the next empty look sleeps at once.
+            assertThat(idle.idle(0)).as("woken by its timeout, it sleeps again without polling").isTrue();
+            assertThat(idle.sleeps()).isEqualTo(6);
         }
     }
 

@@ -63,6 +63,16 @@ public final class NfLauncher implements AutoCloseable {
         this.logDirectory = logDirectory;
     }
 
+    /**
+     * Environment variable of JVM options added to every NF process the manager starts, split at spaces: for
+     * looking inside NFs (for example {@code -XX:StartFlightRecording=filename=/tmp/nf.jfr}, NMT, GC logs).
+     */
+    public static final String EXTRA_JVM_OPTIONS_ENV = "JNETVM_NF_JAVA_OPTS";
+
+    static List<String> extraJvmOptions(String value) {
+        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+
     /** JVM flags of every NF process (the AOT cache's name depends on them). */
     public static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
             "-Xms64m", "-Xmx256m");
@@ -104,6 +114,7 @@ public final class NfLauncher implements AutoCloseable {
         command.add(java());
         command.addAll(JVM_FLAGS);
         command.addAll(extraJvmFlags);
+        command.addAll(extraJvmOptions(System.getenv(EXTRA_JVM_OPTIONS_ENV)));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(NfMain.class.getName());

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *       that would be thrown away. A round looks at {@link #BACKPRESSURE_SLOTS_PER_ROUND} NFs at most, the next
  *       ones each round: with thousands of (mostly idle, per-flow) NFs each is checked every few milliseconds, not
  *       every one (10,000 checked each millisecond kept this thread at 20 % of a core).
- *   <li>Every period (10 ms by default), <b>shares</b>: for every NF process in a cgroup of its own, its arrival rate
+ *   <li>Every period (10 ms by default; longer with thousands of NFs, {@link #sharesPeriod}), <b>shares</b>: for every NF process in a cgroup of its own, its arrival rate
  *       over the period (what it took plus what its full ring refused, smoothed), its median cost per packet and its
  *       service's priority give its weight, and {@link CpuShares} turns the weights into cpu shares (a floor each,
  *       and a pool split by weight), written to the cgroups only when they moved by more than 1/32. NFs not yet warm (class
@@ -44,8 +44,16 @@ import org.slf4j.LoggerFactory;
 public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShareScheduler.class);
     static final long BACKPRESSURE_ROUND_NANOS = 1_000_000L;
-    /** NFs one backpressure round looks at, at most. */
-    static final int BACKPRESSURE_SLOTS_PER_ROUND = 1024;
+    /**
+     * NFs one backpressure round looks at, at most: up to this many NFs each is looked at every millisecond; with
+     * 10,000 (idle, per-flow) NFs each is looked at every 80 ms, and the round reads 128 rings, not 10,000.
+     */
+    static final int BACKPRESSURE_SLOTS_PER_ROUND = 128;
+    /**
+     * NF slots the shares rounds visit per second, at most: with more NFs than this many per period the period
+     * stretches (10,000 NFs: a round every 200 ms), so that a shares round's cost does not grow with idle NFs.
+     */
+    static final int SHARES_SLOTS_PER_SECOND = 51_200;
     /**
      * Weight of the newest period in the smoothed arrival rate: 1/8, about 80 ms of history at the default period.
      * One 10 ms period is a few hundred packets, and an NF descheduled for part of it shows half its real rate.
@@ -142,7 +150,7 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
                 if (config.backpressure()) {
                     backpressureRound();
                 }
-                if (cgroups != null && now - lastPeriod >= period) {
+                if (cgroups != null && now - lastPeriod >= sharesPeriod(period, activeSlots.get().length)) {
                     sharesRound(now);
                 }
             } catch (RuntimeException e) {
@@ -150,6 +158,11 @@ public final class ShareScheduler implements NfRegistry.Listener, AutoCloseable 
             }
             LockSupport.parkNanos(BACKPRESSURE_ROUND_NANOS);
         }
+    }
+
+    /** The time between two shares rounds over {@code slots} NFs: the configured period, longer for many NFs. */
+    static long sharesPeriod(long periodNanos, int slots) {
+        return Math.max(periodNanos, slots * (1_000_000_000L / SHARES_SLOTS_PER_SECOND));
     }
 
     private void backpressureRound() {

@@ -63,4 +63,13 @@ class CpuSharesTest {
         assertThat(v2.value(1024)).isEqualTo(39);
         assertThat(new CpuController(java.nio.file.Path.of("/x"), 1).value(1)).isEqualTo(2);
     }
+
+    @Test
+    void theSharesPeriodStretchesWithThousandsOfNfsOnly() {
+        long tenMs = 10_000_000L;
+        assertThat(ShareScheduler.sharesPeriod(tenMs, 0)).isEqualTo(tenMs);
+        assertThat(ShareScheduler.sharesPeriod(tenMs, 512)).isEqualTo(tenMs);
+        assertThat(ShareScheduler.sharesPeriod(tenMs, 10_000))
+                .as("10,000 NFs: 51,200 visits a second at most").isBetween(190_000_000L, 200_000_000L);
+    }
 }

@@ -105,7 +105,7 @@ public final class NfRuntime implements Runnable {
          * How long a hosted NF sleeps at most: its host's waker beats the heartbeat of its sleeping NFs, so it need
          * not wake to do it; stops, pauses and messages ring it.
          */
-        public static final long HOSTED_SLEEP_TIMEOUT_NANOS = 10_000_000_000L;
+        public static final long HOSTED_SLEEP_TIMEOUT_NANOS = 60_000_000_000L;
 
         public static Options defaults() {
             return new Options(32, Hop.DIRECT, 100_000_000L);
@@ -285,7 +285,7 @@ public final class NfRuntime implements Runnable {
         wake();
     }
 
-    // Rings a hosted NF's own doorbell from another thread: it sleeps up to 10 s, and its host's waker beats for it
+    // Rings a hosted NF's own doorbell from another thread: it sleeps up to 60 s, and its host's waker beats for it
     // meanwhile, so nothing else would bring the news soon (an NF process wakes within its 100 ms anyway). The loop
     // may have ended and the region been unmapped already (a stop asked twice): then there is nobody to wake.
     private void wake() {
