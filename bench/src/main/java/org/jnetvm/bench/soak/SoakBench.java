@@ -52,13 +52,13 @@ public final class SoakBench {
 
     /** One sample. */
     public record Sample(long atMillis, long managerRssKib, long keeperRssKib, long managerHeapAfterGcKib,
-                         int poolFree, int poolCached, int poolInFlight, long drops) {
+                         long managerCodeCacheKib, int poolFree, int poolCached, int poolInFlight, long drops) {
     }
 
     /** The run's figures. */
     public record Result(long packets, long generated, Map<String, Long> drops, int leakedBuffers, int kills,
                          long[] restartNanos, int failedRestarts, List<Sample> samples,
-                         Map<String, Double> rssGrowthMibPerHour, String error) {
+                         Map<String, Double> rssGrowthMibPerHour, double codeCacheGrowthMibPerHour, String error) {
     }
 
     private SoakBench() {
@@ -137,11 +137,12 @@ public final class SoakBench {
             long warmup = Math.min(60_000, s.durationMillis() / 4);
             growth.put("manager", growthMibPerHour(samples, warmup, Sample::managerRssKib));
             growth.put("keeper", growthMibPerHour(samples, warmup, Sample::keeperRssKib));
+            double codeCache = growthMibPerHour(samples, warmup, Sample::managerCodeCacheKib);
             progress.printf(Locale.ROOT, "soak: drained %s, pool %s%n", drained, pool);
             return new Result(port.txPackets(), port.rxPackets(), drops, drained ? pool.inFlight() : pool.inFlight(),
-                    kills, restartNanos, failed, samples, growth, null);
+                    kills, restartNanos, failed, samples, growth, codeCache, null);
         } catch (Exception e) {
-            return new Result(0, 0, Map.of(), -1, 0, new long[0], 0, List.of(), Map.of(), e.toString());
+            return new Result(0, 0, Map.of(), -1, 0, new long[0], 0, List.of(), Map.of(), Double.NaN, e.toString());
         }
     }
 
@@ -185,7 +186,7 @@ public final class SoakBench {
         StatsSnapshot s = manager.stats();
         PoolAudit pool = s.pool();
         return new Sample(atMillis, rssKib(ProcessHandle.current().pid()), rssKib(keeperPid), heapAfterGcKib(),
-                pool.free(), pool.cached(), pool.inFlight(), s.totalDrops());
+                codeCacheKib(), pool.free(), pool.cached(), pool.inFlight(), s.totalDrops());
     }
 
     /** VmRSS of a process in KiB, from /proc; 0 if it is gone. */
@@ -209,6 +210,18 @@ public final class SoakBench {
             MemoryUsage after = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
             if (after != null) {
                 bytes += after.getUsed();
+            }
+        }
+        return bytes / 1024;
+    }
+
+    // The JIT's code heaps, committed: the part of the manager's RSS that grows while rarely run paths (an NF's
+    // restart, every few seconds here) reach their compile thresholds one after another.
+    private static long codeCacheKib() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.NON_HEAP && pool.getName().startsWith("CodeHeap")) {
+                bytes += pool.getUsage().getCommitted();
             }
         }
         return bytes / 1024;
@@ -255,9 +268,10 @@ public final class SoakBench {
                 sorted.length == 0 ? -1 : sorted[sorted.length - 1] / 1_000_000, r.failedRestarts()));
         Sample first = r.samples().getFirst();
         Sample last = r.samples().getLast();
-        b.append(String.format(Locale.ROOT, "  RSS manager %d -> %d MiB (%.2f MiB/h after warm-up), keeper %d -> %d MiB"
-                        + " (%.2f MiB/h); manager heap after GC %d -> %d MiB%n",
+        b.append(String.format(Locale.ROOT, "  RSS manager %d -> %d MiB (%.2f MiB/h after warm-up, of which the JIT's code"
+                        + " cache %.2f), keeper %d -> %d MiB (%.2f MiB/h); manager heap after GC %d -> %d MiB%n",
                 first.managerRssKib() / 1024, last.managerRssKib() / 1024, r.rssGrowthMibPerHour().get("manager"),
+                r.codeCacheGrowthMibPerHour(),
                 first.keeperRssKib() / 1024, last.keeperRssKib() / 1024, r.rssGrowthMibPerHour().get("keeper"),
                 first.managerHeapAfterGcKib() / 1024, last.managerHeapAfterGcKib() / 1024));
         return b.toString();
@@ -284,6 +298,8 @@ public final class SoakBench {
             Map<String, Object> growth = new LinkedHashMap<>();
             r.rssGrowthMibPerHour().forEach((k, v) -> growth.put(k, Double.isNaN(v) ? null : Math.round(v * 100) / 100.0));
             root.put("rss_growth_mib_per_h", growth);
+            double codeCache = r.codeCacheGrowthMibPerHour();
+            root.put("code_cache_growth_mib_per_h", Double.isNaN(codeCache) ? null : Math.round(codeCache * 100) / 100.0);
             root.put("drops", r.drops());
             root.put("samples", r.samples());
         }
