@@ -6,7 +6,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,20 +42,15 @@ class ReclaimerKillTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void everyBufferOfAProcessKilledMidAllocOrFreeComesBackOnce() throws Exception {
-        try (Region region = Region.create(TestRegions.small("churn").bufferCount(4096).cacheCount(4)
-                .cacheCapacity(64).nfSlots(2).serviceCount(1).portCount(1).threadCount(1).build())) {
+        try (Region region = churnRegion("churn")) {
             PacketPool pool = new PacketPool(region);
             NfTable nfs = new NfTable(region);
             Reclaimer reclaimer = new Reclaimer(region, 0);
             SplittableRandom random = new SplittableRandom(17);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             int fromHands = 0;
             int fromCaches = 0;
             for (int kill = 0; kill < KILLS; kill++) {
-                Process churner = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx64m",
-                        "-cp", System.getProperty("java.class.path"), PoolChurner.class.getName(),
-                        region.name(), Integer.toString(Owner.ofSlot(SLOT)), Long.toString(random.nextLong()))
-                        .redirectErrorStream(true).start();
+                Process churner = churner(region, random.nextLong());
                 try {
                     var out = new BufferedReader(new InputStreamReader(churner.getInputStream(), StandardCharsets.UTF_8));
                     assertThat(out.readLine()).as("the churner's first line (kill %d)", kill).isEqualTo("churning");
@@ -87,24 +84,18 @@ class ReclaimerKillTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void everyPacketOfAnNfKilledWhileDroppingIsCountedOnce() throws Exception {
-        try (Region region = Region.create(TestRegions.small("drops").bufferCount(4096).cacheCount(4)
-                .cacheCapacity(64).nfSlots(2).serviceCount(1).portCount(1).threadCount(1).build())) {
+        try (Region region = churnRegion("drops")) {
             PacketPool pool = new PacketPool(region);
             NfTable nfs = new NfTable(region);
             Reclaimer reclaimer = new Reclaimer(region, 0);
             SplittableRandom random = new SplittableRandom(29);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             int owner = Owner.ofSlot(SLOT);
             long settledInCache = 0;
             for (int kill = 0; kill < KILLS; kill++) {
                 nfs.claim(SLOT, 0, 0, 0, "dropper");
                 nfs.state(SLOT, NfState.RUNNING);
                 long dropsBefore = nfs.drops(SLOT, DropReason.NF_DROP);
-                Process dropper = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx64m",
-                        "-cp", System.getProperty("java.class.path"), PoolChurner.class.getName(),
-                        region.name(), Integer.toString(owner), Long.toString(random.nextLong()), "drop",
-                        Integer.toString(SLOT))
-                        .redirectErrorStream(true).start();
+                Process dropper = churner(region, random.nextLong(), "drop", Integer.toString(SLOT));
                 AtomicBoolean producing = new AtomicBoolean(true);
                 AtomicLong handed = new AtomicLong();
                 Thread producer = Thread.ofPlatform().start(() -> produce(pool, nfs.rxRing(SLOT), owner, producing, handed));
@@ -131,6 +122,20 @@ class ReclaimerKillTest {
             }
             System.out.printf("ReclaimerKillTest: %d of %d kills left a drop pending in the cache%n", settledInCache, KILLS);
         }
+    }
+
+    private static Region churnRegion(String name) {
+        return Region.create(TestRegions.small(name).bufferCount(4096).cacheCount(4).cacheCapacity(64).nfSlots(2)
+                .serviceCount(1).portCount(1).threadCount(1).build());
+    }
+
+    // A PoolChurner process on the region, stamping SLOT's owner id; mode: none (alloc and free) or "drop", slot.
+    private static Process churner(Region region, long seed, String... mode) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                PoolChurner.class.getName(), region.name(), Integer.toString(Owner.ofSlot(SLOT)), Long.toString(seed)));
+        command.addAll(List.of(mode));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     // Hands the slot's rx ring buffers stamped with its owner id (as a producer's hand-off does) until told to stop.
