@@ -167,19 +167,7 @@ public final class PoolCache implements AutoCloseable {
             pool.free(src, offset, count);
             return;
         }
-        for (int done = 0; done < count; ) {
-            int n = Math.min(capacity, count - done);
-            if (length + n > flushThreshold) {
-                spill(length - (capacity - n));
-            }
-            MemorySegment.copy(src, offset + done, segment, JAVA_INT, entries + (long) length * Integer.BYTES, n);
-            length += n;
-            INT.setRelease(segment, countAddress, length);
-            for (int i = 0; i < n; i++) {
-                meta.wrap(src[offset + done + i]).owner(PacketMeta.OWNER_POOL);
-            }
-            done += n;
-        }
+        push(src, offset, count, -1, -1);
     }
 
     /**
@@ -204,6 +192,12 @@ public final class PoolCache implements AutoCloseable {
             LONG.setRelease(segment, slot + PoolCacheDescriptor.DROP_COUNTERS_OFFSET, dropCounters);
             this.dropCounters = dropCounters;
         }
+        push(src, offset, count, reason, counter);
+    }
+
+    // Pushes buffers onto the cache in chunks it can hold, spilling first as needed; reason >= 0: a drop, named in
+    // the count word's store and added to counter before the name is cleared (see freeDropped).
+    private void push(int[] src, int offset, int count, int reason, long counter) {
         for (int done = 0; done < count; ) {
             int n = Math.min(Math.min(capacity, PoolCacheDescriptor.DROP_MAX), count - done);
             if (length + n > flushThreshold) {
@@ -211,14 +205,20 @@ public final class PoolCache implements AutoCloseable {
             }
             MemorySegment.copy(src, offset + done, segment, JAVA_INT, entries + (long) length * Integer.BYTES, n);
             length += n;
-            long after = Counters.get(segment, counter) + n;
-            LONG.setRelease(segment, countWordAddress,
-                    PoolCacheDescriptor.countWord(length, PoolCacheDescriptor.dropPending(reason, n, after)));
-            Counters.add(segment, counter, n);
+            if (reason >= 0) {
+                long after = Counters.get(segment, counter) + n;
+                LONG.setRelease(segment, countWordAddress,
+                        PoolCacheDescriptor.countWord(length, PoolCacheDescriptor.dropPending(reason, n, after)));
+                Counters.add(segment, counter, n);
+            } else {
+                INT.setRelease(segment, countAddress, length);
+            }
             for (int i = 0; i < n; i++) {
                 meta.wrap(src[offset + done + i]).owner(PacketMeta.OWNER_POOL);
             }
-            LONG.setRelease(segment, countWordAddress, PoolCacheDescriptor.countWord(length, 0));
+            if (reason >= 0) {
+                LONG.setRelease(segment, countWordAddress, PoolCacheDescriptor.countWord(length, 0));
+            }
             done += n;
         }
     }
