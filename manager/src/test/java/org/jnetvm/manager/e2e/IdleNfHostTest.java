@@ -2,14 +2,17 @@ package org.jnetvm.manager.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.jnetvm.core.table.NfState;
 import org.jnetvm.core.table.NfTable;
 import org.jnetvm.manager.Manager;
@@ -100,7 +103,6 @@ class IdleNfHostTest {
             Duration selfBefore = self.info().totalCpuDuration().orElseThrow();
             long txThread = managerThread("jnetvm-tx0");
             long txBefore = THREADS.getThreadCpuTime(txThread);
-            Map<String, Long> threadsBefore = threadCpu();
             Map<String, Long> hostThreadsBefore = processThreadTicks(pid);
             Map<String, Long> selfTicksBefore = processThreadTicks(self.pid());
             long loopsBefore = registry.nfs().stream().mapToLong(nf -> table.loopCount(nf.slot())).sum();
@@ -114,21 +116,12 @@ class IdleNfHostTest {
             Map<String, Long> hostThreadsAfter = processThreadTicks(pid);
             Map<String, Long> selfTicksAfter = processThreadTicks(self.pid());
             long loops = registry.nfs().stream().mapToLong(nf -> table.loopCount(nf.slot())).sum() - loopsBefore;
-            String hostBusiest = hostThreadsAfter.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), e.getValue() - hostThreadsBefore.getOrDefault(e.getKey(), 0L)))
-                    .filter(e -> e.getValue() > 0)
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
-                    .map(e -> String.format("%s %.1f %%", e.getKey(), 100.0 * e.getValue() * 10_000_000L / wall))
-                    .collect(Collectors.joining(", "));
-            Map<String, Long> threadsAfter = threadCpu();
-            String busiest = threadsAfter.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(4)
-                    .map(e -> String.format("%s %.2f %%", e.getKey(), 100.0 * e.getValue() / wall))
-                    .collect(Collectors.joining(", "));
+            Map<String, Double> hostThreads = shares(hostThreadsBefore, hostThreadsAfter, wall);
+            Map<String, Double> managerThreads = shares(selfTicksBefore, selfTicksAfter, wall);
             System.out.printf("idle NF host: %d NFs, host %.2f %% of a core (busiest: %s), manager %.2f %% (its TX thread "
                     + "%.3f %%; busiest: %s), deaths %d; the NFs' loops went round %.0f times a second%n", nfs, hostShare * 100,
-                    hostBusiest, managerShare * 100, txShare * 100, busiest, deaths, loops * 1e9 / wall);
+                    busiest(hostThreads, 5), managerShare * 100, txShare * 100, busiest(managerThreads, 4), deaths,
+                    loops * 1e9 / wall);
             assertThat(deaths).as("no NF taken for hung while it slept").isZero();
             assertThat(registry.nfs()).hasSize(nfs).allSatisfy(nf ->
                     assertThat(table.state(nf.slot())).isEqualTo(NfState.RUNNING.code));
@@ -148,62 +141,54 @@ class IdleNfHostTest {
             long withoutNanos = System.nanoTime() - withoutWall;
             double without = (double) self.info().totalCpuDuration().orElseThrow().minus(withoutBefore).toNanos()
                     / withoutNanos;
-            Map<String, Long> withoutThreadsAfter = processThreadTicks(self.pid());
-            // Which threads cost more with the NFs than without them (share with minus share without).
-            Map<String, Double> more = new HashMap<>();
-            selfTicksAfter.forEach((t, n) -> more.merge(t,
-                    (n - selfTicksBefore.getOrDefault(t, 0L)) * 1e7 / wall, Double::sum));
-            withoutThreadsAfter.forEach((t, n) -> more.merge(t,
-                    -(n - withoutThreadsBefore.getOrDefault(t, 0L)) * 1e7 / withoutNanos, Double::sum));
+            Map<String, Double> aloneThreads = shares(withoutThreadsBefore, processThreadTicks(self.pid()), withoutNanos);
+            Map<String, Double> more = new HashMap<>(managerThreads); // share with the NFs minus share without
+            aloneThreads.forEach((t, v) -> more.merge(t, -v, Double::sum));
             System.out.printf("idle NF host: manager %.2f %% once they are gone; threads that cost more with them: %s%n",
-                    without * 100, more.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                            .limit(8).map(e -> String.format("%s %+.2f %%", e.getKey(), e.getValue() * 100))
-                            .collect(Collectors.joining(", ")));
-            return new Idle(hostShare, managerShare, txShare, share(hostThreadsBefore, hostThreadsAfter, wall),
-                    share(selfTicksBefore, selfTicksAfter, wall), share(withoutThreadsBefore, withoutThreadsAfter, withoutNanos));
+                    without * 100, busiest(more, 8));
+            return new Idle(hostShare, managerShare, txShare, withoutJit(hostThreads), withoutJit(managerThreads),
+                    withoutJit(aloneThreads));
         } finally {
             TestManagers.removeLogs(started);
         }
     }
 
-    // CPU time of this JVM's platform threads, by name (threads of one name summed).
-    private static Map<String, Long> threadCpu() {
-        Map<String, Long> cpu = new HashMap<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            long ns = THREADS.getThreadCpuTime(t.threadId());
-            if (ns > 0) {
-                cpu.merge(t.getName(), ns, Long::sum);
-            }
-        }
-        return cpu;
+    // Each thread's CPU share of one core between two tick maps (names shared are summed).
+    private static Map<String, Double> shares(Map<String, Long> before, Map<String, Long> after, long wallNanos) {
+        Map<String, Double> shares = new HashMap<>();
+        after.forEach((t, ticks) -> shares.put(t, (ticks - before.getOrDefault(t, 0L)) * 1e7 / wallNanos));
+        return shares;
     }
 
-    // The CPU share of one core between two tick maps, the JIT's compiler threads left out.
-    private static double share(Map<String, Long> before, Map<String, Long> after, long wallNanos) {
-        long ticks = 0;
-        for (var e : after.entrySet()) {
-            if (!e.getKey().startsWith("C1 Compiler") && !e.getKey().startsWith("C2 Compiler")) {
-                ticks += e.getValue() - before.getOrDefault(e.getKey(), 0L);
-            }
-        }
-        return ticks * 1e7 / wallNanos;
+    // The sum of the shares, the JIT's compiler threads left out.
+    private static double withoutJit(Map<String, Double> shares) {
+        return shares.entrySet().stream().filter(e -> !e.getKey().startsWith("C1 Compiler")
+                && !e.getKey().startsWith("C2 Compiler")).mapToDouble(Map.Entry::getValue).sum();
     }
 
-    // CPU ticks (1/100 s) of another process's threads, by thread name (names shared are summed), from /proc.
+    // The n largest shares, as "name +x.xx %".
+    private static String busiest(Map<String, Double> shares, int n) {
+        return shares.entrySet().stream().filter(e -> e.getValue() != 0)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(n)
+                .map(e -> String.format("%s %+.2f %%", e.getKey(), e.getValue() * 100))
+                .collect(Collectors.joining(", "));
+    }
+
+    // CPU ticks (1/100 s) of a process's threads, by thread name (names shared are summed), from /proc.
     private static Map<String, Long> processThreadTicks(long pid) {
         Map<String, Long> ticks = new HashMap<>();
-        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
-            for (java.nio.file.Path task : tasks.toList()) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
                 try {
-                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // the thread ended meanwhile
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return ticks;
         }
         return ticks;
