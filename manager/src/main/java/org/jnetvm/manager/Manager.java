@@ -290,15 +290,28 @@ public final class Manager implements AutoCloseable {
      */
     private static PerFlowPools perFlowPools(ManagerConfig config, Region region, NfRegistry registry) {
         List<PerFlowPools.Service> perFlow = config.services().stream().filter(s -> s.perFlow() != null)
-                .map(s -> new PerFlowPools.Service(s.id(), s.name(), s.perFlow().idleMs(), s.perFlow().lingerMs()))
+                .map(s -> new PerFlowPools.Service(s.id(), s.name(), s.perFlow().idleMs(), s.perFlow().lingerMs(),
+                        s.perFlow().minIdle(), s.perFlow().maxInstances()))
                 .toList();
         if (perFlow.isEmpty()) {
             return null;
         }
         Set<String> names = perFlow.stream().map(PerFlowPools.Service::name).collect(Collectors.toSet());
         int instances = config.nfs().stream().filter(n -> names.contains(n.service())).mapToInt(NfConfig::instances)
-                .sum();
-        PerFlowPools pools = new PerFlowPools(region, perFlow, instances);
+                .sum() + perFlow.stream().mapToInt(PerFlowPools.Service::maxInstances).sum();
+        registry.instanceLimits(perFlow.stream().filter(PerFlowPools.Service::elastic)
+                .collect(Collectors.toMap(PerFlowPools.Service::id, PerFlowPools.Service::maxInstances)));
+        PerFlowPools pools = new PerFlowPools(region, perFlow, instances, new PerFlowPools.Scaler() {
+            @Override
+            public boolean spawn(int serviceId, int count) {
+                return registry.spawn(serviceId, count);
+            }
+
+            @Override
+            public boolean retire(int slot) {
+                return registry.retire(slot);
+            }
+        });
         registry.listen(new NfRegistry.Listener() {
             @Override
             public void registered(NfRegistry.Nf nf) {
@@ -311,7 +324,8 @@ public final class Manager implements AutoCloseable {
             }
         });
         LOG.info("per-flow services: {}", perFlow.stream().map(s -> s.name() + " (idle " + s.idleMs() + " ms, linger "
-                + s.lingerMs() + " ms)").collect(Collectors.joining(", ")));
+                + s.lingerMs() + " ms, " + (s.elastic() ? "elastic pool: " + s.minIdle() + " idle at least, "
+                + s.maxInstances() + " instances at most" : "fixed pool") + ")").collect(Collectors.joining(", ")));
         return pools;
     }
 

@@ -81,6 +81,8 @@ final class ConfigResolver {
             86_400_000);
     private static final Bound<PerFlowConfig> PER_FLOW_LINGER = new Bound<>("lingerMs", PerFlowConfig::lingerMs, 0,
             600_000);
+    private static final Bound<PerFlowConfig> PER_FLOW_MIN_IDLE = new Bound<>("minIdle", PerFlowConfig::minIdle, 0,
+            65_536);
     private static final Bound<ServiceConfig> PRIORITY = new Bound<>("priority", ServiceConfig::priority, 1, 1000);
 
     private ConfigResolver() {
@@ -340,6 +342,7 @@ final class ConfigResolver {
             if (service.perFlow() != null) {
                 PER_FLOW_IDLE.check(FieldPath.key(at, "perFlow"), service.perFlow());
                 PER_FLOW_LINGER.check(FieldPath.key(at, "perFlow"), service.perFlow());
+                checkElastic(FieldPath.key(at, "perFlow"), service, nfs, region);
             }
             if (service.capture() != null) {
                 checkWritable(FieldPath.key(at, "capture"), service.capture());
@@ -368,6 +371,34 @@ final class ConfigResolver {
         }
         defineImplicitServices(nfs, region, ids, services);
         return services;
+    }
+
+    // An elastic pool's bounds: within what the region lets one service have, above what nfs: start, and its
+    // minimum idle within its maximum.
+    private static void checkElastic(String at, ServiceConfig service, List<NfConfig> nfs, RegionConfig region) {
+        PerFlowConfig perFlow = service.perFlow();
+        PER_FLOW_MIN_IDLE.check(at, perFlow);
+        int slots = service.smallSlots() ? region.smallSlots() : region.nfSlots() - region.smallSlots();
+        int most = Math.min(region.maxInstances(), slots);
+        new Bound<PerFlowConfig>("maxInstances", PerFlowConfig::maxInstances, 0, most, service.smallSlots()
+                ? "region.smallSlots and region.maxInstances" : "region.nfSlots and region.maxInstances").check(at, perFlow);
+        if (!perFlow.elastic()) {
+            if (perFlow.minIdle() > 0) {
+                throw new ConfigException(FieldPath.key(at, "minIdle"), "applies to an elastic pool: give"
+                        + " perFlow.maxInstances too (the most instances the pool may grow to)");
+            }
+            return;
+        }
+        if (perFlow.minIdle() > perFlow.maxInstances()) {
+            throw new ConfigException(FieldPath.key(at, "minIdle"), perFlow.minIdle() + " is more than maxInstances ("
+                    + perFlow.maxInstances() + "); keep minIdle at most maxInstances");
+        }
+        int started = nfs.stream().filter(n -> service.name().equals(n.service())
+                || Integer.toString(service.id()).equals(n.service())).mapToInt(NfConfig::instances).sum();
+        if (started > perFlow.maxInstances()) {
+            throw new ConfigException(FieldPath.key(at, "maxInstances"), perFlow.maxInstances() + " is less than the "
+                    + started + " instances nfs: start for service '" + service.name() + "'; raise it or start fewer");
+        }
     }
 
     private static void defineImplicitServices(

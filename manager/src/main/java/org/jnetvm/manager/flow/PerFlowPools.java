@@ -72,8 +72,46 @@ public final class PerFlowPools implements AutoCloseable {
     private static final long GRACE_POLL_NANOS = 50_000L;
     private static final long MAX_PERIOD_NANOS = 100_000_000L;
 
-    /** A per-flow service: its id and how long its flows keep their instance without a packet. */
-    public record Service(int id, String name, long idleMs, long lingerMs) {
+    /**
+     * A per-flow service: its id, how long its flows keep their instance without a packet, and how its pool is
+     * sized: {@code maxInstances} 0 for a fixed pool (the instances that register), else elastic between
+     * {@code minIdle} idle instances and {@code maxInstances} in all ({@link PoolSizer}).
+     */
+    public record Service(int id, String name, long idleMs, long lingerMs, int minIdle, int maxInstances) {
+        /** A fixed pool. */
+        public Service(int id, String name, long idleMs, long lingerMs) {
+            this(id, name, idleMs, lingerMs, 0, 0);
+        }
+
+        /** Whether the pool grows and shrinks. */
+        public boolean elastic() {
+            return maxInstances > 0;
+        }
+    }
+
+    /**
+     * How an elastic pool grows and shrinks: the NF registry's side. Called by the ager, which must not wait: both
+     * only send a control message.
+     */
+    public interface Scaler {
+        /** Asks an NF host of the service for {@code count} more instances; false if no host can be asked. */
+        boolean spawn(int serviceId, int count);
+
+        /** Asks the idle instance in {@code slot} to stop; false if it may not (its host's last NF) or is gone. */
+        boolean retire(int slot);
+
+        /** For fixed pools only. */
+        Scaler NONE = new Scaler() {
+            @Override
+            public boolean spawn(int serviceId, int count) {
+                return false;
+            }
+
+            @Override
+            public boolean retire(int slot) {
+                return false;
+            }
+        };
     }
 
     private final NfTable nfs;
@@ -94,6 +132,7 @@ public final class PerFlowPools implements AutoCloseable {
     // By binding entry: lease << 32 | closing bits.
     private final long[] closing;
     private final Quiescence grace;
+    private final Scaler scaler;
     private final int[] agerScratch = new int[1];
     private final long periodNanos;
     private final Thread ager;
@@ -110,6 +149,13 @@ public final class PerFlowPools implements AutoCloseable {
         // Unbound, waiting for a grace period to pass before they go back to the pool (the ager's).
         final List<Integer> unbound = new ArrayList<>();
         final List<Integer> retiring = new ArrayList<>();
+        // Idle instances taken out of the pool to stop, before and after the grace period began (the ager's).
+        final List<Integer> leaving = new ArrayList<>();
+        final List<Integer> departing = new ArrayList<>();
+        final PoolSizer sizer; // null: a fixed pool
+        long poolFullSeen;
+        long poolFullSinceNanos = -1; // -1: not full now (the ager's)
+        boolean cannotGrowLogged;
 
         Pool(Service service, int capacity) {
             this.service = service;
@@ -117,6 +163,7 @@ public final class PerFlowPools implements AutoCloseable {
             this.idle = MpmcRing.format(ring, 0, capacity);
             this.idleTicks = FlowTable.ticks(service.idleMs());
             this.lingerTicks = FlowTable.ticks(service.lingerMs());
+            this.sizer = service.elastic() ? new PoolSizer(service.minIdle(), service.maxInstances()) : null;
         }
 
         // An RX thread: an idle, live instance, or -1.
@@ -150,6 +197,16 @@ public final class PerFlowPools implements AutoCloseable {
      * @param instances how many instances they may have in all: sizes the table of bindings
      */
     public PerFlowPools(Region region, List<Service> perFlow, int instances) {
+        this(region, perFlow, instances, Scaler.NONE);
+    }
+
+    /**
+     * @param perFlow   the per-flow services (marked so in the region's service table by this constructor)
+     * @param instances how many instances they may have in all: sizes the table of bindings
+     * @param scaler    how elastic pools ask for instances and give them back
+     */
+    public PerFlowPools(Region region, List<Service> perFlow, int instances, Scaler scaler) {
+        this.scaler = scaler;
         this.nfs = new NfTable(region);
         this.services = new ServiceTable(region);
         this.chains = new ChainTable(region);
@@ -200,6 +257,9 @@ public final class PerFlowPools implements AutoCloseable {
             pool.slots[pool.slotCount++] = slot;
         }
         pool.give(slot, agerScratch);
+        if (pool.sizer != null) {
+            pool.sizer.arrived();
+        }
     }
 
     /** The NF in {@code slot} is gone: its flow ends at once, and it leaves the pool. */
@@ -398,7 +458,97 @@ public final class PerFlowPools implements AutoCloseable {
         // Idle: the members not serving a flow. Not the ring's size: it may still hold slots of NFs that are gone
         // (a ring cannot drop an entry from its middle; take() skips them when it meets them).
         int serving = live + pool.unbound.size() + pool.retiring.size();
-        services.poolGauges(pool.service.id(), serving, Math.max(0, pool.slotCount - serving));
+        int idle = Math.max(0, pool.slotCount - serving);
+        services.poolGauges(pool.service.id(), serving, idle);
+        long now = System.nanoTime();
+        long full = services.poolCounter(pool.service.id(), ServiceDescriptor.POOL_FULL_OFFSET);
+        noteFull(pool, full, now);
+        if (pool.sizer != null && pool.slotCount > 0) { // none yet (or none left): no host to ask
+            long demand = services.poolCounter(pool.service.id(), ServiceDescriptor.ACTIVATIONS_OFFSET) + full;
+            int change = pool.sizer.decide(now, pool.slotCount, idle, demand);
+            if (change > 0) {
+                grow(pool, change);
+            } else if (change < 0) {
+                shrink(pool, -change);
+            }
+        }
+    }
+
+    // One log line when a pool starts refusing new flows, one when it has taken them all again for a second.
+    private static void noteFull(Pool pool, long full, long now) {
+        if (full > pool.poolFullSeen) {
+            if (pool.poolFullSinceNanos < 0) {
+                LOG.warn("per-flow service {}: no idle instance ({} in the pool{}): new flows are dropped as"
+                        + " pool_full until instances are free", pool.service.name(), pool.slotCount,
+                        pool.sizer == null ? "; perFlow.maxInstances would let it grow"
+                                : ", at most " + pool.service.maxInstances());
+            }
+            pool.poolFullSinceNanos = now;
+            pool.poolFullSeen = full;
+        } else if (pool.poolFullSinceNanos >= 0 && now - pool.poolFullSinceNanos > 1_000_000_000L) {
+            LOG.info("per-flow service {}: new flows get instances again", pool.service.name());
+            pool.poolFullSinceNanos = -1;
+        }
+    }
+
+    private void grow(Pool pool, int count) {
+        if (scaler.spawn(pool.service.id(), count)) {
+            pool.cannotGrowLogged = false;
+            LOG.debug("per-flow service {}: asked for {} more instances ({} now)", pool.service.name(), count,
+                    pool.slotCount);
+            return;
+        }
+        pool.sizer.askFailed();
+        if (!pool.cannotGrowLogged) {
+            pool.cannotGrowLogged = true;
+            LOG.warn("per-flow service {} cannot grow: no NF host runs an instance of it (start one with host: true"
+                    + " in nfs:, or bin/jnetvm nf NAME --host N)", pool.service.name());
+        }
+    }
+
+    // Takes up to count idle instances out of the pool: no binder takes them once the grace period the next
+    // recycle begins has passed; then they are asked to stop (recycle()).
+    private void shrink(Pool pool, int count) {
+        for (int i = pool.slotCount - 1; i >= 0 && count > 0; i--) {
+            int slot = pool.slots[i];
+            if ((int) INTS.getAcquire(leases, slot) != FlowLease.NONE || pool.unbound.contains(slot)
+                    || pool.retiring.contains(slot)) {
+                continue;
+            }
+            INTS.setRelease(member, slot, 0);
+            pool.slots[i] = pool.slots[--pool.slotCount];
+            pool.leaving.add(slot);
+            count--;
+        }
+    }
+
+    // After the grace period: an instance a binder took just before it left the pool serves that flow and stays;
+    // the others are asked to stop, and one that may not (its host's last) comes back to the pool.
+    private void depart(Pool pool) {
+        int stopped = 0;
+        for (int slot : pool.departing) {
+            if (!NfState.accepts(nfs.state(slot)) || (int) INTS.getAcquire(member, slot) != 0) {
+                continue; // gone meanwhile (its flow, if any, ends as a dead instance's), or another NF is there
+            }
+            boolean bound = (int) INTS.getAcquire(leases, slot) != FlowLease.NONE;
+            if (!bound && scaler.retire(slot)) {
+                stopped++;
+                continue;
+            }
+            INTS.setRelease(member, slot, pool.service.id());
+            if (pool.slotCount == pool.slots.length) {
+                pool.slots = Arrays.copyOf(pool.slots, pool.slotCount * 2);
+            }
+            pool.slots[pool.slotCount++] = slot;
+            if (!bound) {
+                pool.give(slot, agerScratch);
+            }
+        }
+        if (stopped > 0) {
+            LOG.debug("per-flow service {}: {} idle instances stopped ({} left)", pool.service.name(), stopped,
+                    pool.slotCount);
+        }
+        pool.departing.clear();
     }
 
     // Frees the slot's binding (its flow's next packet is a new flow); a dead instance's flow is counted ended here.
@@ -418,7 +568,7 @@ public final class PerFlowPools implements AutoCloseable {
     private void recycle() {
         boolean waiting = false;
         for (Pool pool : pools) {
-            waiting |= !pool.retiring.isEmpty();
+            waiting |= !pool.retiring.isEmpty() || !pool.departing.isEmpty();
         }
         if (waiting) {
             // RX threads loop every few microseconds: the grace period is usually over within a park or two, and
@@ -440,13 +590,16 @@ public final class PerFlowPools implements AutoCloseable {
                 }
                 services.countPool(pool.service.id(), ServiceDescriptor.ENDED_OFFSET, pool.retiring.size());
                 pool.retiring.clear();
+                depart(pool);
             }
         }
         boolean unbound = false;
         for (Pool pool : pools) {
-            if (!pool.unbound.isEmpty()) {
+            if (!pool.unbound.isEmpty() || !pool.leaving.isEmpty()) {
                 pool.retiring.addAll(pool.unbound);
                 pool.unbound.clear();
+                pool.departing.addAll(pool.leaving);
+                pool.leaving.clear();
                 unbound = true;
             }
         }

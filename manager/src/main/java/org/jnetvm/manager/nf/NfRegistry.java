@@ -50,16 +50,19 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         final int instanceId;
         final long pid;
         final String kind;
+        final boolean hosted;
         final ControlConnection connection;
         final long registeredNanos = System.nanoTime();
         final AtomicBoolean dead = new AtomicBoolean();
+        final AtomicBoolean stopAsked = new AtomicBoolean();
 
-        Nf(int slot, int serviceId, int instanceId, long pid, String kind, ControlConnection connection) {
+        Nf(int slot, int serviceId, int instanceId, long pid, String kind, boolean hosted, ControlConnection connection) {
             this.slot = slot;
             this.serviceId = serviceId;
             this.instanceId = instanceId;
             this.pid = pid;
             this.kind = kind;
+            this.hosted = hosted;
             this.connection = connection;
         }
 
@@ -68,6 +71,8 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         public int instanceId() { return instanceId; }
         public long pid() { return pid; }
         public String kind() { return kind; }
+        /** Whether it runs in an NF host (which can start more like it: {@link NfRegistry#spawn}). */
+        public boolean hosted() { return hosted; }
         /** System.nanoTime when it registered. */
         public long registeredNanos() { return registeredNanos; }
         /** Whether it has been found gone. */
@@ -110,6 +115,7 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
     private volatile int[] active = new int[0];
     private volatile Map<Integer, String> captures = Map.of();
     private volatile Set<Integer> smallSlotServices = Set.of();
+    private volatile Map<Integer, Integer> instanceLimits = Map.of();
 
     public NfRegistry(Region region, Reclaimer reclaimer, long heartbeatTimeoutNanos) {
         this.region = region;
@@ -136,6 +142,15 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
      */
     public void smallSlotServices(Set<Integer> serviceIds) {
         this.smallSlotServices = Set.copyOf(serviceIds);
+    }
+
+    /**
+     * The most instances each of these services may have registered at once (an elastic per-flow pool's
+     * {@code perFlow.maxInstances}): a registration past it is refused with NO_SLOT, saying so. The pool's asks
+     * for more instances cannot tell a spawned instance from one started otherwise; this bound holds regardless.
+     */
+    public void instanceLimits(Map<Integer, Integer> byServiceId) {
+        this.instanceLimits = Map.copyOf(byServiceId);
     }
 
     /** The capture file of {@code instance} of a service whose capture file is {@code file}. */
@@ -205,6 +220,11 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
                 return error(ControlError.NO_SLOT, "service '" + services.name(serviceId) + "' already has "
                         + region.layout().maxInstances() + " instances (region.maxInstances)");
             }
+            Integer limit = instanceLimits.get(serviceId);
+            if (limit != null && services.instanceCount(serviceId) >= limit) {
+                return error(ControlError.NO_SLOT, "service '" + services.name(serviceId) + "' already has " + limit
+                        + " instances (its perFlow.maxInstances)");
+            }
             boolean small = smallSlotServices.contains(serviceId);
             int first = region.layout().firstSmallSlot();
             int slot = small ? freeSlot(first, nfs.slots()) : freeSlot(0, first);
@@ -219,7 +239,7 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
             nfs.claim(slot, serviceId, instance, r.pid(), r.nf());
             services.addInstance(serviceId, slot);
             taken.set(instance);
-            nf = new Nf(slot, serviceId, instance, r.pid(), r.nf(), connection);
+            nf = new Nf(slot, serviceId, instance, r.pid(), r.nf(), r.hosted(), connection);
             bySlot.put(slot, nf);
             publishActive();
         }
@@ -300,12 +320,70 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         if (nf == null || nf.dead.get()) {
             return false;
         }
+        nf.stopAsked.set(true);
         try {
             nf.connection.send(new ControlMessage.Stop());
             return true;
         } catch (java.io.IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Asks an NF host that runs instances of {@code serviceId} for {@code count} more (a per-flow pool grows): the
+     * host among them with the fewest live NFs, so that growth spreads. Returns false if no live hosted NF serves
+     * the service, or the request could not be sent.
+     */
+    public boolean spawn(int serviceId, int count) {
+        Nf ask = null;
+        synchronized (lock) {
+            Map<Long, Integer> perHost = new HashMap<>();
+            for (Nf nf : bySlot.values()) {
+                if (nf.hosted && !nf.dead.get()) {
+                    perHost.merge(nf.pid, 1, Integer::sum);
+                }
+            }
+            int fewest = Integer.MAX_VALUE;
+            for (Nf nf : bySlot.values()) {
+                if (nf.hosted && nf.serviceId == serviceId && !nf.dead.get() && perHost.get(nf.pid) < fewest) {
+                    fewest = perHost.get(nf.pid);
+                    ask = nf;
+                }
+            }
+        }
+        if (ask == null) {
+            return false;
+        }
+        try {
+            ask.connection.send(new ControlMessage.Spawn(count));
+            return true;
+        } catch (java.io.IOException e) {
+            LOG.debug("spawn to slot {} failed: {}", ask.slot, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Stops the NF in {@code slot} as {@link #stop} does, unless it is the last live NF of its process (a host whose
+     * NFs have all stopped exits, and could not be asked to spawn again): a per-flow pool shrinks. Returns whether
+     * it was asked to stop.
+     */
+    public boolean retire(int slot) {
+        synchronized (lock) {
+            Nf nf = bySlot.get(slot);
+            if (nf == null || nf.dead.get()) {
+                return false;
+            }
+            boolean another = false;
+            for (Nf other : bySlot.values()) {
+                another |= other != nf && other.pid == nf.pid && !other.dead.get() && !other.stopAsked.get();
+            }
+            if (!another) {
+                return false;
+            }
+            nf.stopAsked.set(true);
+        }
+        return stop(slot);
     }
 
     /** Asks every NF to stop (they drain and say bye). */
@@ -338,7 +416,9 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         }
         nf.connection.close();
         reclaims.execute(() -> {
-            boolean processGone = nf.pid != ownPid && processEnded(nf.pid);
+            // A hosted NF that stopped cleanly leaves its host running: no need to wait for the process.
+            boolean processGone = nf.pid != ownPid && !(nf.hosted && nf.saidBye() && hostLivesOn(nf))
+                    && processEnded(nf.pid);
             Reclaimer.Result result = reclaimer.reclaim(nf.slot, processGone ? nf.pid : 0);
             reclaimedBuffers.addAndGet(result.buffers() + result.cached());
             synchronized (lock) {
@@ -348,6 +428,18 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         });
         // Counted once its reclaim is queued, so that awaitReclaims() after seeing a death waits for it.
         deaths.incrementAndGet();
+    }
+
+    // Whether another live NF shares the process of nf (an NF host).
+    private boolean hostLivesOn(Nf nf) {
+        synchronized (lock) {
+            for (Nf other : bySlot.values()) {
+                if (other != nf && other.pid == nf.pid && !other.dead.get()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     // Whether the NF's process has ended, waiting a little for one whose connection closed

@@ -239,6 +239,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anElasticPoolsBoundsAreCheckedAgainstTheRegionAndTheInstancesStarted() {
+        ManagerConfig ok = ConfigLoader.parse("""
+                region: {nfSlots: 300, smallSlots: 256, maxInstances: 256, nfHosts: 4}
+                services: [{name: acct, smallSlots: true, perFlow: {minIdle: 8, maxInstances: 200}}]
+                nfs: [{nf: flow_counter, service: acct, instances: 4, host: true}]
+                """, FILE);
+        assertThat(ok.service("acct").perFlow()).isEqualTo(new PerFlowConfig(2_000, 100, 8, 200));
+        assertThat(ok.service("acct").perFlow().elastic()).isTrue();
+        ConfigException past = refused("""
+                region: {nfSlots: 300, smallSlots: 100, maxInstances: 256}
+                services: [{name: acct, smallSlots: true, perFlow: {maxInstances: 200}}]
+                """);
+        assertThat(past.field()).isEqualTo("services[0].perFlow.maxInstances");
+        assertThat(past.getMessage()).contains("200 is out of range 0..100", "region.smallSlots");
+        ConfigException fewer = refused("""
+                region: {nfHosts: 4}
+                services: [{name: acct, perFlow: {maxInstances: 4}}]
+                nfs: [{nf: flow_counter, service: acct, instances: 8, host: true}]
+                """);
+        assertThat(fewer.getMessage()).contains("4 is less than the 8 instances nfs: start");
+        ConfigException minIdle = refused("services: [{name: acct, perFlow: {minIdle: 4}}]");
+        assertThat(minIdle.field()).isEqualTo("services[0].perFlow.minIdle");
+        assertThat(minIdle.getMessage()).contains("give perFlow.maxInstances too");
+    }
+
+    @Test
     void anUnknownFieldListsTheFieldsItsSectionKnows() {
         ConfigException e = refused("""
                 region:

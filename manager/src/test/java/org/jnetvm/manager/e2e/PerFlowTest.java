@@ -288,6 +288,69 @@ class PerFlowTest {
         }
     }
 
+    /**
+     * An elastic pool (perFlow.minIdle, maxInstances): a host that starts with 4 instances meets 150 concurrent
+     * flows; the manager asks it for more as new flows are refused, never past the maximum, until every flow has an
+     * instance of its own; once the flows end it stops the idle instances above its target (but keeps minIdle, and
+     * the host's last NF), and every buffer is back.
+     */
+    @Test
+    void anElasticPoolGrowsWithNewFlowsAndShrinksOnceTheyEnd() throws Exception {
+        int flows = 150;
+        int count = 45_000;
+        int max = 200;
+        int minIdle = 8;
+        try (Manager manager = TestManagers.start("perflowgrow", """
+                region: {name: ${name}, directory: /dev/shm, buffers: 16384, ringCapacity: 8192, nfSlots: 272,
+                         smallSlots: 256, smallRingCapacity: 64, maxInstances: 256}
+                control: {socket: /tmp/${name}.sock}
+                ports:
+                  - {name: gen0, kind: generator, rate: 15000, size: 64, flows: %d, count: %d}
+                services:
+                  - {name: acct, smallSlots: true, perFlow: {idleMs: 300, minIdle: %d, maxInstances: %d}}
+                  - {name: check}
+                chains:
+                  default: [acct, check]
+                nfs:
+                  - {nf: flow_counter, service: acct, instances: 4, host: true}
+                  - {nf: org.jnetvm.manager.e2e.LeaseChecker, service: check, inProcess: true}
+                """.formatted(flows, count, minIdle, max))) {
+            listen(manager);
+            ServiceTable services = new ServiceTable(manager.region());
+            int acct = services.find("acct");
+            int[] most = new int[1];
+            TestManagers.await("every flow bound, the traffic drained", Duration.ofSeconds(60), () -> {
+                most[0] = Math.max(most[0], services.instanceCount(acct));
+                StatsSnapshot s = manager.stats();
+                return s.ports().getFirst().rxPackets() == count && s.pool().inFlight() == 0;
+            });
+            StatsSnapshot s = manager.stats();
+            long full = s.drops().get(DropReason.POOL_FULL);
+            System.out.printf("elastic pool: %d instances at most, %d activations, %d pool_full, drops %s%n", most[0],
+                    pool(manager, ServiceDescriptor.ACTIVATIONS_OFFSET), full, s.drops());
+            assertThat(most[0]).as("grown for the flows, within the maximum").isBetween(flows, max);
+            assertThat(s.ports().getFirst().txPackets() + full).as("out or pool_full, nothing else").isEqualTo(count);
+            assertThat(full).as("the first packets of flows met a pool of 4").isPositive();
+            assertThat(new HashSet<>(LeaseChecker.HASH_BY_LEASE.values())).as("every flow got an instance")
+                    .hasSize(flows);
+            assertThat(LeaseChecker.PROBLEMS).isEmpty();
+            long host = manager.registry().nfs().stream().filter(nf -> nf.serviceId() == acct).findFirst()
+                    .orElseThrow().pid();
+            TestManagers.await("the flows ended and the pool shrank", Duration.ofSeconds(40),
+                    () -> services.poolLive(acct) == 0 && services.instanceCount(acct) <= 2 * minIdle + 1);
+            TestManagers.await("the stopped instances gone", Duration.ofSeconds(20),
+                    () -> manager.registry().nfs().stream().filter(nf -> nf.serviceId() == acct && !nf.dead()).count()
+                            == services.instanceCount(acct));
+            assertThat(services.poolIdle(acct)).as("minIdle kept").isGreaterThanOrEqualTo(minIdle);
+            assertThat(ProcessHandle.of(host)).as("the host runs on").hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+            TestManagers.await("every buffer back", Duration.ofSeconds(10), () -> {
+                StatsSnapshot now = manager.stats();
+                return now.pool().free() + now.pool().cached() == now.pool().total();
+            });
+            assertThat(records).containsExactlyInAnyOrderEntriesOf(toLong(LeaseChecker.PACKETS_BY_LEASE));
+        }
+    }
+
     private static Map<Integer, Long> toLong(Map<Integer, Integer> counts) {
         Map<Integer, Long> out = new java.util.HashMap<>();
         counts.forEach((k, v) -> out.put(k, (long) v));

@@ -110,6 +110,15 @@ public final class ControlClient implements AutoCloseable {
      * @throws IllegalStateException    if this client has registered already
      */
     public Registered register(String service, int instance, String nf, int layoutVersion) throws IOException {
+        return register(service, instance, nf, layoutVersion, false);
+    }
+
+    /**
+     * As {@link #register(String, int, String, int)}, saying whether this NF runs in an NF host (which can start
+     * more NFs like it when the manager sends {@link ControlMessage.Spawn}).
+     */
+    public Registered register(String service, int instance, String nf, int layoutVersion, boolean hosted)
+            throws IOException {
         if (registration != null) {
             throw new IllegalStateException("this control connection is registered already as " + registration
                     + ": connect again for another NF");
@@ -122,7 +131,7 @@ public final class ControlClient implements AutoCloseable {
             if (disconnected.isDone()) {
                 throw new EOFException("the control connection to the manager at " + socket + " has ended");
             }
-            send(new Register(service, instance, ProcessHandle.current().pid(), nf, layoutVersion));
+            send(new Register(service, instance, ProcessHandle.current().pid(), nf, layoutVersion, hosted));
             ControlMessage answer = reply.get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return switch (answer) {
                 case Registered r -> {

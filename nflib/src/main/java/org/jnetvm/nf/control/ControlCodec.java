@@ -156,7 +156,11 @@ public final class ControlCodec {
                     g.writeNumberField("pid", r.pid());
                     g.writeStringField("nf", r.nf());
                     g.writeNumberField("layoutVersion", r.layoutVersion());
+                    if (r.hosted()) {
+                        g.writeBooleanField("hosted", true);
+                    }
                 }
+                case ControlMessage.Spawn sp -> g.writeNumberField("count", sp.count());
                 case State st -> g.writeStringField("state", wireName(st.state()));
                 case Registered r -> {
                     g.writeNumberField("slot", r.slot());
@@ -221,9 +225,9 @@ public final class ControlCodec {
         try {
             return switch (typeName) {
                 case "register" -> {
-                    f.only("service", "instance", "pid", "nf", "layoutVersion");
+                    f.only("service", "instance", "pid", "nf", "layoutVersion", "hosted");
                     yield new Register(f.string("service"), f.optionalInt("instance", Register.ANY_INSTANCE),
-                            f.int64("pid"), f.string("nf"), f.int32("layoutVersion"));
+                            f.int64("pid"), f.string("nf"), f.int32("layoutVersion"), f.optionalBoolean("hosted"));
                 }
                 case "state" -> {
                     f.only("state");
@@ -242,6 +246,10 @@ public final class ControlCodec {
                 case "stop" -> f.none(new Stop());
                 case "pause" -> f.none(new Pause());
                 case "resume" -> f.none(new Resume());
+                case "spawn" -> {
+                    f.only("count");
+                    yield new ControlMessage.Spawn(f.int32("count"));
+                }
                 default -> throw new IllegalStateException("no decoder for message type " + typeName);
             };
         } catch (NullPointerException | IllegalArgumentException e) {
@@ -359,6 +367,19 @@ public final class ControlCodec {
 
         int optionalInt(String field, int absent) {
             return json.containsKey(field) ? int32(field) : absent;
+        }
+
+        /** A JSON true or false; false when the field is absent. */
+        boolean optionalBoolean(String field) {
+            Value value = json.get(field);
+            if (value == null) {
+                return false;
+            }
+            return switch (value.token()) {
+                case VALUE_TRUE -> true;
+                case VALUE_FALSE -> false;
+                default -> throw wrong(field, value, "true or false");
+            };
         }
 
         long int64(String field) {

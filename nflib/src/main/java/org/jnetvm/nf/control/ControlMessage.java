@@ -12,10 +12,10 @@ import java.util.Objects;
  * JSON object with {@code "v"} (the protocol version, {@link ControlCodec#VERSION}) and
  * {@code "type"} (the snake_case name given here), then the record's components as fields;
  * {@link ControlCodec} does the framing. Every field is required except
- * {@link Register#instance()}. The records are immutable and may be passed between threads.
+ * {@link Register#instance()} and {@link Register#hosted()}. The records are immutable and may be passed between threads.
  *
  * <p>NF to manager: {@link Register}, {@link State}, {@link Bye}. Manager to NF:
- * {@link Registered}, {@link Error}, {@link Stop}, {@link Pause}, {@link Resume}.
+ * {@link Registered}, {@link Error}, {@link Stop}, {@link Pause}, {@link Resume}, {@link Spawn}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -27,6 +27,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = ControlMessage.Stop.class, name = "stop"),
     @JsonSubTypes.Type(value = ControlMessage.Pause.class, name = "pause"),
     @JsonSubTypes.Type(value = ControlMessage.Resume.class, name = "resume"),
+    @JsonSubTypes.Type(value = ControlMessage.Spawn.class, name = "spawn"),
 })
 public sealed interface ControlMessage {
 
@@ -39,14 +40,17 @@ public sealed interface ControlMessage {
      * @param pid           the NF's process id, so the manager can watch the process
      * @param nf            the NF's kind, e.g. {@code simple_forward}
      * @param layoutVersion the shared-memory layout version the NF was built with
+     * @param hosted        whether the NF runs in an NF host, which can start more NFs like it ({@link Spawn});
+     *                      may be left out on the wire, which means false
      */
     record Register(
             String service,
-            // The one optional field: the codec injects ANY_INSTANCE when the input lacks it.
+            // Optional: the codec gives ANY_INSTANCE when the input lacks it.
             @JacksonInject(value = ANY_INSTANCE_KEY, useInput = OptBoolean.TRUE) int instance,
             long pid,
             String nf,
-            int layoutVersion) implements ControlMessage {
+            int layoutVersion,
+            boolean hosted) implements ControlMessage {
         /** The {@link #instance()} that asks the manager for any free instance id. */
         public static final int ANY_INSTANCE = -1;
         /** The key under which {@link ControlCodec} injects {@link #ANY_INSTANCE}. */
@@ -62,6 +66,11 @@ public sealed interface ControlMessage {
             if (pid <= 0) {
                 throw new IllegalArgumentException("register pid " + pid + " is not a process id");
             }
+        }
+
+        /** An NF that is not hosted. */
+        public Register(String service, int instance, long pid, String nf, int layoutVersion) {
+            this(service, instance, pid, nf, layoutVersion, false);
         }
     }
 
@@ -122,6 +131,21 @@ public sealed interface ControlMessage {
 
     /** Manager to NF: take packets again after {@link Pause}. */
     record Resume() implements ControlMessage {
+    }
+
+    /**
+     * Manager to a hosted NF ({@link Register#hosted()}): start {@code count} more NFs like this one in its host;
+     * each registers as any NF does. How a per-flow service's pool grows. An NF that is not hosted logs it and
+     * does nothing.
+     *
+     * @param count how many, 1 or more
+     */
+    record Spawn(int count) implements ControlMessage {
+        public Spawn {
+            if (count < 1) {
+                throw new IllegalArgumentException("spawn count " + count + " must be 1 or more");
+            }
+        }
     }
 
     /** The lifecycle states an NF reports in {@link State}; lower-case on the wire. */

@@ -31,6 +31,11 @@ public final class NfHost implements NfSession.Attachment, AutoCloseable {
     private HostWaker waker;
     private int host = -1;
     private final List<NfSession> sessions = new ArrayList<>();
+    private final Object spawnLock = new Object();
+    private IntFunction<NetworkFunction> factory;
+    private NfSession.Settings settings;
+    private int made;
+    private boolean stopping;
     private final int wakeThreshold;
     private final long wakeWindowNanos;
 
@@ -81,24 +86,76 @@ public final class NfHost implements NfSession.Attachment, AutoCloseable {
 
     /**
      * Registers {@code count} NFs, each made by {@code factory} (given its index), and starts each on a virtual
-     * thread. If one cannot register, the ones started are stopped and the error is thrown.
+     * thread. If one cannot register, the ones started are stopped and the error is thrown. Later
+     * {@link #spawn spawns} make their NFs with the same factory, numbering on.
      */
     public void start(int count, IntFunction<NetworkFunction> factory, NfSession.Settings settings) throws IOException {
+        synchronized (this) {
+            this.factory = factory;
+            this.settings = settings;
+        }
+        try {
+            startMore(count);
+        } catch (IOException | RuntimeException e) {
+            requestStop();
+            await();
+            throw e;
+        }
+    }
+
+    // Registers and starts count NFs, one after another; throws at the first that cannot register.
+    private void startMore(int count) throws IOException {
         for (int i = 0; i < count; i++) {
+            IntFunction<NetworkFunction> make;
+            NfSession.Settings with;
+            int index;
+            synchronized (this) {
+                if (stopping) {
+                    return;
+                }
+                make = factory;
+                with = settings;
+                index = made++;
+            }
             NfSession session;
             try {
-                session = NfSession.open(factory.apply(i), settings, null, this);
+                session = NfSession.open(make.apply(index), with, null, this);
             } catch (IOException | RuntimeException e) {
-                requestStop();
-                await();
                 throw new IOException("NF " + (i + 1) + " of " + count + " could not register: " + e.getMessage(), e);
             }
             synchronized (this) {
                 sessions.add(session);
-                threads.add(Thread.ofVirtual().name("nf-" + settings.kind() + "-" + session.registration().slot())
+                threads.add(Thread.ofVirtual().name("nf-" + with.kind() + "-" + session.registration().slot())
                         .start(() -> runOne(session)));
+                if (stopping) {
+                    session.requestStop();
+                }
             }
         }
+    }
+
+    /**
+     * Starts {@code count} more NFs like the first ones, on a virtual thread of their own (the control connection's
+     * reader must not wait for their registrations). Those that register run; the first refusal ends the spawn
+     * with a log line and leaves the running NFs alone.
+     */
+    @Override
+    public void spawn(int count) {
+        synchronized (this) {
+            if (factory == null || stopping) {
+                return;
+            }
+        }
+        Thread.ofVirtual().name("nf-host-spawn").start(() -> {
+            synchronized (spawnLock) { // one spawn at a time, so that their NFs number on in order
+                try {
+                    startMore(count);
+                    LOG.debug("spawned {} NFs at the manager's request", count);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("the manager asked this host for {} more NFs: {}", count, e.getMessage());
+                }
+            }
+        });
     }
 
     private static void runOne(NfSession session) {
@@ -116,26 +173,34 @@ public final class NfHost implements NfSession.Attachment, AutoCloseable {
         return List.copyOf(sessions);
     }
 
-    /** Asks every NF to stop; any thread. */
+    /** Asks every NF to stop, and any spawn going on to start no more; any thread. */
     public void requestStop() {
+        synchronized (this) {
+            stopping = true;
+        }
         for (NfSession s : sessions()) {
             s.requestStop();
         }
     }
 
-    /** Waits until every NF's loop has ended. */
+    /** Waits until every NF's loop has ended, those spawned meanwhile too. */
     public void await() {
-        List<Thread> all;
-        synchronized (this) {
-            all = List.copyOf(threads);
-        }
-        for (Thread t : all) {
+        int joined = 0;
+        while (true) {
+            Thread next;
+            synchronized (this) {
+                if (joined == threads.size()) {
+                    return;
+                }
+                next = threads.get(joined);
+            }
             try {
-                t.join();
+                next.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+            joined++;
         }
     }
 

@@ -41,6 +41,9 @@ public final class NfSession implements AutoCloseable {
 
         /** The waker that unparks the host's NFs; valid after {@link #region}. */
         org.jnetvm.core.host.HostWaker waker();
+
+        /** Starts {@code count} more NFs like the host's (the manager asked: its per-flow pool is growing). */
+        void spawn(int count);
     }
 
     private final ControlClient client;
@@ -95,13 +98,13 @@ public final class NfSession implements AutoCloseable {
                     return;
                 }
             }
-            carryOut(message, r, self[0]);
+            carryOut(message, r, self[0], attachment);
         });
         self[0] = client;
         Region region = null;
         try {
             Registered registered = client.register(settings.service(), settings.instance(), settings.kind(),
-                    RegionDescriptor.LAYOUT_VERSION);
+                    RegionDescriptor.LAYOUT_VERSION, attachment != null);
             Path regionPath = Path.of(registered.regionPath());
             region = attachment == null ? Region.map(regionPath) : attachment.region(regionPath);
             NfRuntime.Hop hop = region.hopMode() == RegionDescriptor.HOP_MANAGER ? NfRuntime.Hop.MANAGER : NfRuntime.Hop.DIRECT;
@@ -120,7 +123,7 @@ public final class NfSession implements AutoCloseable {
                 pending = List.copyOf(early);
             }
             for (ControlMessage message : pending) {
-                carryOut(message, runtime[0], client);
+                carryOut(message, runtime[0], client, attachment);
             }
             return new NfSession(client, region, attachment == null, runtime[0], registered);
         } catch (IOException | RuntimeException e) {
@@ -132,7 +135,7 @@ public final class NfSession implements AutoCloseable {
         }
     }
 
-    private static void carryOut(ControlMessage message, NfRuntime r, ControlClient client) {
+    private static void carryOut(ControlMessage message, NfRuntime r, ControlClient client, Attachment attachment) {
         switch (message) {
             case ControlMessage.Stop s -> r.requestStop();
             case ControlMessage.Pause p -> {
@@ -142,6 +145,13 @@ public final class NfSession implements AutoCloseable {
             case ControlMessage.Resume p -> {
                 r.paused(false);
                 report(client, ControlMessage.NfState.RUNNING);
+            }
+            case ControlMessage.Spawn s -> {
+                if (attachment != null) {
+                    attachment.spawn(s.count());
+                } else {
+                    LOG.warn("the manager asked for {} more NFs like this one, but it is not in an NF host", s.count());
+                }
             }
             default -> LOG.warn("unexpected control message from the manager: {}", message);
         }

@@ -40,6 +40,8 @@ class ControlCodecTest {
         return List.of(
                 new Register("firewall", 2, 4242, "simple_forward", 3),
                 new Register("7", Register.ANY_INSTANCE, 1, "x", 0),
+                new Register("acct", Register.ANY_INSTANCE, 77, "flow_counter", 3, true),
+                new ControlMessage.Spawn(64),
                 new State(NfState.RUNNING),
                 new State(NfState.PAUSED),
                 new State(NfState.STOPPING),
@@ -88,12 +90,12 @@ class ControlCodecTest {
 
     /** Every field of every message except register's instance is required. */
     @Test
-    void leavingOutAnyFieldButInstanceIsMalformedAndNamesTheField() throws IOException {
+    void leavingOutAnyFieldButInstanceOrHostedIsMalformedAndNamesTheField() throws IOException {
         int checked = 0;
         for (ControlMessage m : oneOfEach()) {
             ObjectNode full = (ObjectNode) JSON.readTree(ControlCodec.encode(m));
             for (String field : full.properties().stream().map(Map.Entry::getKey).toList()) {
-                if (field.equals("v") || field.equals("type") || (m instanceof Register && field.equals("instance"))) {
+                if (field.equals("v") || field.equals("type") || (m instanceof Register && (field.equals("instance") || field.equals("hosted")))) {
                     continue;
                 }
                 ObjectNode cut = full.deepCopy();
@@ -106,7 +108,7 @@ class ControlCodecTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(4 + 4 + 3 + 5 + 2);
+        assertThat(checked).isEqualTo(4 + 4 + 4 + 3 + 5 + 2 + 1);
     }
 
     static Stream<Arguments> badBodies() {
@@ -128,7 +130,7 @@ class ControlCodecTest {
                 bad("{\"v\":1,\"type\":\"reboot\"}", ControlError.UNKNOWN_TYPE, "unknown message type \"reboot\" (known: register,"),
                 bad("{\"v\":1,\"type\":\"Register\"}", ControlError.UNKNOWN_TYPE, "unknown message type \"Register\""),
                 bad(register("colour", "\"red\""), ControlError.MALFORMED,
-                        "unknown field 'colour' in register (known: instance, layoutVersion, nf, pid, service)"),
+                        "unknown field 'colour' in register (known: hosted, instance, layoutVersion, nf, pid, service)"),
                 bad("{\"v\":1,\"type\":\"bye\",\"reason\":1}", ControlError.MALFORMED, "unknown field 'reason' in bye (known: none"),
                 bad(register("instance", "\"3\""), ControlError.MALFORMED,
                         "field 'instance' in register is \"3\", expected a 32-bit integer"),
