@@ -54,10 +54,11 @@ class NfvniceBenchTest {
         assertThat(alone.udpPps()).isZero();
         assertThat(flooded.udpPps()).as("some of the floods got through").isPositive();
         // The floods offer more than 'costly' (20 us a packet) can take: they are dropped at its ring or, throttled,
-        // at entry; which of the two in what proportion depends on the run.
+        // at entry; which of the two in what proportion depends on the run. On a run where the port's RX thread gets
+        // too little of the 2 vCPUs the kernel also drops some at the port's socket (kernel_drop, counted per port).
         assertThat(flooded.drops().getOrDefault("ring_full", 0L) + flooded.drops().getOrDefault("backpressure", 0L))
                 .isPositive();
-        assertThat(flooded.drops().keySet()).isSubsetOf("ring_full", "backpressure");
+        assertThat(flooded.drops().keySet()).isSubsetOf("ring_full", "backpressure", "kernel_drop");
         JsonNode json = new ObjectMapper().readTree(NfvniceBench.json(List.of(), results,
                 NfvniceBench.Settings.standard(cpu)));
         assertThat(json.at("/runs/isolation/tcp_alone/tcp_gbps").asDouble())

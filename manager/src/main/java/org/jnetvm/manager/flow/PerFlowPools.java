@@ -54,6 +54,12 @@ import org.slf4j.LoggerFactory;
  * <p>Instances join a pool when they register and leave it when they are gone ({@link #instanceAdded},
  * {@link #instanceGone}); those and the ager's passes hold the object's lock (none of them is on the data plane).
  *
+ * <h2>Elastic pools (the ager, with a {@link Scaler})</h2>
+ * After each pass over a pool its {@link PoolSizer} says whether to ask a host for more instances or to give idle
+ * ones back. Giving back is three steps, like ending a flow: the instance's membership is cleared (a binder that
+ * dequeues it skips it), a grace period of the RX threads passes, then an instance a binder took just before
+ * stays (it serves that flow) and the others are asked to stop; one the registry may not stop comes back.
+ *
  * <p>Thread-safety: {@link Binder}s on any number of RX threads (one each), the ager on its own thread; membership
  * changes from any thread. Binding allocates nothing.
  */
@@ -251,10 +257,7 @@ public final class PerFlowPools implements AutoCloseable {
         INTS.setRelease(member, slot, serviceId);
         nfs.flowLease(slot, FlowLease.NONE);
         if (indexOf(pool, slot) < 0) {
-            if (pool.slotCount == pool.slots.length) {
-                pool.slots = Arrays.copyOf(pool.slots, pool.slotCount * 2);
-            }
-            pool.slots[pool.slotCount++] = slot;
+            addMember(pool, slot);
         }
         pool.give(slot, agerScratch);
         if (pool.sizer != null) {
@@ -424,6 +427,13 @@ public final class PerFlowPools implements AutoCloseable {
         recycle();
     }
 
+    private static void addMember(Pool pool, int slot) {
+        if (pool.slotCount == pool.slots.length) {
+            pool.slots = Arrays.copyOf(pool.slots, pool.slotCount * 2);
+        }
+        pool.slots[pool.slotCount++] = slot;
+    }
+
     private static int indexOf(Pool pool, int slot) {
         for (int i = 0; i < pool.slotCount; i++) {
             if (pool.slots[i] == slot) {
@@ -536,10 +546,7 @@ public final class PerFlowPools implements AutoCloseable {
                 continue;
             }
             INTS.setRelease(member, slot, pool.service.id());
-            if (pool.slotCount == pool.slots.length) {
-                pool.slots = Arrays.copyOf(pool.slots, pool.slotCount * 2);
-            }
-            pool.slots[pool.slotCount++] = slot;
+            addMember(pool, slot);
             if (!bound) {
                 pool.give(slot, agerScratch);
             }

@@ -374,11 +374,7 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
             if (nf == null || nf.dead.get()) {
                 return false;
             }
-            boolean another = false;
-            for (Nf other : bySlot.values()) {
-                another |= other != nf && other.pid == nf.pid && !other.dead.get() && !other.stopAsked.get();
-            }
-            if (!another) {
+            if (!anotherLiveNfOf(nf, false)) {
                 return false;
             }
             nf.stopAsked.set(true);
@@ -417,7 +413,7 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         nf.connection.close();
         reclaims.execute(() -> {
             // A hosted NF that stopped cleanly leaves its host running: no need to wait for the process.
-            boolean processGone = nf.pid != ownPid && !(nf.hosted && nf.saidBye() && hostLivesOn(nf))
+            boolean processGone = nf.pid != ownPid && !(nf.hosted && nf.saidBye() && anotherLiveNfOf(nf, true))
                     && processEnded(nf.pid);
             Reclaimer.Result result = reclaimer.reclaim(nf.slot, processGone ? nf.pid : 0);
             reclaimedBuffers.addAndGet(result.buffers() + result.cached());
@@ -430,11 +426,11 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         deaths.incrementAndGet();
     }
 
-    // Whether another live NF shares the process of nf (an NF host).
-    private boolean hostLivesOn(Nf nf) {
+    // Whether another live NF shares the process of nf (an NF host); asked to stop or not, or only one that was not.
+    private boolean anotherLiveNfOf(Nf nf, boolean stopping) {
         synchronized (lock) {
             for (Nf other : bySlot.values()) {
-                if (other != nf && other.pid == nf.pid && !other.dead.get()) {
+                if (other != nf && other.pid == nf.pid && !other.dead.get() && (stopping || !other.stopAsked.get())) {
                     return true;
                 }
             }
