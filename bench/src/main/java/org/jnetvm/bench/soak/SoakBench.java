@@ -246,6 +246,24 @@ public final class SoakBench {
         return den == 0 ? Double.NaN : num / den * 3_600_000 / 1024; // KiB/ms -> MiB/h
     }
 
+    /**
+     * Each process's RSS growth fitted over the second half of the run only: JIT warm-up of the once-a-kill restart
+     * path takes the manager most of an hour, so on a long run this is the figure after warm-up.
+     */
+    static Map<String, Double> secondHalfGrowthMibPerHour(List<Sample> samples) {
+        long half = samples.isEmpty() ? 0 : samples.getLast().atMillis() / 2;
+        Map<String, Double> growth = new LinkedHashMap<>();
+        growth.put("manager", growthMibPerHour(samples, half, Sample::managerRssKib));
+        growth.put("keeper", growthMibPerHour(samples, half, Sample::keeperRssKib));
+        return growth;
+    }
+
+    private static Map<String, Object> rounded(Map<String, Double> growth) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        growth.forEach((k, v) -> out.put(k, Double.isNaN(v) ? null : Math.round(v * 100) / 100.0));
+        return out;
+    }
+
     static long percentile(long[] sorted, int p) {
         return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
@@ -274,10 +292,16 @@ public final class SoakBench {
                 r.codeCacheGrowthMibPerHour(),
                 first.keeperRssKib() / 1024, last.keeperRssKib() / 1024, r.rssGrowthMibPerHour().get("keeper"),
                 first.managerHeapAfterGcKib() / 1024, last.managerHeapAfterGcKib() / 1024));
+        Map<String, Double> late = secondHalfGrowthMibPerHour(r.samples());
+        b.append(String.format(Locale.ROOT, "  RSS growth over the second half: manager %.2f MiB/h, keeper %.2f MiB/h%n",
+                late.get("manager"), late.get("keeper")));
         return b.toString();
     }
 
-    /** {@code {"bench":"soak", leaked_buffers, kills, restart_p50_ms, restart_p99_ms, rss_growth_mib_per_h, drops, ...}}. */
+    /**
+     * {@code {"bench":"soak", leaked_buffers, kills, restart_p50_ms, restart_p99_ms, rss_growth_mib_per_h,
+     * rss_growth_second_half_mib_per_h, drops, ...}}.
+     */
     public static String json(Result r, Settings s) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("bench", "soak");
@@ -295,9 +319,8 @@ public final class SoakBench {
             root.put("failed_restarts", r.failedRestarts());
             root.put("restart_p50_ms", percentile(sorted, 50) / 1e6);
             root.put("restart_p99_ms", percentile(sorted, 99) / 1e6);
-            Map<String, Object> growth = new LinkedHashMap<>();
-            r.rssGrowthMibPerHour().forEach((k, v) -> growth.put(k, Double.isNaN(v) ? null : Math.round(v * 100) / 100.0));
-            root.put("rss_growth_mib_per_h", growth);
+            root.put("rss_growth_mib_per_h", rounded(r.rssGrowthMibPerHour()));
+            root.put("rss_growth_second_half_mib_per_h", rounded(secondHalfGrowthMibPerHour(r.samples())));
             double codeCache = r.codeCacheGrowthMibPerHour();
             root.put("code_cache_growth_mib_per_h", Double.isNaN(codeCache) ? null : Math.round(codeCache * 100) / 100.0);
             root.put("drops", r.drops());

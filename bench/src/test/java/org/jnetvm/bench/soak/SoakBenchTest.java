@@ -38,6 +38,7 @@ class SoakBenchTest {
         assertThat(json.at("/kills").asInt()).isEqualTo(10);
         assertThat(json.at("/restart_p99_ms").asDouble()).isPositive();
         assertThat(json.at("/rss_growth_mib_per_h").has("manager")).isTrue();
+        assertThat(json.at("/rss_growth_second_half_mib_per_h").has("keeper")).as("the fit after a long warm-up").isTrue();
         assertThat(json.has("code_cache_growth_mib_per_h")).as("the JIT code cache part of the manager's growth").isTrue();
         assertThat(json.at("/drops/nf_dead").asLong()).isEqualTo(r.drops().get("nf_dead"));
     }
@@ -54,5 +55,16 @@ class SoakBenchTest {
                 .isCloseTo(360.0, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(SoakBench.growthMibPerHour(samples, 10_000, SoakBench.Sample::keeperRssKib)).isZero();
         assertThat(SoakBench.growthMibPerHour(samples.subList(0, 1), 0, SoakBench.Sample::managerRssKib)).isNaN();
+    }
+
+    @Test
+    void theSecondHalfFitLeavesOutAWarmUpThatLastsHalfTheRun() {
+        // Growing 1 MiB every 10 s for 30 s, then flat for 30 s: the second half's slope is 0.
+        List<SoakBench.Sample> samples = new java.util.ArrayList<>();
+        for (int i = 0; i <= 6; i++) {
+            samples.add(new SoakBench.Sample(i * 10_000L, 100_000 + Math.min(i, 3) * 1024L, 1, 0, 0, 0, 0, 0, 0));
+        }
+        assertThat(SoakBench.secondHalfGrowthMibPerHour(samples)).containsEntry("manager", 0.0).containsEntry("keeper", 0.0);
+        assertThat(SoakBench.growthMibPerHour(samples, 0, SoakBench.Sample::managerRssKib)).isPositive();
     }
 }
