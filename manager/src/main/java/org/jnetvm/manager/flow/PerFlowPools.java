@@ -84,11 +84,6 @@ public final class PerFlowPools implements AutoCloseable {
      * {@code minIdle} idle instances and {@code maxInstances} in all ({@link PoolSizer}).
      */
     public record Service(int id, String name, long idleMs, long lingerMs, int minIdle, int maxInstances) {
-        /** A fixed pool. */
-        public Service(int id, String name, long idleMs, long lingerMs) {
-            this(id, name, idleMs, lingerMs, 0, 0);
-        }
-
         /** Whether the pool grows and shrinks. */
         public boolean elastic() {
             return maxInstances > 0;
@@ -105,19 +100,6 @@ public final class PerFlowPools implements AutoCloseable {
 
         /** Asks the idle instance in {@code slot} to stop; false if it may not (its host's last NF) or is gone. */
         boolean retire(int slot);
-
-        /** For fixed pools only. */
-        Scaler NONE = new Scaler() {
-            @Override
-            public boolean spawn(int serviceId, int count) {
-                return false;
-            }
-
-            @Override
-            public boolean retire(int slot) {
-                return false;
-            }
-        };
     }
 
     private final NfTable nfs;
@@ -196,14 +178,6 @@ public final class PerFlowPools implements AutoCloseable {
                 INTS.setRelease(inPool, slot, 0); // cannot happen: the ring holds every slot
             }
         }
-    }
-
-    /**
-     * @param perFlow the per-flow services (marked so in the region's service table by this constructor)
-     * @param instances how many instances they may have in all: sizes the table of bindings
-     */
-    public PerFlowPools(Region region, List<Service> perFlow, int instances) {
-        this(region, perFlow, instances, Scaler.NONE);
     }
 
     /**
