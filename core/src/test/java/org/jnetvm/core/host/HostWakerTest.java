@@ -249,6 +249,104 @@ class HostWakerTest {
         }
     }
 
+    /**
+     * Self-clocked windows: while an NF the last window woke is still awake (here: held in its handler), the next
+     * window does not end, so another NF's packet waits; when the first goes back to sleep, the second is woken. An NF
+     * that never sleeps again holds its host's windows back by {@link HostWaker#MAX_WINDOWS} at most.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aWindowEndsOnlyWhenTheNfsTheLastOneWokeAreAsleepAgain() throws Exception {
+        long window = TimeUnit.MILLISECONDS.toNanos(2);
+        HostTable hosts = new HostTable(region);
+        int host = hosts.claim();
+        int held = 0;
+        int other = 1;
+        AtomicIntegerArray taken = new AtomicIntegerArray(2);
+        long[] takenAt = new long[2];
+        java.util.concurrent.Semaphore release = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        CountDownLatch asleep = new CountDownLatch(2);
+        List<Thread> threads = new ArrayList<>();
+        try (HostWaker waker = new HostWaker(region, host, 8, window)) {
+            for (int slot = 0; slot < 2; slot++) {
+                int s = slot;
+                Doorbell.format(region.segment(), nfs.doorbellOffset(s));
+                Doorbell.host(region.segment(), nfs.doorbellOffset(s), host, s, waker.wakeThreshold());
+                threads.add(Thread.ofVirtual().start(() -> {
+                    Doorbell bell = new Doorbell(region.segment(), nfs.doorbellOffset(s));
+                    bell.parkInstead();
+                    waker.register(s, Thread.currentThread());
+                    var ring = nfs.rxRing(s);
+                    int[] burst = new int[8];
+                    asleep.countDown();
+                    while (!stop.get()) {
+                        int n = ring.dequeueBurst(burst, 0, burst.length);
+                        if (n > 0) {
+                            takenAt[s] = System.nanoTime();
+                            taken.addAndGet(s, n);
+                            if (s == held) {
+                                release.acquireUninterruptibly(); // stuck in its handler until the test lets it go
+                            }
+                            continue;
+                        }
+                        bell.sleep(() -> ring.size() > 0 || stop.get(), 10_000_000_000L);
+                    }
+                    waker.unregister(s);
+                }));
+            }
+            assertThat(asleep.await(30, TimeUnit.SECONDS)).isTrue();
+            awaitSleeping(held);
+            awaitSleeping(other);
+
+            trickle(held, 1);
+            awaitTaken(taken, held, 1);
+            trickle(other, 1);
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(window) * 10); // ten windows, well inside MAX_WINDOWS
+            assertThat(taken.get(other)).as("the window waits while the NF it woke last is awake").isZero();
+            long released = System.nanoTime();
+            release.release();
+            awaitTaken(taken, other, 1);
+            assertThat(takenAt[other]).as("woken once the held NF slept again").isGreaterThan(released);
+
+            awaitSleeping(held);
+            awaitSleeping(other);
+            trickle(held, 1);
+            awaitTaken(taken, held, 2);
+            long start = System.nanoTime();
+            trickle(other, 1);
+            awaitTaken(taken, other, 2);
+            assertThat(takenAt[other] - start).as("an NF that never sleeps holds the windows back, but not for ever")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(5));
+            assertThat(taken.get(held)).as("still held meanwhile").isEqualTo(2);
+            release.release();
+        } finally {
+            stop.set(true);
+            release.release(2);
+            for (int s = 0; s < 2; s++) {
+                Doorbell.ring(region.segment(), nfs.doorbellOffset(s));
+            }
+            for (Thread t : threads) {
+                assertThat(t.join(java.time.Duration.ofSeconds(10))).isTrue();
+            }
+            hosts.release(host);
+        }
+    }
+
+    // One packet into the slot's ring, rung as a producer rings: below the threshold it leaves the NF asleep.
+    private void trickle(int slot, int packet) {
+        assertThat(nfs.rxRing(slot).enqueueBurst(new int[] {packet}, 0, 1)).isOne();
+        assertThat(Doorbell.ring(region.segment(), nfs.doorbellOffset(slot), nfs.rxRing(slot))).isFalse();
+    }
+
+    private static void awaitTaken(AtomicIntegerArray taken, int slot, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (taken.get(slot) < count && System.nanoTime() < deadline) {
+            Thread.sleep(0, 200_000);
+        }
+        assertThat(taken.get(slot)).as("NF %d took %d packet(s)", slot, count).isEqualTo(count);
+    }
+
     @Test
     void aBlockOfADeadHostIsTakenOverAndAllBusyBlocksSayHowToGetMore() throws Exception {
         HostTable hosts = new HostTable(region);

@@ -70,9 +70,15 @@ public final class NfRuntime implements Runnable {
     /** Who routes the packets an NF has handled. */
     public enum Hop { DIRECT, MANAGER }
 
-    /** Loop settings. */
+    /**
+     * Loop settings.
+     *
+     * @param host  the waker of the NF host this NF is a thread of, or null
+     * @param polls with a host: the NF never sleeps, each empty poll yields (the polling baseline of
+     *              {@code bench flurries}); else it parks after a few empty polls
+     */
     public record Options(int burst, Hop hop, long sleepTimeoutNanos, Path capture, DirectOutput direct,
-                          HostWaker host) {
+                          HostWaker host, boolean polls) {
         public Options {
             if (burst < 1 || burst > 1024) {
                 throw new IllegalArgumentException("burst " + burst + " is out of range 1..1024");
@@ -80,25 +86,25 @@ public final class NfRuntime implements Runnable {
         }
 
         public Options(int burst, Hop hop, long sleepTimeoutNanos) {
-            this(burst, hop, sleepTimeoutNanos, null, null, null);
+            this(burst, hop, sleepTimeoutNanos, null, null, null, false);
         }
 
         public Options(int burst, Hop hop, long sleepTimeoutNanos, Path capture, DirectOutput direct) {
-            this(burst, hop, sleepTimeoutNanos, capture, direct, null);
+            this(burst, hop, sleepTimeoutNanos, capture, direct, null, false);
         }
 
         /** The same options with OUT packets sent through {@code direct} (an inline NF). */
         public Options withDirect(DirectOutput output) {
-            return new Options(burst, hop, sleepTimeoutNanos, capture, output, host);
+            return new Options(burst, hop, sleepTimeoutNanos, capture, output, host, polls);
         }
 
         /**
-         * The same options for an NF that is a virtual thread of an NF host: it parks when idle and {@code waker}
-         * (its host's) unparks it when a producer rings it.
+         * The same options for an NF that is a thread of an NF host: it parks when idle and {@code waker}
+         * (its host's) unparks it when a producer rings it; or, if {@code polls}, it never sleeps.
          */
-        public Options withHost(HostWaker waker) {
+        public Options withHost(HostWaker waker, boolean polls) {
             return new Options(burst, hop, Math.max(sleepTimeoutNanos, HOSTED_SLEEP_TIMEOUT_NANOS), capture, direct,
-                    waker);
+                    waker, polls);
         }
 
         /**
@@ -223,8 +229,10 @@ public final class NfRuntime implements Runnable {
             Doorbell.host(region.segment(), nfs.doorbellOffset(slot), host.host(), slot, host.wakeThreshold());
         }
         BooleanSupplier hasWork = () -> rx.size() > 0 || inbox.size() > 0 || carriedCount > 0 || leaseEnded();
-        this.idle = host != null ? HybridIdle.hosted(doorbell, hasWork, options.sleepTimeoutNanos())
-                : new HybridIdle(doorbell, hasWork, options.sleepTimeoutNanos());
+        this.idle = host == null ? new HybridIdle(doorbell, hasWork, options.sleepTimeoutNanos())
+                : options.polls() ? HybridIdle.polling(doorbell, hasWork)
+                : HybridIdle.hosted(doorbell, hasWork, options.sleepTimeoutNanos(),
+                        host.wakeThreshold() > 1 ? 1 : HybridIdle.HOSTED_POLLS);
     }
 
     public NfContext context() {
