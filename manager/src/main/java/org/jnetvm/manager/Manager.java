@@ -492,10 +492,10 @@ public final class Manager implements AutoCloseable {
     }
 
     /** File descriptors the manager keeps for other things than NF connections: jars, ports, logs, REST. */
-    static final int FILES_BESIDE_NFS = 256;
+    public static final int FILES_BESIDE_NFS = 256;
 
     /** This process's soft limit of open files ({@code /proc/self/limits}), or Long.MAX_VALUE if unknown. */
-    static long openFilesLimit() {
+    public static long openFilesLimit() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {

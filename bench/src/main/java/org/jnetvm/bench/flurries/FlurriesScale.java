@@ -111,6 +111,11 @@ public final class FlurriesScale {
 
     /** Why {@code mode} cannot run {@code n} NFs here, or null if it can. */
     static String cannotRun(Mode mode, int n) {
+        long openFiles = Manager.openFilesLimit();
+        if (n + Manager.FILES_BESIDE_NFS > openFiles) {
+            return String.format(Locale.ROOT, "%,d NFs need %,d control connections, and this process may open %,d"
+                    + " files (ulimit -n; raising it needs CAP_SYS_RESOURCE)", n, n, openFiles);
+        }
         if (mode == Mode.HYBRID) {
             return null;
         }

@@ -53,38 +53,15 @@ public final class NfMain {
         long wakeWindowMicros;
 
         @Option(names = HOST_THREADS_OPTION, defaultValue = "virtual", paramLabel = "KIND",
-                converter = HostThreadsConverter.class,
                 description = "With --host: run each NF on a virtual thread (default) or on a platform thread of its"
                         + " own (platform: a baseline for bench flurries).")
         NfHost.Threads hostThreads;
 
-        @Option(names = HOST_IDLE_OPTION, defaultValue = "sleep", paramLabel = "HOW", converter = HostIdleConverter.class,
+        @Option(names = HOST_IDLE_OPTION, defaultValue = "sleep", paramLabel = "HOW",
                 description = "With --host: an idle NF parks until a packet comes (sleep, default), or never sleeps and"
                         + " yields between empty polls (poll, with --host-threads platform: a baseline for bench"
                         + " flurries).")
         NfHost.Idle hostIdle;
-    }
-
-    static final class HostThreadsConverter implements CommandLine.ITypeConverter<NfHost.Threads> {
-        @Override
-        public NfHost.Threads convert(String value) {
-            return switch (value) {
-                case "virtual" -> NfHost.Threads.VIRTUAL;
-                case "platform" -> NfHost.Threads.PLATFORM;
-                default -> throw new CommandLine.TypeConversionException("'" + value + "': virtual or platform");
-            };
-        }
-    }
-
-    static final class HostIdleConverter implements CommandLine.ITypeConverter<NfHost.Idle> {
-        @Override
-        public NfHost.Idle convert(String value) {
-            return switch (value) {
-                case "sleep" -> NfHost.Idle.SLEEP;
-                case "poll" -> NfHost.Idle.POLL;
-                default -> throw new CommandLine.TypeConversionException("'" + value + "': sleep or poll");
-            };
-        }
     }
 
     /** The options that choose a host's threads and idle (baselines of {@code bench flurries}). */
@@ -197,6 +174,7 @@ public final class NfMain {
         PlatformOptions platform = new PlatformOptions();
         CommandLine cli = new CommandLine(nf.getClass().isAnnotationPresent(Command.class) ? nf : new Plain())
                 .setCommandName("jnetvm nf " + kind)
+                .setCaseInsensitiveEnumValuesAllowed(true) // --host-threads platform, as the help spells it
                 .addMixin("platform", platform);
         cli.parseArgs(args);
         return new Configured(nf, kind, platform, cli);
