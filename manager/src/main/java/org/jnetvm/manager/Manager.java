@@ -491,24 +491,6 @@ public final class Manager implements AutoCloseable {
         rxRunners.forEach(AgentRunner::start);
     }
 
-    /** File descriptors the manager keeps for other things than NF connections: jars, ports, logs, REST. */
-    public static final int FILES_BESIDE_NFS = 256;
-
-    /** This process's soft limit of open files ({@code /proc/self/limits}), or Long.MAX_VALUE if unknown. */
-    public static long openFilesLimit() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-                    return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or a format we do not know: no warning
-        }
-        return Long.MAX_VALUE;
-    }
-
     // Starts the NFs the config lists and waits (up to NF_START_TIMEOUT) for them to register,
     // so that the first packets find their chain instead of counting as no_instance drops.
     private void launchNfs() throws IOException {
@@ -541,12 +523,6 @@ public final class Manager implements AutoCloseable {
                 }
                 expected++;
             }
-        }
-        long openFiles = openFilesLimit();
-        if (expected + FILES_BESIDE_NFS > openFiles) {
-            LOG.warn("the config starts {} NFs, each with a control connection (a file descriptor here), but this"
-                    + " process may open {} files: NFs past about {} will be refused; raise it (ulimit -n, systemd's"
-                    + " LimitNOFILE; bin/jnetvm does as root)", expected, openFiles, openFiles - FILES_BESIDE_NFS);
         }
         long deadline = System.nanoTime() + NF_START_TIMEOUT_NANOS;
         while (runningNfs() < expected && System.nanoTime() < deadline && launcher.allAlive()) {
@@ -646,7 +622,7 @@ public final class Manager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IllegalStateException e) {
-            LOG.warn("{}; those left are skipped: the region goes with the manager", e.getMessage());
+            LOG.warn("{}", e.getMessage());
         }
         txRunners.forEach(AgentRunner::close);
         if (scheduler != null) {

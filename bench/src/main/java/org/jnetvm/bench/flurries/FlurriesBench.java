@@ -5,12 +5,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import org.jnetvm.bench.chain.BenchManager;
 import org.jnetvm.bench.wakeup.LatencyProbe;
@@ -130,73 +128,19 @@ public final class FlurriesBench {
 
     /** One JSON object: {@code activations_per_s}, {@code activation_p50_us}, {@code activation_p99_us} and the rest. */
     public static String json(Result r) {
-        return json(r, List.of());
-    }
-
-    /**
-     * One JSON object of both parts (either may be absent: null, empty): {@code activations_per_s},
-     * {@code activation_p99_us} and the activations run's settings; {@code mpps}, {@code p50_us} and {@code p99_us} as
-     * {@code {"hybrid": {"10": ..., ...}, "polling": {...}, "platform_threads": {...}}} (null for a run skipped, its
-     * reason in {@code skipped}), {@code register_s}, and {@code hybrid_vs_fewest}: hybrid's Mpps at each count over
-     * its Mpps at the fewest NFs run.
-     */
-    public static String json(Result r, List<FlurriesScale.Run> scale) {
         Map<String, Object> root = new LinkedHashMap<>();
-        if (r != null) {
-            root.put("activations_per_s", Math.round(r.activationsPerS()));
-            root.put("activation_p50_us", Math.round(r.p50Us()));
-            root.put("activation_p99_us", Math.round(r.p99Us()));
-            root.put("pool_full_per_s", Math.round(r.poolFullPerS()));
-            root.put("instances", r.instances());
-            root.put("rate_pps", r.rate());
-            root.put("wake_window_us", r.wakeWindowUs());
-            root.put("other_drops", r.otherDrops());
-        }
-        if (!scale.isEmpty()) {
-            root.put("mpps", byMode(scale, run -> Math.round(run.mpps() * 1000) / 1000.0));
-            root.put("p50_us", byMode(scale, run -> Math.round(run.p50Us())));
-            root.put("p99_us", byMode(scale, run -> Math.round(run.p99Us())));
-            root.put("register_s", byMode(scale, run -> Math.round(run.registerSeconds() * 10) / 10.0));
-            Map<String, Object> skipped = new LinkedHashMap<>();
-            for (FlurriesScale.Run run : scale) {
-                if (!run.measured()) {
-                    skipped.put(run.mode().key + "/" + run.nfs(), run.skipped());
-                }
-            }
-            root.put("skipped", skipped);
-            root.put("hybrid_vs_fewest", hybridVsFewest(scale));
-        }
+        root.put("activations_per_s", Math.round(r.activationsPerS()));
+        root.put("activation_p50_us", Math.round(r.p50Us()));
+        root.put("activation_p99_us", Math.round(r.p99Us()));
+        root.put("pool_full_per_s", Math.round(r.poolFullPerS()));
+        root.put("instances", r.instances());
+        root.put("rate_pps", r.rate());
+        root.put("wake_window_us", r.wakeWindowUs());
+        root.put("other_drops", r.otherDrops());
         try {
             return new ObjectMapper().writeValueAsString(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Map<String, Map<String, Object>> byMode(List<FlurriesScale.Run> scale,
-                                                           Function<FlurriesScale.Run, Object> figure) {
-        Map<String, Map<String, Object>> modes = new LinkedHashMap<>();
-        for (FlurriesScale.Run run : scale) {
-            modes.computeIfAbsent(run.mode().key, k -> new LinkedHashMap<>())
-                    .put(Integer.toString(run.nfs()), run.measured() ? figure.apply(run) : null);
-        }
-        return modes;
-    }
-
-    // Hybrid's Mpps at each count over its Mpps at the fewest NFs it ran (the target: >= 0.8 at 10,000).
-    static Map<String, Object> hybridVsFewest(List<FlurriesScale.Run> scale) {
-        List<FlurriesScale.Run> hybrid = scale.stream()
-                .filter(run -> run.mode() == FlurriesScale.Mode.HYBRID && run.measured()).toList();
-        Map<String, Object> ratios = new LinkedHashMap<>();
-        if (hybrid.isEmpty()) {
-            return ratios;
-        }
-        FlurriesScale.Run fewest = hybrid.stream().min(java.util.Comparator.comparingInt(FlurriesScale.Run::nfs))
-                .orElseThrow();
-        for (FlurriesScale.Run run : hybrid) {
-            ratios.put(Integer.toString(run.nfs()), fewest.mpps() > 0
-                    ? Math.round(run.mpps() / fewest.mpps() * 100) / 100.0 : null);
-        }
-        return ratios;
     }
 }

@@ -25,14 +25,6 @@ import org.jnetvm.core.table.NfTable;
  * sets the host's timer and rings it. The waker then opens a window of {@code windowNanos} and, when it ends, wakes
  * every deferred NF whose ring is not empty, in one pass: a trickle costs a wake-up per window per NF, not one per
  * packet. An NF whose ring reaches its threshold meanwhile is woken at once through the pending bitmap.
- *
- * <h2>Self-clocked windows</h2>
- * A window's end does not come before the NFs the last window woke are asleep again (or {@link #MAX_WINDOWS} windows
- * have passed): when traffic is spread thin over thousands of NFs, one pass over them takes the carriers longer than
- * a window, and waking them again meanwhile would wake each for the one packet that came since. Waiting for the pass
- * to end makes the packets each wake-up carries grow with the load, as NAPI's polling does under an interrupt storm:
- * {@code bench flurries --part scale} measured 1,000 NFs of one host at 0.08 Mpps with fixed windows. An NF stuck in
- * its handler delays its host's windows by {@code MAX_WINDOWS} at most; the manager's watchdog finds it.
  */
 public final class HostWaker implements AutoCloseable {
     /** The longest the waker sleeps without a ring, so that it notices {@link #close} even if a ring is lost. */
@@ -55,12 +47,6 @@ public final class HostWaker implements AutoCloseable {
     private boolean windowOpen;
     private final IntConsumer unpark = this::unpark;
     private final IntConsumer wakeDeferred = this::wakeDeferred;
-    /** Windows a window's end may wait for the NFs the last one woke to be asleep again. */
-    static final int MAX_WINDOWS = 64;
-    // The slots the last window woke and not yet seen asleep again: [0, awake).
-    private final int[] wokenByWindow;
-    private int awake;
-    private long windowStart;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -93,7 +79,6 @@ public final class HostWaker implements AutoCloseable {
         this.doorbell = new Doorbell(region.segment(), hosts.doorbellOffset(host));
         this.nfs = new NfTable(region);
         this.consumers = new AtomicReferenceArray<>(region.layout().nfSlots());
-        this.wokenByWindow = new int[region.layout().nfSlots()];
         this.thread = Thread.ofPlatform().name("jnetvm-host-waker-" + host).daemon(true).start(this::run);
     }
 
@@ -142,18 +127,12 @@ public final class HostWaker implements AutoCloseable {
             long now = System.nanoTime();
             if (!windowOpen && hosts.timerSet(host)) {
                 windowOpen = true;
-                windowStart = now;
                 windowEnd = now + windowNanos;
             } else if (windowOpen && now - windowEnd >= 0) {
-                if (lastPassRunning() && now - windowStart < MAX_WINDOWS * windowNanos) {
-                    windowEnd = now + Math.max(windowNanos >> 2, 1); // look again soon
-                } else {
-                    windowOpen = false;
-                    windows.incrementAndGet();
-                    awake = 0;
-                    hosts.drainDeferred(host, wakeDeferred);
-                    hosts.drain(host, unpark); // the ones wakeDeferred just rang
-                }
+                windowOpen = false;
+                windows.incrementAndGet();
+                hosts.drainDeferred(host, wakeDeferred);
+                hosts.drain(host, unpark); // the ones wakeDeferred just rang
             }
             if (now - lastBeat >= BEAT_NANOS) {
                 lastBeat = now;
@@ -173,23 +152,9 @@ public final class HostWaker implements AutoCloseable {
     // A deferred NF whose packets are still waiting: woken as a producer would (its doorbell from SLEEPING to AWAKE,
     // its pending bit); one that woke meanwhile, or whose ring is empty, is left alone.
     private void wakeDeferred(int slot) {
-        if (consumers.get(slot) != null && nfs.rxRing(slot).size() > 0
-                && Doorbell.ring(region.segment(), nfs.doorbellOffset(slot))) {
-            wokenByWindow[awake++] = slot;
+        if (consumers.get(slot) != null && nfs.rxRing(slot).size() > 0) {
+            Doorbell.ring(region.segment(), nfs.doorbellOffset(slot));
         }
-    }
-
-    // Whether an NF the last window woke is still awake; keeps only those in the list, so each look costs what is left.
-    private boolean lastPassRunning() {
-        int kept = 0;
-        for (int i = 0; i < awake; i++) {
-            int slot = wokenByWindow[i];
-            if (consumers.get(slot) != null && !nfs.sleeping(slot)) {
-                wokenByWindow[kept++] = slot;
-            }
-        }
-        awake = kept;
-        return kept > 0;
     }
 
     private void beatForSleepers(long now) {

@@ -31,10 +31,6 @@ import java.util.function.BooleanSupplier;
  * polling: 10,000 hosted NFs waking each 10 s for nothing made a thousand wake-ups a second, eight
  * yields each, 13 % of a core.
  *
- * <h2>Polling NFs</h2>
- * {@link #polling} never sleeps: every empty poll yields. It is the baseline Flurries measured hybrid polling
- * against (NFs that only poll, each on a platform thread), for {@code bench flurries}; no NF needs it.
- *
  * <p>Not thread-safe: one NF loop owns it.
  */
 public final class HybridIdle {
@@ -49,8 +45,6 @@ public final class HybridIdle {
     private final long sleepTimeoutNanos;
     /** Empty polls, each a yield, before a hosted NF sleeps. */
     public static final int HOSTED_POLLS = 8;
-    // the budget of an idle that never sleeps
-    private static final int NEVER = -1;
 
     private final int spins;
     private final boolean adapts;
@@ -78,20 +72,7 @@ public final class HybridIdle {
 
     /** The idle of an NF in an NF host: {@link #HOSTED_POLLS} yields, then sleep; no spinning, no adapting. */
     public static HybridIdle hosted(Doorbell doorbell, BooleanSupplier hasWork, long sleepTimeoutNanos) {
-        return hosted(doorbell, hasWork, sleepTimeoutNanos, HOSTED_POLLS);
-    }
-
-    /** As {@link #hosted(Doorbell, BooleanSupplier, long)}, sleeping after {@code polls} empty polls (at least 1). */
-    public static HybridIdle hosted(Doorbell doorbell, BooleanSupplier hasWork, long sleepTimeoutNanos, int polls) {
-        if (polls < 1) {
-            throw new IllegalArgumentException("polls " + polls + ": expected 1 or more");
-        }
-        return new HybridIdle(doorbell, hasWork, sleepTimeoutNanos, 0, polls, false);
-    }
-
-    /** An idle that never sleeps: each empty poll yields (the polling baseline of {@code bench flurries}). */
-    public static HybridIdle polling(Doorbell doorbell, BooleanSupplier hasWork) {
-        return new HybridIdle(doorbell, hasWork, 0, 0, NEVER, false);
+        return new HybridIdle(doorbell, hasWork, sleepTimeoutNanos, 0, HOSTED_POLLS, false);
     }
 
     /**
@@ -102,10 +83,6 @@ public final class HybridIdle {
     public boolean idle(int work) {
         if (work > 0) {
             emptyPolls = 0;
-            return false;
-        }
-        if (budget == NEVER) {
-            Thread.yield();
             return false;
         }
         if (++emptyPolls <= spins) {

@@ -58,21 +58,6 @@ class HybridIdleTest {
     }
 
     @Test
-    void a_polling_idle_never_sleeps_and_never_arms_its_doorbell() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment word = arena.allocate(Doorbell.LENGTH, 128);
-            Doorbell.format(word, 0);
-            HybridIdle idle = HybridIdle.polling(new Doorbell(word, 0), () -> false);
-            for (int i = 0; i < 100_000; i++) {
-                assertThat(idle.idle(0)).as("empty poll %d", i).isFalse();
-            }
-            assertThat(idle.sleeps()).isZero();
-            assertThat(word.get(java.lang.foreign.ValueLayout.JAVA_INT, Doorbell.STATE_OFFSET))
-                    .as("producers never find it asleep, so they never ring it").isEqualTo(Doorbell.AWAKE);
-        }
-    }
-
-    @Test
     void work_found_right_after_arming_skips_the_sleep() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment word = arena.allocate(Doorbell.LENGTH, 128);

@@ -105,29 +105,6 @@ public final class NfLauncher implements AutoCloseable {
         return AotCache.find(java(), JVM_FLAGS, System.getProperty("java.class.path"));
     }
 
-    /** Hosted NFs that fit in {@link #JVM_FLAGS}' heap; a bigger host gets {@link #HOSTED_NF_HEAP_BYTES} more each. */
-    static final int HOSTED_NFS_IN_DEFAULT_HEAP = 10_000;
-    /** Heap an NF host needs per NF beyond the default: measured 50,000 basic_monitor NFs running out of 256 MiB. */
-    static final long HOSTED_NF_HEAP_BYTES = 24 * 1024;
-
-    // The heap of an NF host of more NFs than the default heap holds (a later -Xmx wins), or none.
-    static Optional<String> hostHeap(List<String> args) {
-        int at = args.indexOf(NfMain.HOST_OPTION);
-        if (at < 0 || at + 1 >= args.size()) {
-            return Optional.empty();
-        }
-        int nfs;
-        try {
-            nfs = Integer.parseInt(args.get(at + 1));
-        } catch (NumberFormatException e) {
-            return Optional.empty(); // NfMain refuses it, with the reason
-        }
-        if (nfs <= HOSTED_NFS_IN_DEFAULT_HEAP) {
-            return Optional.empty();
-        }
-        return Optional.of("-Xmx" + (256 + nfs * HOSTED_NF_HEAP_BYTES / (1024 * 1024)) + "m");
-    }
-
     private static String java() {
         return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
@@ -136,7 +113,6 @@ public final class NfLauncher implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(JVM_FLAGS);
-        hostHeap(args).ifPresent(command::add);
         command.addAll(extraJvmFlags);
         command.addAll(extraJvmOptions(System.getenv(EXTRA_JVM_OPTIONS_ENV)));
         command.add("-cp");

@@ -106,7 +106,6 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
     private final Object lock = new Object();
     private final Map<Integer, Nf> bySlot = new HashMap<>();
     private final Map<Integer, BitSet> instancesByService = new HashMap<>();
-    private volatile boolean closed;
     private final ExecutorService reclaims = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("jnetvm-reclaimer").daemon(true).factory());
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
@@ -413,21 +412,10 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
         }
         nf.connection.close();
         reclaims.execute(() -> {
-            if (closed) {
-                return; // the manager is going, and its region with it: nothing to give back to
-            }
             // A hosted NF that stopped cleanly leaves its host running: no need to wait for the process.
             boolean processGone = nf.pid != ownPid && !(nf.hosted && nf.saidBye() && anotherLiveNfOf(nf, true))
                     && processEnded(nf.pid);
-            Reclaimer.Result result;
-            try {
-                result = reclaimer.reclaim(nf.slot, processGone ? nf.pid : 0);
-            } catch (IllegalStateException e) {
-                if (closed) {
-                    return; // the region was unmapped under a reclaim that outlived close()'s wait
-                }
-                throw e;
-            }
+            Reclaimer.Result result = reclaimer.reclaim(nf.slot, processGone ? nf.pid : 0);
             reclaimedBuffers.addAndGet(result.buffers() + result.cached());
             synchronized (lock) {
                 bySlot.remove(nf.slot);
@@ -528,7 +516,6 @@ public final class NfRegistry implements ControlHandler, AutoCloseable {
 
     @Override
     public void close() {
-        closed = true; // reclaims still queued are skipped: 20,000 NFs gone at once queue minutes of grace periods
         watchdog.shutdownNow();
         reclaims.shutdown();
         try {

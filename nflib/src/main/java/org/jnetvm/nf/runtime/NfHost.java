@@ -20,10 +20,6 @@ import org.slf4j.LoggerFactory;
  * its carrier thread); the host claims a block of the region's HOSTS area and runs one {@link HostWaker}, the only
  * thread that sleeps in the kernel, which unparks exactly the NFs that producers rang.
  *
- * <p>Two baselines for {@code bench flurries}, chosen by {@code --host-threads platform} and {@code --host-idle poll}:
- * the same NFs each on a platform thread (parking and woken the same way, but each park and unpark a system call and
- * a context switch), and NFs that never sleep (each empty poll a yield). Neither is for production.
- *
  * <p>The manager sees N registered NFs with one pid: killing the host ends every connection, and the manager
  * reclaims each slot as it does for a dead NF process. A later host takes over the dead host's block.
  */
@@ -42,28 +38,10 @@ public final class NfHost implements NfSession.Attachment, AutoCloseable {
     private boolean stopping;
     private final int wakeThreshold;
     private final long wakeWindowNanos;
-    private final Threads threadKind;
-    private final Idle idle;
 
-    /** What the host runs each NF on. */
-    public enum Threads {
-        /** A virtual thread (the default): thousands share the host's few carrier threads. */
-        VIRTUAL,
-        /** A platform thread of its own: a baseline to measure virtual threads against. */
-        PLATFORM
-    }
-
-    /** How a host's NF waits for packets. */
-    public enum Idle {
-        /** A few empty polls, then it parks until the host's waker unparks it (the default). */
-        SLEEP,
-        /** It never sleeps: each empty poll yields (the polling baseline). */
-        POLL
-    }
-
-    /** A host whose NFs are virtual threads woken by their first packet. */
+    /** A host whose NFs are woken by their first packet. */
     public NfHost() {
-        this(1, HostWaker.DEFAULT_WINDOW_NANOS, Threads.VIRTUAL, Idle.SLEEP);
+        this(1, HostWaker.DEFAULT_WINDOW_NANOS);
     }
 
     /**
@@ -71,24 +49,10 @@ public final class NfHost implements NfSession.Attachment, AutoCloseable {
      * {@code wakeWindowNanos} after the first packet found them asleep (see {@link HostWaker}).
      */
     public NfHost(int wakeThreshold, long wakeWindowNanos) {
-        this(wakeThreshold, wakeWindowNanos, Threads.VIRTUAL, Idle.SLEEP);
-    }
-
-    /** As {@link #NfHost(int, long)}, each NF on {@code threads}, waiting for packets as {@code idle} says. */
-    public NfHost(int wakeThreshold, long wakeWindowNanos, Threads threads, Idle idle) {
         this.wakeThreshold = wakeThreshold;
         this.wakeWindowNanos = wakeWindowNanos;
-        this.threadKind = threads;
-        this.idle = idle;
-    }
-
-    @Override
-    public boolean polls() {
-        return idle == Idle.POLL;
     }
     private final List<Thread> threads = new ArrayList<>();
-    // An NF loop's stack is shallow: 256 KiB rather than the default 1 MiB keeps 10,000 platform threads' reserve small.
-    private static final long PLATFORM_STACK_BYTES = 256 * 1024;
 
     @Override
     public synchronized Region region(Path path) throws IOException {
@@ -161,10 +125,8 @@ public final class NfHost implements NfSession.Attachment, AutoCloseable {
             }
             synchronized (this) {
                 sessions.add(session);
-                String name = "nf-" + with.kind() + "-" + session.registration().slot();
-                Thread.Builder builder = threadKind == Threads.VIRTUAL ? Thread.ofVirtual() : Thread.ofPlatform()
-                        .daemon().stackSize(PLATFORM_STACK_BYTES);
-                threads.add(builder.name(name).start(() -> runOne(session)));
+                threads.add(Thread.ofVirtual().name("nf-" + with.kind() + "-" + session.registration().slot())
+                        .start(() -> runOne(session)));
                 if (stopping) {
                     session.requestStop();
                 }
@@ -258,8 +220,8 @@ public final class NfHost implements NfSession.Attachment, AutoCloseable {
 
     /** Runs {@code count} NFs until they all stop (the manager stops them, or the process is told to). */
     static int run(int count, IntFunction<NetworkFunction> factory, NfSession.Settings settings, int wakeThreshold,
-                   long wakeWindowNanos, Threads threads, Idle idle, PrintStream err) {
-        NfHost host = new NfHost(wakeThreshold, wakeWindowNanos, threads, idle);
+                   long wakeWindowNanos, PrintStream err) {
+        NfHost host = new NfHost(wakeThreshold, wakeWindowNanos);
         Thread hook = new Thread(() -> {
             host.requestStop();
             host.await();

@@ -51,22 +51,7 @@ public final class NfMain {
                 description = "With --host and a wake threshold over 1: how long a packet that found its NF asleep waits"
                         + " at most, 1..100000 (default ${DEFAULT-VALUE}).")
         long wakeWindowMicros;
-
-        @Option(names = HOST_THREADS_OPTION, defaultValue = "virtual", paramLabel = "KIND",
-                description = "With --host: run each NF on a virtual thread (default) or on a platform thread of its"
-                        + " own (platform: a baseline for bench flurries).")
-        NfHost.Threads hostThreads;
-
-        @Option(names = HOST_IDLE_OPTION, defaultValue = "sleep", paramLabel = "HOW",
-                description = "With --host: an idle NF parks until a packet comes (sleep, default), or never sleeps and"
-                        + " yields between empty polls (poll, with --host-threads platform: a baseline for bench"
-                        + " flurries).")
-        NfHost.Idle hostIdle;
     }
-
-    /** The options that choose a host's threads and idle (baselines of {@code bench flurries}). */
-    public static final String HOST_THREADS_OPTION = "--host-threads";
-    public static final String HOST_IDLE_OPTION = "--host-idle";
 
     /** The options of batched wake-up in an NF host (the manager adds them for {@code nfs[].wake}). */
     public static final String WAKE_THRESHOLD_OPTION = "--wake-threshold";
@@ -129,24 +114,12 @@ public final class NfMain {
                     + " N: an NF process of its own sleeps on its own doorbell, which the first packet rings");
             return 2;
         }
-        if (hosted == 0 && (p.hostThreads != NfHost.Threads.VIRTUAL || p.hostIdle != NfHost.Idle.SLEEP)) {
-            System.err.println("jnetvm nf " + args[0] + ": " + HOST_THREADS_OPTION + " and " + HOST_IDLE_OPTION
-                    + " need " + HOST_OPTION + " N");
-            return 2;
-        }
-        if (p.hostIdle == NfHost.Idle.POLL && p.hostThreads == NfHost.Threads.VIRTUAL) {
-            System.err.println("jnetvm nf " + args[0] + ": " + HOST_IDLE_OPTION + " poll needs " + HOST_THREADS_OPTION
-                    + " platform: virtual threads that never sleep starve the host's control connections, whose"
-                    + " readers are virtual threads too");
-            return 2;
-        }
         if (hosted > 0) {
             String[] nfArgs = Arrays.copyOfRange(args, 1, args.length);
             Path defaultSocket = Path.of(System.getenv().getOrDefault("JNETVM_MANAGER", DEFAULT_SOCKET));
             // Every instance its own NF object, parsed from the same options: NFs keep state per instance.
             return NfHost.run(hosted, i -> i == 0 ? configured.nf() : configure(catalog, args[0], nfArgs).nf(),
-                    configured.settings(defaultSocket), p.wakeThreshold, p.wakeWindowMicros * 1_000L, p.hostThreads,
-                    p.hostIdle, System.err);
+                    configured.settings(defaultSocket), p.wakeThreshold, p.wakeWindowMicros * 1_000L, System.err);
         }
         return launch(configured);
     }
@@ -174,7 +147,6 @@ public final class NfMain {
         PlatformOptions platform = new PlatformOptions();
         CommandLine cli = new CommandLine(nf.getClass().isAnnotationPresent(Command.class) ? nf : new Plain())
                 .setCommandName("jnetvm nf " + kind)
-                .setCaseInsensitiveEnumValuesAllowed(true) // --host-threads platform, as the help spells it
                 .addMixin("platform", platform);
         cli.parseArgs(args);
         return new Configured(nf, kind, platform, cli);

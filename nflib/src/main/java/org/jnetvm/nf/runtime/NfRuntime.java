@@ -70,15 +70,9 @@ public final class NfRuntime implements Runnable {
     /** Who routes the packets an NF has handled. */
     public enum Hop { DIRECT, MANAGER }
 
-    /**
-     * Loop settings.
-     *
-     * @param host  the waker of the NF host this NF is a thread of, or null
-     * @param polls with a host: the NF never sleeps, each empty poll yields (the polling baseline of
-     *              {@code bench flurries}); else it parks after a few empty polls
-     */
+    /** Loop settings. */
     public record Options(int burst, Hop hop, long sleepTimeoutNanos, Path capture, DirectOutput direct,
-                          HostWaker host, boolean polls) {
+                          HostWaker host) {
         public Options {
             if (burst < 1 || burst > 1024) {
                 throw new IllegalArgumentException("burst " + burst + " is out of range 1..1024");
@@ -86,25 +80,25 @@ public final class NfRuntime implements Runnable {
         }
 
         public Options(int burst, Hop hop, long sleepTimeoutNanos) {
-            this(burst, hop, sleepTimeoutNanos, null, null, null, false);
+            this(burst, hop, sleepTimeoutNanos, null, null, null);
         }
 
         public Options(int burst, Hop hop, long sleepTimeoutNanos, Path capture, DirectOutput direct) {
-            this(burst, hop, sleepTimeoutNanos, capture, direct, null, false);
+            this(burst, hop, sleepTimeoutNanos, capture, direct, null);
         }
 
         /** The same options with OUT packets sent through {@code direct} (an inline NF). */
         public Options withDirect(DirectOutput output) {
-            return new Options(burst, hop, sleepTimeoutNanos, capture, output, host, polls);
+            return new Options(burst, hop, sleepTimeoutNanos, capture, output, host);
         }
 
         /**
-         * The same options for an NF that is a thread of an NF host: it parks when idle and {@code waker}
-         * (its host's) unparks it when a producer rings it; or, if {@code polls}, it never sleeps.
+         * The same options for an NF that is a virtual thread of an NF host: it parks when idle and {@code waker}
+         * (its host's) unparks it when a producer rings it.
          */
-        public Options withHost(HostWaker waker, boolean polls) {
+        public Options withHost(HostWaker waker) {
             return new Options(burst, hop, Math.max(sleepTimeoutNanos, HOSTED_SLEEP_TIMEOUT_NANOS), capture, direct,
-                    waker, polls);
+                    waker);
         }
 
         /**
@@ -229,10 +223,8 @@ public final class NfRuntime implements Runnable {
             Doorbell.host(region.segment(), nfs.doorbellOffset(slot), host.host(), slot, host.wakeThreshold());
         }
         BooleanSupplier hasWork = () -> rx.size() > 0 || inbox.size() > 0 || carriedCount > 0 || leaseEnded();
-        this.idle = host == null ? new HybridIdle(doorbell, hasWork, options.sleepTimeoutNanos())
-                : options.polls() ? HybridIdle.polling(doorbell, hasWork)
-                : HybridIdle.hosted(doorbell, hasWork, options.sleepTimeoutNanos(),
-                        host.wakeThreshold() > 1 ? 1 : HybridIdle.HOSTED_POLLS);
+        this.idle = host != null ? HybridIdle.hosted(doorbell, hasWork, options.sleepTimeoutNanos())
+                : new HybridIdle(doorbell, hasWork, options.sleepTimeoutNanos());
     }
 
     public NfContext context() {

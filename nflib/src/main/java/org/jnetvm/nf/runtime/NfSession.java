@@ -44,11 +44,6 @@ public final class NfSession implements AutoCloseable {
 
         /** Starts {@code count} more NFs like the host's (the manager asked: its per-flow pool is growing). */
         void spawn(int count);
-
-        /** Whether the host's NFs poll without ever sleeping (a baseline to measure against), rather than park. */
-        default boolean polls() {
-            return false;
-        }
     }
 
     private final ControlClient client;
@@ -117,7 +112,7 @@ public final class NfSession implements AutoCloseable {
                     NfRuntime.Options.defaults().sleepTimeoutNanos(),
                     registered.capture() == null ? null : Path.of(registered.capture()), direct);
             NfRuntime created = new NfRuntime(nf, region, registered.slot(), registered.serviceId(),
-                    registered.instanceId(), attachment == null ? options : options.withHost(attachment.waker(), attachment.polls()));
+                    registered.instanceId(), attachment == null ? options : options.withHost(attachment.waker()));
             synchronized (early) {
                 runtime[0] = created;
             }
